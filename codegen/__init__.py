@@ -1,0 +1,25 @@
+"""codegen: natural-language code generation with syntax validation, repair and ranking."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["Assistant", "Candidate", "Diagnostic", "GenerationRequest", "Result"]
+
+if TYPE_CHECKING:
+    from codegen.assistant import Assistant
+    from codegen.types import Candidate, Diagnostic, GenerationRequest, Result
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy so that `codegen --help` does not pay for the model stack.
+    if name == "Assistant":
+        from codegen.assistant import Assistant
+
+        return Assistant
+    if name in {"Candidate", "Diagnostic", "GenerationRequest", "Result"}:
+        from codegen import types
+
+        return getattr(types, name)
+    raise AttributeError(name)

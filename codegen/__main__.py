@@ -1,0 +1,3 @@
+from codegen.cli.main import main
+
+raise SystemExit(main())

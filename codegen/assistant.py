@@ -1,0 +1,196 @@
+"""The facade every front end calls: runs the stages in order, emits events, owns no stage logic.
+
+``Assistant(settings).generate(request) -> Result``; ``stream(request, cancel)`` yields the
+events (``codegen.events``); ``generate`` is ``stream`` run to the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+
+from codegen import events as ev
+from codegen import languages
+from codegen.backends.base import Backend
+from codegen.backends.embedded import Progress
+from codegen.backends.factory import POOL, BackendPool
+from codegen.config import Settings
+from codegen.errors import Cancelled, CodegenError
+from codegen.prompting.builder import PromptBuilder
+from codegen.prompting.extract import extract
+from codegen.ranking.base import LogprobRanker, Ranker
+from codegen.repair.base import NoRepair, Repairer
+from codegen.types import Candidate, Completion, GenerationRequest, Result, SamplingParams
+from codegen.validation.base import Validator
+from codegen.validation.basic import BasicValidator
+
+
+@dataclass
+class Stages:
+    """The swappable stages; each defaults to the package's real implementation."""
+
+    validator: Validator = field(default_factory=BasicValidator)
+    repairer: Repairer = field(default_factory=NoRepair)
+    ranker: Ranker = field(default_factory=LogprobRanker)
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        backend: Backend | None = None,
+        stages: Stages | None = None,
+        pool: BackendPool = POOL,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._backend = backend
+        self.stages = stages or default_stages(self.settings)
+        self._pool = pool
+        self._progress = progress
+
+    def backend(self, spec: str | None = None) -> Backend:
+        """The backend for ``spec`` (default: the settings' model), loaded once per process."""
+        if self._backend is not None:
+            return self._backend
+        return self._pool.get(spec or self.settings.model, self.settings, self._progress)
+
+    def generate(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Result:
+        for event in self.stream(request, cancel):
+            if isinstance(event, ev.Finished):
+                return event.result
+            if isinstance(event, ev.Failed):
+                raise event.error
+        raise CodegenError("generation ended without a result")  # pragma: no cover
+
+    def stream(
+        self, request: GenerationRequest, cancel: threading.Event | None = None
+    ) -> Iterator[ev.Event]:
+        request_id = uuid.uuid4().hex[:12]
+        run = _Run(self, request, request_id, cancel)
+        try:
+            yield from run.events()
+        except CodegenError as exc:
+            yield ev.Failed(request_id, exc)
+
+
+def default_stages(settings: Settings) -> Stages:
+    """The best stages this installation has (later issues plug theirs in here)."""
+    return Stages()
+
+
+class _Run:
+    """One request going through the stages."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        request: GenerationRequest,
+        request_id: str,
+        cancel: threading.Event | None,
+    ) -> None:
+        self.a = assistant
+        self.request = request
+        self.id = request_id
+        self.cancel = cancel
+        self.timings: dict[str, float] = {}
+
+    def _add_time(self, name: str, started: float) -> None:
+        self.timings[name] = self.timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("cancelled")
+
+    def events(self) -> Iterator[ev.Event]:
+        begun = time.perf_counter()
+        spec = self.request.model or self.a.settings.model
+        yield ev.Started(self.id, self.request, spec)
+        started = time.perf_counter()
+        backend = self.a.backend(spec)
+        self._add_time("load_ms", started)
+        builder = PromptBuilder(backend, self.a.settings.few_shot)
+        candidates: list[Candidate] = []
+        for lang_spec in self.request.languages:
+            self._check_cancel()
+            ranked = yield from self._language(backend, builder, lang_spec)
+            candidates.extend(ranked)
+        self._add_time("total_ms", begun)
+        result = Result(
+            request_id=self.id,
+            request=self.request,
+            model=backend.name,
+            candidates=tuple(candidates),
+            timings={k: round(v, 2) for k, v in self.timings.items()},
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        yield ev.Finished(result)
+
+    def _language(
+        self, backend: Backend, builder: PromptBuilder, lang_spec: str
+    ) -> Generator[ev.Event, None, list[Candidate]]:
+        lang, version = languages.parse_language_spec(lang_spec)
+        yield ev.LanguageStarted(self.id, lang.name, self.request.n)
+        started = time.perf_counter()
+        prompt = builder.build(self.request, lang.name, version)
+        self._add_time("prompt_ms", started)
+        started = time.perf_counter()
+        completions = backend.generate(prompt.messages, self._params(), self.request.n, self.cancel)
+        self._add_time("generate_ms", started)
+        self._check_cancel()
+        candidates = []
+        for k, completion in enumerate(completions, 1):
+            cand = _candidate(lang.name, k, completion)
+            yield ev.CandidateGenerated(self.id, cand)
+            cand = self._validate(cand, version)
+            yield ev.CandidateValidated(self.id, cand)
+            if not cand.valid:
+                started = time.perf_counter()
+                cand = self.a.stages.repairer.repair(cand, self.request, version, self.cancel)
+                self._add_time("repair_ms", started)
+                yield ev.CandidateRepaired(self.id, cand)
+            candidates.append(cand)
+        started = time.perf_counter()
+        ranked = self.a.stages.ranker.rank(candidates, self.request)
+        self._add_time("rank_ms", started)
+        yield ev.Ranked(self.id, lang.name, tuple(ranked))
+        return ranked
+
+    def _validate(self, cand: Candidate, version: str | None) -> Candidate:
+        started = time.perf_counter()
+        check = self.a.stages.validator.validate(
+            cand.code, cand.language, version, self.request.signature
+        )
+        self._add_time("validate_ms", started)
+        return cand.evolve(
+            valid=check.valid, diagnostics=check.diagnostics, validators=check.validators
+        )
+
+    def _params(self) -> SamplingParams:
+        r = self.request
+        return SamplingParams(
+            temperature=r.temperature,
+            top_p=r.top_p,
+            max_tokens=r.max_tokens,
+            seed=r.seed,
+            stop_after_code=True,
+        )
+
+
+def _candidate(language: str, k: int, completion: Completion) -> Candidate:
+    code = extract(completion.text, language)
+    return Candidate(
+        id=f"{language}-{k}",
+        language=language,
+        code=code.code,
+        raw_text=completion.text,
+        finish_reason=completion.finish_reason,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        mean_logprob=completion.mean_logprob,
+    )

@@ -1,0 +1,71 @@
+"""The low-level llama.cpp batch: prompt once for all sequences, then one token per sequence."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from codegen.backends.llamacpp import PROMPT_CHUNK
+
+
+class BatchRunner:
+    """Owns one ``llama_batch`` for a request; ``close`` frees it."""
+
+    def __init__(self, ctx: Any, vocab: Any, n_vocab: int, n_seq: int) -> None:
+        import llama_cpp
+
+        self._llama = llama_cpp
+        self._ctx = ctx
+        self._vocab = vocab
+        self._n_vocab = n_vocab
+        self._n_seq = n_seq
+        self._batch = llama_cpp.llama_batch_init(max(PROMPT_CHUNK, n_seq), 0, n_seq)
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx.ctx), True)
+
+    def close(self) -> None:
+        if self._batch is not None:
+            self._llama.llama_batch_free(self._batch)
+            self._batch = None
+
+    def eval_prompt(self, prompt: list[int], cancel: threading.Event | None) -> Any | None:
+        """Decode the prompt into cells shared by every sequence; the last token's logits."""
+        for start in range(0, len(prompt), PROMPT_CHUNK):
+            if cancel is not None and cancel.is_set():
+                return None
+            chunk = prompt[start : start + PROMPT_CHUNK]
+            batch = self._batch
+            batch.n_tokens = len(chunk)
+            for i, token in enumerate(chunk):
+                batch.token[i] = token
+                batch.pos[i] = start + i
+                batch.n_seq_id[i] = self._n_seq
+                for s in range(self._n_seq):
+                    batch.seq_id[i][s] = s
+                batch.logits[i] = False
+            batch.logits[len(chunk) - 1] = True
+            self._decode()
+        return self._rows(1)[0].copy()
+
+    def step(self, items: list[tuple[int, int, int]]) -> Any:
+        """Decode (token, position, sequence) for each live sequence; logits, one row each."""
+        batch = self._batch
+        batch.n_tokens = len(items)
+        for i, (token, pos, seq) in enumerate(items):
+            batch.token[i] = token
+            batch.pos[i] = pos
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = seq
+            batch.logits[i] = True
+        self._decode()
+        return self._rows(len(items)).copy()
+
+    def _decode(self) -> None:
+        code = self._llama.llama_decode(self._ctx.ctx, self._batch)
+        if code != 0:
+            raise RuntimeError(f"llama_decode returned {code}")
+
+    def _rows(self, count: int) -> Any:
+        ptr = self._llama.llama_get_logits(self._ctx.ctx)
+        return np.ctypeslib.as_array(ptr, shape=(count, self._n_vocab))

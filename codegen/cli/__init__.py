@@ -1,0 +1,1 @@
+"""Command-line front end: one module per command, each with ``register`` and ``run``."""

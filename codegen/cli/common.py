@@ -1,0 +1,117 @@
+"""Helpers shared by the commands: settings from flags, the progress bar, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+
+
+def add_generation_flags(parser: argparse.ArgumentParser) -> None:
+    """The GenerationRequest fields as flags (names as in DESIGN.md's Contracts)."""
+    parser.add_argument(
+        "-l",
+        "--language",
+        "--languages",
+        dest="languages",
+        action="append",
+        metavar="LANG",
+        help="target language, repeatable (python@3.8 for a "
+        "version; comma-separated lists work too)",
+    )
+    parser.add_argument(
+        "-n", "--n", dest="n", type=_int("-n"), metavar="N", help="candidates per language (1-64)"
+    )
+    parser.add_argument(
+        "--model", metavar="SPEC", help="embedded (default), embedded-small or gguf:PATH"
+    )
+    parser.add_argument("--temperature", type=_float("--temperature"), metavar="T")
+    parser.add_argument("--top-p", dest="top_p", type=_float("--top-p"), metavar="P")
+    parser.add_argument("--max-tokens", dest="max_tokens", type=_int("--max-tokens"), metavar="M")
+    parser.add_argument("--seed", type=_int("--seed"), metavar="S")
+    parser.add_argument(
+        "--signature", metavar="SIG", help="the function or class signature the code must define"
+    )
+    parser.add_argument(
+        "--context",
+        action="append",
+        metavar="PATH",
+        help="file or directory to draw on, repeatable",
+    )
+
+
+def _int(flag: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} expects an integer, got '{text}'") from None
+
+    return parse
+
+
+def _float(flag: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{flag} expects a number, got '{text}'") from None
+
+    return parse
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    from codegen import config
+
+    flags = {"model": getattr(args, "model", None)}
+    return config.load({k: v for k, v in flags.items() if v is not None})
+
+
+def request_fields(args: argparse.Namespace) -> dict[str, Any]:
+    names = (
+        "languages",
+        "n",
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "seed",
+        "signature",
+        "context",
+        "model",
+    )
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def print_json(data: Mapping[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+class AssemblyProgress:
+    """A progress bar on stderr while an embedded model is assembled (first use only)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from rich.progress import Progress
+
+            from codegen.render.terminal import stderr_console
+
+            self._bar = Progress(console=stderr_console(), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("assembling the embedded model", total=total)
+        self._bar.update(self._task, completed=done)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

@@ -1,0 +1,68 @@
+"""``codegen gen DESCRIPTION``: generate, validate, repair and rank; show or save the code."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from codegen.cli.common import add_generation_flags
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "gen",
+        help="generate code from a description",
+        description="Generate code from a natural-language description.",
+    )
+    parser.add_argument("description", help="what the code should do")
+    add_generation_flags(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the schema)")
+    parser.add_argument("--out", metavar="DIR", help="write one file per candidate into DIR")
+    parser.add_argument(
+        "--show-invalid", action="store_true", help="also show candidates that failed validation"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from codegen.assistant import Assistant
+    from codegen.backends.factory import check_spec
+    from codegen.cli.common import AssemblyProgress, load_settings, print_json, request_fields
+    from codegen.errors import EXIT_NEGATIVE, EXIT_OK
+    from codegen.render.terminal import write_result
+    from codegen.requests import build_request
+
+    settings = load_settings(args)
+    request = build_request({"description": args.description, **request_fields(args)}, settings)
+    check_spec(request.model or settings.model)
+    out_dir = Path(args.out) if args.out else None
+    if out_dir is not None:
+        _check_out_dir(out_dir)
+    progress = AssemblyProgress()
+    try:
+        result = Assistant(settings, progress=progress).generate(request)
+    finally:
+        progress.close()
+    if out_dir is not None:
+        _write_files(result, out_dir)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        write_result(result, setting=settings.color, show_invalid=args.show_invalid)
+    return EXIT_NEGATIVE if result.languages_without_valid() else EXIT_OK
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    from codegen.errors import InputError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"--out {out_dir}: exists and is not a directory")
+
+
+def _write_files(result: Any, out_dir: Path) -> None:
+    from codegen import languages
+    from codegen.fsutil import atomic_write_text
+
+    for cand in result.candidates:
+        ext = languages.get(cand.language).extension
+        atomic_write_text(out_dir / f"{cand.id}{ext}", cand.code.rstrip("\n") + "\n")

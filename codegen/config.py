@@ -1,0 +1,300 @@
+"""Configuration: defaults, then the TOML file, then ``CODEGEN_*`` variables, then flags.
+
+Everything resolves into one frozen ``Settings``; ``sources`` says where each value came from.
+A key is written ``section.name`` in docs and ``[section] name = …`` in the file; its
+environment variable is ``CODEGEN_SECTION_NAME`` (``CODEGEN_N``, ``CODEGEN_OPENAI_API_KEY``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from codegen.errors import ConfigError, did_you_mean
+
+APP = "codegen"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every resolved setting. Attribute names are config keys with '.' turned into '_'."""
+
+    model: str = "embedded"
+    languages: tuple[str, ...] = ("python",)
+    n: int = 3
+    temperature: float = 0.6
+    top_p: float = 0.95
+    max_tokens: int = 512
+    seed: int | None = None
+    few_shot: int = 2
+    context_window: int = 8192
+    threads: int = 0
+    color: str = "auto"
+    exec: bool = False
+    repair_rounds: int = 2
+    openai_api_key: str = ""
+    openai_timeout: float = 60.0
+    openai_retries: int = 4
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def with_overrides(self, values: Mapping[str, Any], source: str) -> Settings:
+        """A copy with ``values`` (config keys) applied and recorded as coming from ``source``."""
+        changes = {key_to_attr(k): v for k, v in values.items()}
+        srcs = dict(self.sources)
+        srcs.update(dict.fromkeys(values, source))
+        return replace(self, **changes, sources=srcs)
+
+
+def key_to_attr(key: str) -> str:
+    return key.replace(".", "_")
+
+
+def _check_choice(choices: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        return None if value in choices else f"must be one of {', '.join(choices)}"
+
+    return check
+
+
+def _check_range(lo: float, hi: float, lo_open: bool = False) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        if value is None:
+            return None
+        ok = (lo < value if lo_open else lo <= value) and value <= hi
+        return None if ok else f"must be in {'(' if lo_open else '['}{lo}, {hi}]"
+
+    return check
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: type
+    help: str
+    check: Callable[[Any], str | None] | None = None
+    optional: bool = False
+    secret: bool = False
+
+
+KEYS: tuple[Key, ...] = (
+    Key("model", str, "model spec: embedded, embedded-small, gguf:PATH, hf:ID, openai:URL#MODEL"),
+    Key("languages", list, "default target languages"),
+    Key("n", int, "candidates per language", _check_range(1, 64)),
+    Key("temperature", float, "sampling temperature", _check_range(0, 2)),
+    Key("top_p", float, "nucleus sampling mass", _check_range(0, 1, lo_open=True)),
+    Key("max_tokens", int, "tokens to generate per candidate", _check_range(1, 1 << 20)),
+    Key("seed", int, "sampling seed (unset: random)", optional=True),
+    Key("few_shot", int, "examples shown to the model per request", _check_range(0, 16)),
+    Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
+    Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
+    Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
+    Key("exec", bool, "run candidates in the sandbox to rank them"),
+    Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),
+    Key("openai.api_key", str, "API key for openai: backends", secret=True),
+    Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
+    Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
+)
+KEY_BY_NAME = {k.name: k for k in KEYS}
+
+
+def config_path() -> Path:
+    """The user's config file: ``$CODEGEN_CONFIG`` or the platform's user config dir."""
+    override = os.environ.get("CODEGEN_CONFIG")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def coerce(key: Key, value: Any, where: str) -> Any:
+    """Check ``value``'s type for ``key``; return it in the Settings attribute's form."""
+    if value is None and key.optional:
+        return None
+    kind_ok = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        list: isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[key.kind]
+    if not kind_ok:
+        want = "a list of strings" if key.kind is list else f"a {key.kind.__name__}"
+        raise ConfigError(f"{where}: {key.name}: expected {want}, got {value!r}")
+    if key.kind is float:
+        value = float(value)
+    if key.kind is list:
+        value = tuple(value)
+    problem = key.check(value) if key.check else None
+    if problem:
+        raise ConfigError(f"{where}: {key.name}: {problem}, got {value!r}")
+    return value
+
+
+def parse_env_value(key: Key, raw: str, where: str) -> Any:
+    """Turn the text of a CODEGEN_* variable into the key's type."""
+    text = raw.strip()
+    try:
+        if key.optional and text.lower() in {"", "none", "null"}:
+            return None
+        if key.kind is bool:
+            if text.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(text)
+            return text.lower() in {"1", "true", "yes", "on"}
+        if key.kind is int:
+            return int(text)
+        if key.kind is float:
+            return float(text)
+        if key.kind is list:
+            return [part.strip() for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ConfigError(
+            f"{where}: expected {key.kind.__name__} for {key.name}, got {raw!r}"
+        ) from None
+    return text
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        dotted = f"{prefix}{name}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{dotted}."))
+        else:
+            flat[dotted] = value
+    return flat
+
+
+def _line_of(text: str, dotted: str) -> int:
+    """The 1-based line where ``dotted`` (``section.key``) is set in TOML ``text``, else 1."""
+    section, _, name = dotted.rpartition(".")
+    current = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[([^\]]+)\]", line)
+        if header:
+            current = header.group(1).strip()
+            continue
+        if current == section and re.match(rf"\s*{re.escape(name)}\s*=", line):
+            return number
+        if current == "" and section and re.match(rf"\s*{re.escape(dotted)}\s*=", line):
+            return number
+    return 1
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """Checked values from a TOML config file; errors name the file, line and key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    values: dict[str, Any] = {}
+    for dotted, value in _flatten(data).items():
+        where = f"{path}:{_line_of(text, dotted)}"
+        key = KEY_BY_NAME.get(dotted)
+        if key is None:
+            hint = did_you_mean(dotted, KEY_BY_NAME)
+            raise ConfigError(f"{where}: unknown key '{dotted}'{hint}")
+        values[dotted] = coerce(key, value, where)
+    return values
+
+
+def read_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in KEYS:
+        var = "CODEGEN_" + key_to_attr(key.name).upper()
+        if var in environ:
+            raw = parse_env_value(key, environ[var], var)
+            values[key.name] = coerce(key, raw, var)
+    return values
+
+
+def load(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve defaults < file < environment < flags into one Settings."""
+    settings = Settings(sources=dict.fromkeys((k.name for k in KEYS), "default"))
+    file = path or config_path()
+    settings = settings.with_overrides(read_file(file), str(file))
+    settings = settings.with_overrides(read_env(os.environ if environ is None else environ), "env")
+    checked = {
+        name: coerce(KEY_BY_NAME[name], value, f"--{name.replace('_', '-')}")
+        for name, value in (flags or {}).items()
+        if value is not None
+    }
+    return settings.with_overrides(checked, "flag")
+
+
+def value_of(settings: Settings, key: Key) -> Any:
+    return getattr(settings, key_to_attr(key.name))
+
+
+def show_rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, value, source) for ``codegen config show``; secrets are masked."""
+    rows = []
+    for key in KEYS:
+        value = value_of(settings, key)
+        if key.secret and value:
+            text = "****"
+        elif isinstance(value, tuple):
+            text = ",".join(value)
+        else:
+            text = "" if value is None else str(value)
+        rows.append((key.name, text, settings.sources.get(key.name, "default")))
+    return rows
+
+
+def save(values: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Write ``values`` (config keys) into the config file, keeping other keys; atomic."""
+    target = path or config_path()
+    existing: dict[str, Any] = {}
+    if target.exists():
+        existing = _flatten(tomllib.loads(target.read_text(encoding="utf-8")))
+    existing.update(values)
+    from codegen.fsutil import atomic_write_text
+
+    atomic_write_text(target, _to_toml(existing))
+    return target
+
+
+def _to_toml(flat: Mapping[str, Any]) -> str:
+    top = {k: v for k, v in flat.items() if "." not in k}
+    sections: dict[str, dict[str, Any]] = {}
+    for dotted, value in flat.items():
+        if "." in dotted:
+            section, _, name = dotted.rpartition(".")
+            sections.setdefault(section, {})[name] = value
+    lines = [f"{k} = {_toml_value(v)}" for k, v in top.items() if v is not None]
+    for section, items in sections.items():
+        lines += ["", f"[{section}]"]
+        lines += [f"{k} = {_toml_value(v)}" for k, v in items.items() if v is not None]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return json.dumps(str(value))
+
+
+def attr_names() -> list[str]:
+    return [f.name for f in fields(Settings) if f.name != "sources"]

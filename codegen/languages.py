@@ -1,0 +1,239 @@
+"""The typed language registry: adding a language is one entry here plus its few-shot file.
+
+A language may be asked for with a version, ``python@3.8``: ``parse_language_spec`` splits it.
+User grammars (ANTLR, ``codegen grammar add``) are added at run time with ``register``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codegen.errors import UsageError, did_you_mean
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    display: str
+    extension: str
+    aliases: tuple[str, ...] = ()
+    fence_tags: tuple[str, ...] = ()
+    pygments_lexer: str = "text"
+    # tree-sitter grammar: (python module, function returning the language pointer)
+    treesitter: tuple[str, str] | None = None
+    line_comment: str = "//"
+    # Names of reference checkers (see codegen.validation.reference) tried in order.
+    checkers: tuple[str, ...] = ()
+    # Optional ANTLR grammar name (see codegen.validation.antlr).
+    antlr_grammar: str | None = None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """Every fence tag that marks a block in this language, lower-case."""
+        return (self.name, *self.aliases, *self.fence_tags, self.extension.lstrip("."))
+
+
+def _lang(**kwargs: object) -> Language:
+    return Language(**kwargs)  # type: ignore[arg-type]
+
+
+_BUILTIN: tuple[Language, ...] = (
+    _lang(
+        name="python",
+        display="Python",
+        extension=".py",
+        aliases=("py", "python3"),
+        fence_tags=("py3",),
+        pygments_lexer="python",
+        treesitter=("tree_sitter_python", "language"),
+        line_comment="#",
+        checkers=("cpython",),
+    ),
+    _lang(
+        name="javascript",
+        display="JavaScript",
+        extension=".js",
+        aliases=("js", "node"),
+        fence_tags=("jsx", "mjs", "cjs", "ecmascript"),
+        pygments_lexer="javascript",
+        treesitter=("tree_sitter_javascript", "language"),
+        checkers=("node",),
+    ),
+    _lang(
+        name="typescript",
+        display="TypeScript",
+        extension=".ts",
+        aliases=("ts",),
+        fence_tags=("tsx",),
+        pygments_lexer="typescript",
+        treesitter=("tree_sitter_typescript", "language_typescript"),
+    ),
+    _lang(
+        name="java",
+        display="Java",
+        extension=".java",
+        pygments_lexer="java",
+        treesitter=("tree_sitter_java", "language"),
+        checkers=("javac",),
+    ),
+    _lang(
+        name="go",
+        display="Go",
+        extension=".go",
+        aliases=("golang",),
+        pygments_lexer="go",
+        treesitter=("tree_sitter_go", "language"),
+        checkers=("gofmt",),
+    ),
+    _lang(
+        name="rust",
+        display="Rust",
+        extension=".rs",
+        aliases=("rs",),
+        pygments_lexer="rust",
+        treesitter=("tree_sitter_rust", "language"),
+        checkers=("rustc",),
+    ),
+    _lang(
+        name="c",
+        display="C",
+        extension=".c",
+        aliases=("h",),
+        pygments_lexer="c",
+        treesitter=("tree_sitter_c", "language"),
+        checkers=("gcc",),
+    ),
+    _lang(
+        name="cpp",
+        display="C++",
+        extension=".cpp",
+        aliases=("c++", "cxx", "cc"),
+        fence_tags=("hpp",),
+        pygments_lexer="cpp",
+        treesitter=("tree_sitter_cpp", "language"),
+        checkers=("g++",),
+    ),
+    _lang(
+        name="csharp",
+        display="C#",
+        extension=".cs",
+        aliases=("c#", "cs"),
+        pygments_lexer="csharp",
+        treesitter=("tree_sitter_c_sharp", "language"),
+    ),
+    _lang(
+        name="ruby",
+        display="Ruby",
+        extension=".rb",
+        aliases=("rb",),
+        pygments_lexer="ruby",
+        treesitter=("tree_sitter_ruby", "language"),
+        line_comment="#",
+        checkers=("ruby",),
+    ),
+    _lang(
+        name="bash",
+        display="Bash",
+        extension=".sh",
+        aliases=("sh", "shell", "zsh"),
+        fence_tags=("console", "shellscript"),
+        pygments_lexer="bash",
+        treesitter=("tree_sitter_bash", "language"),
+        line_comment="#",
+        checkers=("bash",),
+    ),
+)
+
+_REGISTRY: dict[str, Language] = {lang.name: lang for lang in _BUILTIN}
+
+
+def register(language: Language, *, replace: bool = False) -> None:
+    """Add a language (e.g. a user's ANTLR grammar). Built-in names cannot be taken."""
+    if language.name in _REGISTRY and not replace:
+        raise UsageError(f"language '{language.name}' already exists")
+    _REGISTRY[language.name] = language
+
+
+def unregister(name: str) -> None:
+    _REGISTRY.pop(name, None)
+
+
+def all_languages() -> list[Language]:
+    return list(_REGISTRY.values())
+
+
+def names() -> list[str]:
+    return list(_REGISTRY)
+
+
+def find(name: str) -> Language | None:
+    """The language called ``name`` or one of its aliases (case-insensitive), else None."""
+    key = name.strip().lower()
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    for lang in _REGISTRY.values():
+        if key in lang.aliases:
+            return lang
+    return None
+
+
+def get(name: str) -> Language:
+    """Like ``find`` but raises a UsageError listing the valid names and the closest one."""
+    lang = find(name)
+    if lang is None:
+        hint = did_you_mean(name.lower(), [*_REGISTRY, *_all_aliases()])
+        raise UsageError(
+            f"unknown language '{name}'{hint}; valid languages: {', '.join(sorted(_REGISTRY))}"
+        )
+    return lang
+
+
+def _all_aliases() -> list[str]:
+    return [alias for lang in _REGISTRY.values() for alias in lang.aliases]
+
+
+def parse_language_spec(spec: str) -> tuple[Language, str | None]:
+    """Split ``python@3.8`` into the language and its version ('3.8'), or None."""
+    name, _, version = spec.partition("@")
+    lang = get(name)
+    version = version.strip()
+    if "@" in spec and not version:
+        raise UsageError(f"language '{spec}': empty version after '@'")
+    return lang, (version or None)
+
+
+def canonical(spec: str) -> str:
+    """``Py@3.8`` -> ``python@3.8``; ``JS`` -> ``javascript``."""
+    lang, version = parse_language_spec(spec)
+    return f"{lang.name}@{version}" if version else lang.name
+
+
+def from_extension(path: str) -> Language | None:
+    lower = path.lower()
+    for lang in _REGISTRY.values():
+        if lower.endswith(lang.extension):
+            return lang
+    extra = {
+        ".h": "c",
+        ".hpp": "cpp",
+        ".cc": "cpp",
+        ".cxx": "cpp",
+        ".mjs": "javascript",
+        ".cjs": "javascript",
+        ".tsx": "typescript",
+        ".bash": "bash",
+    }
+    for ext, name in extra.items():
+        if lower.endswith(ext):
+            return _REGISTRY.get(name)
+    return None
+
+
+def from_fence_tag(tag: str) -> Language | None:
+    key = tag.strip().lower()
+    if not key:
+        return None
+    for lang in _REGISTRY.values():
+        if key in lang.tags:
+            return lang
+    return None

@@ -1,0 +1,102 @@
+"""tree-sitter parsers for the registry's languages, loaded lazily and cached per thread.
+
+Shared by the prompt builder (splitting context files at top-level definitions), the
+validators and the ranker (token streams). tree-sitter parsers are not thread-safe, so each
+thread gets its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from codegen import languages
+
+_local = threading.local()
+
+
+@cache
+def ts_language(name: str) -> Any | None:
+    """The tree_sitter.Language for a registry language, or None when it has no grammar."""
+    lang = languages.find(name)
+    if lang is None or lang.treesitter is None:
+        return None
+    module_name, func = lang.treesitter
+    try:
+        import tree_sitter
+
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    return tree_sitter.Language(getattr(module, func)())
+
+
+def parser_for(name: str) -> Any | None:
+    """A tree_sitter.Parser for ``name`` owned by the calling thread, or None."""
+    cache_: dict[str, Any] = getattr(_local, "parsers", None) or {}
+    _local.parsers = cache_
+    if name not in cache_:
+        language = ts_language(name)
+        if language is None:
+            return None
+        import tree_sitter
+
+        cache_[name] = tree_sitter.Parser(language)
+    return cache_[name]
+
+
+def parse(name: str, code: str) -> Any | None:
+    """The tree_sitter.Tree of ``code``, or None when the language has no grammar."""
+    parser = parser_for(name)
+    return None if parser is None else parser.parse(code.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A top-level piece of a source file (a function, a class, a run of statements)."""
+
+    text: str
+    start_line: int
+    source: str
+
+
+def top_level_chunks(name: str, code: str, source: str = "") -> list[Chunk]:
+    """Split ``code`` at top-level definitions; paragraphs when the language has no grammar."""
+    tree = parse(name, code)
+    if tree is None:
+        return _paragraphs(code, source)
+    data = code.encode("utf-8")
+    chunks: list[Chunk] = []
+    pending: list[Any] = []
+
+    def flush() -> None:
+        if pending:
+            text = data[pending[0].start_byte : pending[-1].end_byte].decode("utf-8", "replace")
+            chunks.append(Chunk(text, pending[0].start_point[0] + 1, source))
+            pending.clear()
+
+    for node in tree.root_node.children:
+        is_definition = any(
+            word in node.type for word in ("function", "class", "method", "impl", "struct")
+        )
+        if is_definition:
+            flush()
+            pending.append(node)
+            flush()
+        else:
+            pending.append(node)
+    flush()
+    return chunks
+
+
+def _paragraphs(code: str, source: str) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    start = 1
+    for block in code.split("\n\n"):
+        if block.strip():
+            chunks.append(Chunk(block, start, source))
+        start += block.count("\n") + 2
+    return chunks

@@ -1,0 +1,1 @@
+"""Prompt building (templates, few-shot selection, token budget) and code extraction."""

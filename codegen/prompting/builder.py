@@ -1,0 +1,136 @@
+"""Build the chat messages for one language of one request, within the token budget.
+
+Messages: the system prompt, then the k most relevant few-shot examples as user/assistant
+turns, then the task (with signature, tests and the most relevant context chunks). When
+prompt + max_tokens does not fit the context window, context chunks go first (least relevant
+first), then examples; a task that alone cannot fit is a UsageError giving both counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from codegen import languages
+from codegen.backends.base import Backend
+from codegen.errors import UsageError
+from codegen.languages import Language
+from codegen.parsing import Chunk
+from codegen.prompting import context as context_mod
+from codegen.prompting.bm25 import BM25
+from codegen.prompting.examples import Example, bank
+from codegen.types import GenerationRequest, Message
+
+MAX_CONTEXT_CHUNKS = 12
+
+
+@dataclass(frozen=True)
+class BuiltPrompt:
+    messages: tuple[Message, ...]
+    prompt_tokens: int
+    examples: tuple[Example, ...]
+    context: tuple[Chunk, ...]
+
+
+@cache
+def _environment() -> Any:
+    import jinja2
+
+    from codegen import resources
+
+    loader = jinja2.FunctionLoader(lambda name: resources.read_text("prompts", name))
+    return jinja2.Environment(
+        loader=loader,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+
+
+def render(template: str, **values: Any) -> str:
+    return str(_environment().get_template(template).render(**values)).strip()
+
+
+def select_examples(description: str, language: str, k: int) -> list[Example]:
+    examples = bank(language)
+    if k <= 0 or not examples:
+        return []
+    index = BM25([f"{e.description} {e.signature or ''}" for e in examples])
+    return [examples[i] for i in index.top(description, k)]
+
+
+def select_chunks(description: str, chunks: Sequence[Chunk], k: int) -> list[Chunk]:
+    if not chunks:
+        return []
+    index = BM25([c.text for c in chunks])
+    best = index.top(description, k)
+    return [chunks[i] for i in sorted(best)]  # keep file order among the chosen
+
+
+class PromptBuilder:
+    """Turns a request into messages for one language; knows the backend's token counts."""
+
+    def __init__(self, backend: Backend, few_shot: int = 2) -> None:
+        self._backend = backend
+        self._few_shot = few_shot
+
+    def build(
+        self, request: GenerationRequest, language: str, version: str | None = None
+    ) -> BuiltPrompt:
+        lang = languages.get(language)
+        examples = select_examples(request.description, lang.name, self._few_shot)
+        all_chunks = context_mod.load_chunks(request.context)
+        chunks = select_chunks(request.description, all_chunks, MAX_CONTEXT_CHUNKS)
+        limit = self._backend.context_length - request.max_tokens
+        while True:
+            messages = self._messages(request, lang, version, examples, chunks)
+            tokens = self._backend.count_tokens(messages)
+            if tokens <= limit:
+                return BuiltPrompt(tuple(messages), tokens, tuple(examples), tuple(chunks))
+            if chunks:
+                chunks = chunks[:-1] if len(chunks) == 1 else self._drop_least(request, chunks)
+            elif examples:
+                examples = examples[:-1]
+            else:
+                raise UsageError(
+                    f"the description needs {tokens} prompt tokens and max_tokens is "
+                    f"{request.max_tokens}: together more than the model's context window of "
+                    f"{self._backend.context_length} tokens"
+                )
+
+    @staticmethod
+    def _drop_least(request: GenerationRequest, chunks: list[Chunk]) -> list[Chunk]:
+        scores = BM25([c.text for c in chunks]).scores(request.description)
+        worst = min(range(len(chunks)), key=lambda i: (scores[i], -i))
+        return [c for i, c in enumerate(chunks) if i != worst]
+
+    def _messages(
+        self,
+        request: GenerationRequest,
+        lang: Language,
+        version: str | None,
+        examples: Sequence[Example],
+        chunks: Sequence[Chunk],
+    ) -> list[Message]:
+        messages = [Message("system", render("system.j2", language=lang, version=version))]
+        for example in examples:
+            messages.append(Message("user", render("example.j2", example=example, language=lang)))
+            messages.append(Message("assistant", f"```{lang.name}\n{example.code}\n```"))
+        task = render(
+            "generate.j2",
+            description=request.description.strip(),
+            language=lang,
+            version=version,
+            signature=request.signature,
+            tests=request.tests.get(lang.name),
+            context_chunks=[{"fence": _fence(c), "text": c.text} for c in chunks],
+        )
+        messages.append(Message("user", task))
+        return messages
+
+
+def _fence(chunk: Chunk) -> str:
+    lang = languages.from_extension(chunk.source)
+    return lang.name if lang else ""

@@ -1,0 +1,110 @@
+"""Find the code in a model's answer: fenced blocks, prose around them, nested fences.
+
+The embedded model often opens with "```markdown" and then "```python"; a fence line with
+a tag therefore always opens a block, and a bare fence closes the innermost open one. A block
+that holds other blocks is a container and its own lines (prose) are dropped. A block still
+open at the end (cut by max_tokens) is kept and marked unterminated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from codegen import languages
+
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([^\s`]*)[^`]*$")
+_CONTAINER_TAGS = {"", "markdown", "md", "text", "txt", "plaintext"}
+
+
+@dataclass
+class Block:
+    tag: str
+    lines: list[str] = field(default_factory=list)
+    terminated: bool = False
+    children: int = 0
+    order: int = 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    code: str
+    tag: str | None
+    fenced: bool
+    terminated: bool
+    blocks: int
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Every leaf fenced block in ``text``, in order of opening."""
+    stack: list[Block] = []
+    done: list[Block] = []
+    opened = 0
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if match is None:
+            if stack:
+                stack[-1].lines.append(line)
+            continue
+        tag = match.group(2).strip().lower().lstrip("{.").rstrip("}")
+        if tag or not stack:
+            if stack:
+                stack[-1].children += 1
+            stack.append(Block(tag=tag, order=opened))
+            opened += 1
+            continue
+        block = stack.pop()
+        block.terminated = True
+        if block.children == 0:
+            done.append(block)
+    done.extend(b for b in stack if b.children == 0)
+    return sorted(done, key=lambda b: b.order)
+
+
+def _is_other_language(tag: str, language: str) -> bool:
+    lang = languages.find(tag) or languages.from_fence_tag(tag)
+    return lang is not None and lang.name != language
+
+
+def _matches(tag: str, language: str) -> bool:
+    lang = languages.find(language)
+    return lang is not None and tag in lang.tags
+
+
+def extract(text: str, language: str) -> Extracted:
+    """The code for ``language`` in a model answer ``text``."""
+    blocks = [b for b in split_blocks(text) if b.text.strip()]
+    if not blocks:
+        return Extracted(text.strip("\n"), None, False, True, 0)
+    chosen = [b for b in blocks if _matches(b.tag, language)]
+    if not chosen:
+        chosen = [b for b in blocks if not _is_other_language(b.tag, language)]
+    if not chosen:
+        chosen = blocks
+    best = max(chosen, key=lambda b: len(b.text.strip()))
+    return Extracted(best.text.strip("\n"), best.tag or None, True, best.terminated, len(blocks))
+
+
+def code_complete(text: str) -> bool:
+    """True once ``text`` holds a closed fenced block with code and no block is still open."""
+    if "```" not in text and "~~~" not in text:
+        return False
+    stack = 0
+    closed_with_code = False
+    body = False
+    for line in text.splitlines():
+        match = _FENCE.match(line)
+        if match is None:
+            body = body or (stack > 0 and bool(line.strip()))
+            continue
+        if match.group(2) or stack == 0:
+            stack += 1
+            body = False
+        else:
+            stack -= 1
+            closed_with_code = closed_with_code or body
+    return closed_with_code and stack == 0 and text.endswith("\n")

@@ -1,0 +1,1 @@
+"""Ranking of valid candidates with evidence."""

@@ -1,0 +1,1 @@
+"""Rendering: pygments sits behind this package; nothing else imports it."""

@@ -1,0 +1,1 @@
+"""Repair of invalid candidates: deterministic steps first, then the model."""

@@ -1,0 +1,195 @@
+"""Frozen value types shared by every stage (DESIGN.md, "Contracts").
+
+Positions are 1-based; columns count Unicode code points. A candidate's ``id`` is
+``"<language>-<k>"`` (k from 1) and never changes; ``rank`` is 1-based within its
+language, best first, and ``None`` for an invalid candidate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Literal
+
+FinishReason = Literal["stop", "length", "cancelled", "error"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in a piece of code; an empty list of these means valid."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    source: str
+    severity: Literal["error", "warning"] = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RepairStep:
+    """A named change made to a candidate, recorded with a unified diff."""
+
+    name: str
+    diff: str
+    penalty: float = 0.0
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """What a user asks for. Field names are the CLI flags, JSON keys and spec keys."""
+
+    description: str
+    languages: tuple[str, ...] = ("python",)
+    n: int = 1
+    temperature: float = 0.2
+    top_p: float = 0.95
+    max_tokens: int = 512
+    seed: int | None = None
+    model: str | None = None
+    signature: str | None = None
+    context: tuple[str, ...] = ()
+    tests: Mapping[str, str] = field(default_factory=dict)
+    exec: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["languages"] = list(self.languages)
+        data["context"] = list(self.context)
+        data["tests"] = dict(self.tests)
+        return data
+
+    def with_changes(self, **changes: Any) -> GenerationRequest:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """The sampling knobs a backend needs for one call."""
+
+    temperature: float = 0.2
+    top_p: float = 0.95
+    max_tokens: int = 512
+    seed: int | None = None
+    stop: tuple[str, ...] = ()
+    # Stop a sequence once its first complete fenced code block is closed (saves tokens
+    # the model would spend on explanations); backends that cannot do it ignore it.
+    stop_after_code: bool = False
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One sequence a backend produced."""
+
+    text: str
+    finish_reason: FinishReason
+    prompt_tokens: int
+    completion_tokens: int
+    logprobs: tuple[float, ...] = ()
+    decode_ms: float = 0.0
+
+    @property
+    def mean_logprob(self) -> float | None:
+        if not self.logprobs:
+            return None
+        return sum(self.logprobs) / len(self.logprobs)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A piece of code for one language, with everything learnt about it."""
+
+    id: str
+    language: str
+    code: str
+    raw_text: str
+    finish_reason: FinishReason
+    prompt_tokens: int
+    completion_tokens: int
+    mean_logprob: float | None = None
+    valid: bool | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    repairs: tuple[RepairStep, ...] = ()
+    validators: tuple[str, ...] = ()
+    rank: int | None = None
+    score: float | None = None
+    score_parts: Mapping[str, float] = field(default_factory=dict)
+
+    def evolve(self, **changes: Any) -> Candidate:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "language": self.language,
+            "code": self.code,
+            "raw_text": self.raw_text,
+            "finish_reason": self.finish_reason,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "mean_logprob": self.mean_logprob,
+            "valid": self.valid,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "repairs": [r.to_dict() for r in self.repairs],
+            "validators": list(self.validators),
+            "rank": self.rank,
+            "score": self.score,
+            "score_parts": dict(self.score_parts),
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer to one request: every candidate of every language, best first per language."""
+
+    request_id: str
+    request: GenerationRequest
+    model: str
+    candidates: tuple[Candidate, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)
+    created: str = ""
+    cached: bool = False
+
+    def for_language(self, language: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.language == language]
+
+    def best(self, language: str) -> Candidate | None:
+        ranked = [c for c in self.for_language(language) if c.rank is not None]
+        return min(ranked, key=lambda c: c.rank or 0) if ranked else None
+
+    def by_rank(self, language: str, rank: int) -> Candidate | None:
+        for cand in self.for_language(language):
+            if cand.rank == rank:
+                return cand
+        return None
+
+    def languages_without_valid(self) -> list[str]:
+        return [lang for lang in self.request.languages if self.best(lang) is None]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "request_id": self.request_id,
+            "created": self.created,
+            "model": self.model,
+            "cached": self.cached,
+            "request": self.request.to_dict(),
+            "candidates": [c.to_dict() for c in self.candidates],
+            "timings": dict(self.timings),
+        }

@@ -1,0 +1,1 @@
+"""Syntax validation: the ``Validator`` seam and its tiers (tree-sitter, ANTLR, reference)."""

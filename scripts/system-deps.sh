@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the test suite drives for real (a real terminal for the REPL, SQLite's shell).
+# Installs only what is missing, and only when it can (root with apt-get).
+set -euo pipefail
+need=()
+command -v tmux >/dev/null 2>&1 || need+=(tmux)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing system packages: ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "missing system packages: ${need[*]} (install them with your package manager)" >&2
+  exit 1
+fi
