@@ -61,5 +61,6 @@ class BasicValidator:
         diags = _ts_diagnostics(language, code)
         if language == "python":
             tiers.append("cpython")
-            diags = _python_diagnostics(code) or diags
+            # CPython is the reference for python: it decides, tree-sitter only fills in.
+            diags = _python_diagnostics(code)
         return Validation(tuple(diags), tuple(tiers))

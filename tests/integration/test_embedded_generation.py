@@ -1,0 +1,66 @@
+"""The real small embedded model (Qwen2.5-Coder-0.5B-Instruct on llama.cpp) generating for real."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from codegen.assistant import Assistant
+from codegen.config import Settings
+from codegen.requests import build_request
+from codegen.types import Message, SamplingParams
+
+
+def test_python_javascript_java_each_get_code(small_backend: Any, small_settings: Settings) -> None:
+    assistant = Assistant(small_settings, backend=small_backend)
+    request = build_request(
+        {"description": "Return the larger of two integers", "n": 2, "max_tokens": 128,
+         "languages": ["python", "javascript", "java"]},
+        small_settings,
+    )
+    result = assistant.generate(request)
+    for lang, marker in [("python", "def "), ("javascript", "function"), ("java", "class")]:
+        cands = result.for_language(lang)
+        assert len(cands) == 2
+        assert any(marker in c.code for c in cands), (lang, [c.code for c in cands])
+        assert all("```" not in c.code for c in cands)
+        assert all(c.mean_logprob is not None and c.mean_logprob < 0 for c in cands)
+    assert result.best("python") is not None
+
+
+def _sample(backend: Any, seed: int) -> list[str]:
+    messages = [Message("user", "Write a Python function that reverses a string.")]
+    params = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=48, seed=seed)
+    return [c.text for c in backend.generate(messages, params, 3)]
+
+
+def test_same_seed_same_candidates_other_seed_differs(small_backend: Any) -> None:
+    first = _sample(small_backend, 7)
+    again = _sample(small_backend, 7)
+    other = _sample(small_backend, 8)
+    assert first == again
+    assert other != first
+    assert len(set(first)) > 1  # the three sequences of one batch differ from each other
+
+
+def test_cancel_stops_a_long_generation_within_a_second(small_backend: Any) -> None:
+    cancel = threading.Event()
+    messages = [Message("user", "Write a very long Python module with twenty classes.")]
+    params = SamplingParams(temperature=0.7, max_tokens=2000, seed=1)
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        out["completions"] = small_backend.generate(messages, params, 2, cancel)
+        out["ended"] = time.perf_counter()
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    time.sleep(1.5)
+    cancel.set()
+    asked = time.perf_counter()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert out["ended"] - asked < 1.0
+    assert {c.finish_reason for c in out["completions"]} == {"cancelled"}
+    assert all(0 < c.completion_tokens < 2000 for c in out["completions"])

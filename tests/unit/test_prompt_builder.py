@@ -1,0 +1,76 @@
+from pathlib import Path
+
+import pytest
+
+from codegen.backends.base import ScriptedBackend
+from codegen.config import Settings
+from codegen.errors import InputError, UsageError
+from codegen.prompting.bm25 import BM25, tokenize
+from codegen.prompting.builder import PromptBuilder, select_chunks
+from codegen.prompting.context import load_chunks
+from codegen.requests import build_request
+
+S = Settings()
+
+
+def req(**fields: object):  # type: ignore[no-untyped-def]
+    return build_request({"description": "Parse an ISO date and return the weekday", **fields}, S)
+
+
+def test_messages_have_system_examples_and_task() -> None:
+    built = PromptBuilder(ScriptedBackend(["x"]), few_shot=2).build(
+        req(signature="def weekday(s: str) -> str", tests={"python": "assert weekday('x')"}),
+        "python",
+        "3.8",
+    )
+    roles = [m.role for m in built.messages]
+    assert roles[0] == "system" and roles[-1] == "user"
+    assert roles.count("assistant") == len(built.examples)
+    task = built.messages[-1].content
+    assert "Parse an ISO date" in task and "def weekday(s: str) -> str" in task
+    assert "assert weekday('x')" in task and "3.8" in built.messages[0].content
+
+
+def test_bm25_prefers_matching_document() -> None:
+    index = BM25(["sort a list of numbers", "parse a date string into a weekday", "http server"])
+    assert index.top("weekday of an ISO date", 1) == [1]
+    assert tokenize("parseIsoDate snake_case") == ["parse", "iso", "date", "snake", "case"]
+
+
+def test_context_split_at_definitions_and_most_relevant_kept(tmp_path: Path) -> None:
+    src = tmp_path / "util.py"
+    src.write_text(
+        "import datetime\n\n\ndef parse_date(s):\n    return datetime.date.fromisoformat(s)\n\n\n"
+        "def send_mail(to):\n    pass\n\n\nclass Cart:\n    pass\n"
+    )
+    chunks = load_chunks((str(tmp_path),))
+    assert [c.start_line for c in chunks] == [1, 4, 8, 12]
+    best = select_chunks("parse date", chunks, 1)
+    assert "parse_date" in best[0].text
+
+
+def test_context_binary_and_missing_files_are_input_errors(tmp_path: Path) -> None:
+    blob = tmp_path / "blob.bin.py"
+    blob.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(InputError, match="binary"):
+        load_chunks((str(blob),))
+    with pytest.raises(InputError, match="no such file"):
+        load_chunks((str(tmp_path / "missing.py"),))
+
+
+def test_budget_drops_context_then_examples(tmp_path: Path) -> None:
+    src = tmp_path / "big.py"
+    body = "    total = 1\n" * 40
+    src.write_text("\n\n".join(f"def f{i}():\n{body}    return {i}\n" for i in range(6)))
+    backend = ScriptedBackend(["x"], context_length=1100)
+    built = PromptBuilder(backend, few_shot=2).build(req(context=(str(src),), max_tokens=600),
+                                                     "python")
+    assert built.prompt_tokens <= 1100 - 600
+    assert len(built.context) < 6
+
+
+def test_description_that_cannot_fit_is_usage_error() -> None:
+    backend = ScriptedBackend(["x"], context_length=300)
+    long = build_request({"description": "word " * 400, "max_tokens": 100}, S)
+    with pytest.raises(UsageError, match=r"needs \d+ prompt tokens and max_tokens is 100"):
+        PromptBuilder(backend, few_shot=2).build(long, "python")

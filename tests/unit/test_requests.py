@@ -1,0 +1,46 @@
+import pytest
+
+from codegen.config import Settings
+from codegen.errors import UsageError
+from codegen.requests import build_request
+
+S = Settings()
+
+
+def test_defaults_come_from_settings() -> None:
+    req = build_request({"description": "add two numbers"}, Settings(n=5, languages=("go",)))
+    assert req.n == 5 and req.languages == ("go",) and req.model == "embedded"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"description": "  "}, "description: must be a non-empty text"),
+        ({"description": "x", "n": 0}, "n: must be between 1 and 64"),
+        ({"description": "x", "n": 65}, "n: must be between 1 and 64"),
+        ({"description": "x", "temperature": 2.5}, r"temperature: must be in \[0, 2\]"),
+        ({"description": "x", "top_p": 0}, r"top_p: must be in \(0, 1\]"),
+        ({"description": "x", "max_tokens": 0}, "max_tokens: must be at least 1"),
+        ({"description": "x", "languages": ["klingon"]}, "unknown language 'klingon'"),
+        ({"description": "x", "languages": ["python", "py"]}, "'python' is given twice"),
+        ({"description": "x", "n": "two"}, "n: expected an integer"),
+        ({"description": "x", "temprature": 1}, "did you mean 'temperature'"),
+    ],
+)
+def test_bad_fields_name_the_field(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        build_request(fields, S, where="spec.yaml:3:5")
+
+
+def test_where_prefix_and_comma_languages() -> None:
+    req = build_request({"description": "x", "languages": ["python@3.8,js"]}, S)
+    assert req.languages == ("python@3.8", "javascript")
+    with pytest.raises(UsageError, match=r"^spec.yaml:3:5: n:"):
+        build_request({"description": "x", "n": -1}, S, where="spec.yaml:3:5")
+
+
+def test_tests_are_per_language() -> None:
+    req = build_request({"description": "x", "languages": ["python"], "tests": "assert f()"}, S)
+    assert req.tests == {"python": "assert f()"}
+    with pytest.raises(UsageError, match=r"tests\.klingon"):
+        build_request({"description": "x", "tests": {"klingon": "x"}}, S)
