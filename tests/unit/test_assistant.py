@@ -1,0 +1,63 @@
+"""The facade with a scripted model: event order, ids, ranks, cancel, failures."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from codegen import events as ev
+from codegen.assistant import Assistant
+from codegen.backends.base import ScriptedBackend
+from codegen.config import Settings
+from codegen.errors import Cancelled, UsageError
+from codegen.requests import build_request
+
+S = Settings(model="scripted")
+GOOD = "```python\ndef f():\n    return 1\n```"
+BAD = "```python\ndef f(:\n```"
+
+
+def test_event_order_ids_and_ranks() -> None:
+    backend = ScriptedBackend([GOOD, BAD, GOOD])
+    request = build_request({"description": "f", "n": 3}, S)
+    events = list(Assistant(S, backend=backend).stream(request))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds[0] == "Started" and kinds[-1] == "Finished"
+    assert kinds.count("CandidateGenerated") == 3 and kinds.count("Ranked") == 1
+    assert kinds.count("CandidateRepaired") == 1  # only the invalid one goes to repair
+    result = events[-1].result  # type: ignore[union-attr]
+    assert [c.id for c in result.candidates][-1] == "python-2"
+    ranks = {c.id: c.rank for c in result.candidates}
+    assert ranks["python-2"] is None and sorted(r for r in ranks.values() if r) == [1, 2]
+    assert result.best("python") is not None
+    assert set(result.timings) >= {"generate_ms", "validate_ms", "total_ms"}
+
+
+def test_cancel_before_generation_fails_with_cancelled() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    request = build_request({"description": "f"}, S)
+    events = list(Assistant(S, backend=ScriptedBackend([GOOD])).stream(request, cancel))
+    assert isinstance(events[-1], ev.Failed)
+    assert isinstance(events[-1].error, Cancelled)
+    with pytest.raises(Cancelled):
+        Assistant(S, backend=ScriptedBackend([GOOD])).generate(request, cancel)
+
+
+def test_budget_error_surfaces_as_usage_error() -> None:
+    backend = ScriptedBackend([GOOD], context_length=256)
+    request = build_request({"description": "f", "max_tokens": 1000}, S)
+    with pytest.raises(UsageError, match="context window"):
+        Assistant(S, backend=backend).generate(request)
+
+
+def test_every_language_gets_its_own_prompt() -> None:
+    backend = ScriptedBackend([GOOD])
+    request = build_request({"description": "f", "languages": ["python", "go"], "n": 2}, S)
+    result = Assistant(S, backend=backend).generate(request)
+    assert [c.id for c in result.candidates if c.language == "go"] == ["go-1", "go-2"] or sorted(
+        c.id for c in result.for_language("go")) == ["go-1", "go-2"]
+    systems = [call[0][0].content for call in backend.calls]
+    assert "Python" in systems[0] and "Go" in systems[1]
+    assert [call[2] for call in backend.calls] == [2, 2]
