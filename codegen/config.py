@@ -37,6 +37,7 @@ class Settings:
     color: str = "auto"
     exec: bool = False
     repair_rounds: int = 2
+    validation_timeout: float = 10.0
     openai_api_key: str = ""
     openai_timeout: float = 60.0
     openai_retries: int = 4
@@ -95,6 +96,12 @@ KEYS: tuple[Key, ...] = (
     Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
     Key("exec", bool, "run candidates in the sandbox to rank them"),
     Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),
+    Key(
+        "validation.timeout",
+        float,
+        "seconds a reference checker may run",
+        _check_range(0, 600, lo_open=True),
+    ),
     Key("openai.api_key", str, "API key for openai: backends", secret=True),
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),

@@ -1,0 +1,365 @@
+"""The reference tier: the languages' own checkers, each run with a timeout in a temp dir.
+
+CPython's ``compile`` runs in-process for python (always present); the others are external
+binaries used when they are on PATH: ``node --check``, ``gcc``/``g++ -fsyntax-only``,
+``javac``, ``rustc``, ``bash -n``, ``gofmt -e``, ``ruby -c``. Only syntax errors count
+(``codegen.validation.tables``). A checker that times out, crashes or cannot start gives an
+*undecided* result, never an invalid one.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from codegen.types import Diagnostic
+from codegen.validation import tables
+
+Status = Literal["valid", "invalid", "undecided"]
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    tier: str
+    status: Status
+    diagnostics: tuple[Diagnostic, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Checker:
+    """One reference checker: its tier name, the binary it needs, and how to run it."""
+
+    name: str
+    binary: str | None
+    run: Callable[[str, str | None, float], CheckResult]
+
+    def available(self) -> bool:
+        return self.binary is None or shutil.which(self.binary) is not None
+
+
+def _verdict(tier: str, diags: list[Diagnostic]) -> CheckResult:
+    return CheckResult(tier, "invalid" if diags else "valid", tuple(diags))
+
+
+# ---------------------------------------------------------------- python (in-process)
+
+
+def check_python(code: str, version: str | None, timeout: float) -> CheckResult:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if version:
+                major, minor = _python_version(version)
+                ast.parse(code, "<candidate>", feature_version=(major, minor))
+            compile(code, "<candidate>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        col = max(exc.offset or 1, 1)
+        end_line = exc.end_lineno or line
+        end_col = exc.end_offset if exc.end_offset and exc.end_offset > 0 else col
+        return _verdict("cpython", [Diagnostic(line, col, end_line, end_col, exc.msg, "cpython")])
+    except ValueError as exc:  # source code string cannot contain null bytes
+        return _verdict("cpython", [Diagnostic(1, 1, 1, 1, str(exc), "cpython")])
+    except (RecursionError, MemoryError) as exc:
+        return CheckResult("cpython", "undecided", note=f"too deeply nested ({type(exc).__name__})")
+    return CheckResult("cpython", "valid")
+
+
+def _python_version(version: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)?", version.strip())
+    if match is None or match.group(1) != "3":
+        return (3, 13)
+    return (3, int(match.group(2) or 13))
+
+
+# ---------------------------------------------------------------- subprocess runner
+
+
+@dataclass(frozen=True)
+class _Run:
+    returncode: int
+    output: str
+
+
+class _Undecided(Exception):
+    pass
+
+
+def _run(argv: list[str], cwd: str, timeout: float) -> _Run:
+    """Run a checker in its own process group; kill the whole group on timeout."""
+    try:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+    except OSError as exc:
+        raise _Undecided(f"{argv[0]} could not start: {exc.strerror or exc}") from exc
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise _Undecided(f"{Path(argv[0]).name} timed out after {timeout:g} s") from None
+    if proc.returncode < 0:
+        raise _Undecided(f"{Path(argv[0]).name} crashed (signal {-proc.returncode})")
+    return _Run(proc.returncode, out.decode("utf-8", "replace"))
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.communicate()
+
+
+def _in_tempdir(
+    tier: str, filename: str, code: str, action: Callable[[str, str], CheckResult]
+) -> CheckResult:
+    with tempfile.TemporaryDirectory(prefix="codegen-check-") as tmp:
+        Path(tmp, filename).write_text(code, encoding="utf-8")
+        try:
+            return action(tmp, filename)
+        except _Undecided as exc:
+            return CheckResult(tier, "undecided", note=str(exc))
+
+
+def _cp_column(code_lines: list[str], line: int, byte_col: int) -> int:
+    """A 1-based byte column on ``line`` as a 1-based code-point column."""
+    if not 1 <= line <= len(code_lines):
+        return max(byte_col, 1)
+    raw = code_lines[line - 1].encode("utf-8")
+    return len(raw[: max(byte_col - 1, 0)].decode("utf-8", "replace")) + 1
+
+
+def _point(line: int, col: int, message: str, tier: str) -> Diagnostic:
+    return Diagnostic(line, col, line, col, message, tier)
+
+
+# ---------------------------------------------------------------- gcc / g++
+
+_GCC_LINE = re.compile(
+    r"^[^:\n]+:(?P<line>\d+):(?P<col>\d+): (?P<kind>fatal error|error|warning): (?P<msg>.*)$",
+    re.M,
+)
+
+
+def parse_gcc(output: str, code: str, tier: str) -> CheckResult:
+    lines = code.split("\n")
+    diags: list[Diagnostic] = []
+    for m in _GCC_LINE.finditer(output):
+        msg = m.group("msg")
+        if m.group("kind") == "fatal error" and "No such file or directory" in msg:
+            return CheckResult(tier, "undecided", note=f"cannot check: {msg}")
+        if m.group("kind") == "warning" or not tables.gcc_is_syntax(msg):
+            continue
+        line = int(m.group("line"))
+        col = _cp_column(lines, line, int(m.group("col")))
+        diags.append(_point(line, col, msg, tier))
+    return _verdict(tier, diags)
+
+
+def _gcc(
+    compiler: str, suffix: str, std_prefix: str
+) -> Callable[[str, str | None, float], CheckResult]:
+    def run(code: str, version: str | None, timeout: float) -> CheckResult:
+        def action(tmp: str, name: str) -> CheckResult:
+            argv = [compiler, "-fsyntax-only", "-w", "-fdiagnostics-plain-output"]
+            argv += ["-fdiagnostics-column-unit=byte", "-fmax-errors=20"]
+            if version and re.fullmatch(r"[\w+]+", version):
+                argv.append(f"-std={std_prefix}{version}")
+            return parse_gcc(_run([*argv, name], tmp, timeout).output, code, compiler)
+
+        return _in_tempdir(compiler, f"candidate{suffix}", code, action)
+
+    return run
+
+
+# ---------------------------------------------------------------- javac
+
+_JAVAC_LINE = re.compile(
+    r"^[^:\n]+\.java:(?P<line>\d+):(?P<col>\d+): "
+    r"compiler\.err\.(?P<key>[\w.-]+)(?::(?P<args>.*))?$",
+    re.M,
+)
+_PUBLIC_CLASS = re.compile(
+    r"^\s*public\s+(?:(?:final|abstract|sealed|strictfp|static)\s+)*"
+    r"(?:class|interface|enum|record|@interface)\s+(\w+)",
+    re.M,
+)
+
+
+def java_filename(code: str) -> str:
+    match = _PUBLIC_CLASS.search(code)
+    return f"{match.group(1) if match else 'Main'}.java"
+
+
+def parse_javac(output: str) -> CheckResult:
+    diags: list[Diagnostic] = []
+    for m in _JAVAC_LINE.finditer(output):
+        key = m.group("key")
+        if not tables.javac_is_syntax(key):
+            continue
+        msg = tables.javac_message(key, m.group("args") or "")
+        diags.append(_point(int(m.group("line")), int(m.group("col")), msg, "javac"))
+    return _verdict("javac", diags)
+
+
+def check_javac(code: str, version: str | None, timeout: float) -> CheckResult:
+    def action(tmp: str, name: str) -> CheckResult:
+        argv = ["javac", "-XDrawDiagnostics", "-XDshould-stop.ifNoError=ENTER", "-proc:none"]
+        argv += ["-implicit:none", "-nowarn", "-d", "out", "-encoding", "UTF-8"]
+        if version and version.isdigit():
+            argv += ["--release", version]
+        result = _run([*argv, name], tmp, timeout)
+        if result.returncode != 0 and "compiler.err" not in result.output:
+            raise _Undecided(f"javac failed: {result.output.strip().splitlines()[:1]}")
+        return parse_javac(result.output)
+
+    return _in_tempdir("javac", java_filename(code), code, action)
+
+
+# ---------------------------------------------------------------- rustc
+
+_RUSTC_LINE = re.compile(
+    r"^[^:\n]+\.rs:(?P<line>\d+):(?P<col>\d+): error(?:\[(?P<code>E\d+)\])?: (?P<msg>.*)$", re.M
+)
+
+
+def parse_rustc(output: str) -> CheckResult:
+    diags: list[Diagnostic] = []
+    for m in _RUSTC_LINE.finditer(output):
+        if not tables.rustc_is_syntax(m.group("code"), m.group("msg")):
+            continue
+        diags.append(_point(int(m.group("line")), int(m.group("col")), m.group("msg"), "rustc"))
+    return _verdict("rustc", diags)
+
+
+def check_rustc(code: str, version: str | None, timeout: float) -> CheckResult:
+    def action(tmp: str, name: str) -> CheckResult:
+        edition = version if version in {"2015", "2018", "2021", "2024"} else "2021"
+        argv = ["rustc", "--crate-type", "lib", "--edition", edition, "--error-format=short"]
+        argv += ["--emit=metadata", "--cap-lints", "allow", "-o", "out.rmeta", name]
+        return parse_rustc(_run(argv, tmp, timeout).output)
+
+    return _in_tempdir("rustc", "candidate.rs", code, action)
+
+
+# ---------------------------------------------------------------- node
+
+_NODE_HEAD = re.compile(r"^.*?\.m?js:(?P<line>\d+)$", re.M)
+_NODE_ERROR = re.compile(r"^(?P<kind>\w*Error): (?P<msg>.*)$", re.M)
+_ESM = re.compile(r"^\s*(?:import\s*[\w{*'\"]|export\s)", re.M)
+
+
+def is_module(code: str) -> bool:
+    """An ES module: a top-level ``import``/``export`` statement (not ``import(...)``)."""
+    return _ESM.search(code) is not None
+
+
+def parse_node(output: str, code: str) -> CheckResult:
+    error = _NODE_ERROR.search(output)
+    if error is None:
+        return CheckResult("node", "undecided", note="node failed without a SyntaxError")
+    if not tables.node_is_syntax(error.group("kind")):
+        return CheckResult("node", "valid")
+    head = _NODE_HEAD.search(output)
+    line = int(head.group("line")) if head else 1
+    col = 1
+    if head:
+        rest = output[head.end() :].split("\n")
+        if len(rest) > 2 and "^" in rest[2]:
+            col = rest[2].index("^") + 1
+    return _verdict("node", [_point(line, col, error.group("msg"), "node")])
+
+
+def check_node(code: str, version: str | None, timeout: float) -> CheckResult:
+    def action(tmp: str, name: str) -> CheckResult:
+        result = _run(["node", "--check", name], tmp, timeout)
+        return (
+            CheckResult("node", "valid")
+            if result.returncode == 0
+            else parse_node(result.output, code)
+        )
+
+    return _in_tempdir("node", "candidate.mjs" if is_module(code) else "candidate.js", code, action)
+
+
+# ---------------------------------------------------------------- bash, gofmt, ruby
+
+_BASH_LINE = re.compile(r"^[^:\n]+: line (?P<line>\d+): (?P<msg>.*)$", re.M)
+
+
+def parse_bash(output: str) -> CheckResult:
+    diags = [
+        _point(int(m.group("line")), 1, m.group("msg"), "bash")
+        for m in _BASH_LINE.finditer(output)
+        if tables.bash_is_syntax(m.group("msg"))
+    ]
+    return _verdict("bash", diags)
+
+
+def check_bash(code: str, version: str | None, timeout: float) -> CheckResult:
+    return _in_tempdir(
+        "bash",
+        "candidate.sh",
+        code,
+        lambda tmp, n: parse_bash(_run(["bash", "-n", n], tmp, timeout).output),
+    )
+
+
+_COLON_LINE = re.compile(r"^[^:\n]+:(?P<line>\d+):(?:(?P<col>\d+):)? ?(?P<msg>.*)$", re.M)
+
+
+def _simple(
+    tier: str, argv: list[str], filename: str
+) -> Callable[[str, str | None, float], CheckResult]:
+    """Checkers whose every error is a syntax error, printed as ``file:line[:col]: message``."""
+
+    def run(code: str, version: str | None, timeout: float) -> CheckResult:
+        def action(tmp: str, name: str) -> CheckResult:
+            result = _run([*argv, name], tmp, timeout)
+            if result.returncode == 0:
+                return CheckResult(tier, "valid")
+            diags = [
+                _point(int(m.group("line")), int(m.group("col") or 1), m.group("msg"), tier)
+                for m in _COLON_LINE.finditer(result.output)
+            ]
+            return _verdict(tier, diags or [_point(1, 1, result.output.strip()[:200], tier)])
+
+        return _in_tempdir(tier, filename, code, action)
+
+    return run
+
+
+CHECKERS: dict[str, Checker] = {
+    "cpython": Checker("cpython", None, check_python),
+    "node": Checker("node", "node", check_node),
+    "gcc": Checker("gcc", "gcc", _gcc("gcc", ".c", "c")),
+    "g++": Checker("g++", "g++", _gcc("g++", ".cpp", "c++")),
+    "javac": Checker("javac", "javac", check_javac),
+    "rustc": Checker("rustc", "rustc", check_rustc),
+    "bash": Checker("bash", "bash", check_bash),
+    "gofmt": Checker("gofmt", "gofmt", _simple("gofmt", ["gofmt", "-e", "-l"], "candidate.go")),
+    "ruby": Checker("ruby", "ruby", _simple("ruby", ["ruby", "-c"], "candidate.rb")),
+}
+
+
+def checker(name: str) -> Checker | None:
+    return CHECKERS.get(name)

@@ -1,0 +1,138 @@
+"""The validator the pipeline uses: tree-sitter, ANTLR and the reference checker, combined.
+
+Combining rule (also in the README, "Validation"):
+
+1. Empty code is never valid.
+2. When the language's reference checker ran and decided, it decides: its syntax errors are
+   the diagnostics (a diagnostic without a column borrows tree-sitter's on the same line).
+3. When no reference checker could decide (none for the language, binary missing, timed out,
+   crashed), the grammar tiers decide: tree-sitter and, when the language has one, ANTLR;
+   an error from either makes the code invalid.
+4. A checker that timed out or crashed is listed in ``undecided`` with a warning diagnostic;
+   it never makes code invalid by itself.
+5. With a signature, code that does not define the signature's name is invalid.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Sequence
+
+from codegen import languages
+from codegen.types import Diagnostic
+from codegen.validation import names, reference, treesitter
+from codegen.validation.base import Validation
+
+log = logging.getLogger(__name__)
+
+
+def antlr_available() -> bool:
+    try:
+        importlib.import_module("codegen.validation.antlr")
+    except ImportError:
+        return False
+    return True
+
+
+def _antlr(code: str, grammar: str) -> list[Diagnostic] | None:
+    try:
+        module = importlib.import_module("codegen.validation.antlr")
+    except ImportError:
+        return None
+    result: list[Diagnostic] = list(module.validate(code, grammar))
+    return result
+
+
+class TieredValidator:
+    """tree-sitter + ANTLR + the reference checker, combined by the rule above."""
+
+    def __init__(self, timeout: float = reference.DEFAULT_TIMEOUT, use_reference: bool = True):
+        self.timeout = timeout
+        self.use_reference = use_reference
+
+    def tiers(self, language: str) -> list[str]:
+        """The tiers that would run for ``language`` on this machine."""
+        lang = languages.get(language)
+        active = [treesitter.TIER] if treesitter.available(lang.name) else []
+        if lang.antlr_grammar and antlr_available():
+            active.append("antlr")
+        if self.use_reference:
+            active += [n for n in lang.checkers if _checker_ready(n)]
+        return active
+
+    def validate(
+        self,
+        code: str,
+        language: str,
+        version: str | None = None,
+        signature: str | None = None,
+    ) -> Validation:
+        if not code.strip():
+            return Validation((Diagnostic(1, 1, 1, 1, "no code", "codegen"),), ("codegen",))
+        lang = languages.get(language)
+        ran: list[str] = []
+        grammar: list[Diagnostic] = []
+        ts = treesitter.diagnostics(lang.name, code)
+        if ts is not None:
+            ran.append(treesitter.TIER)
+            grammar += ts
+        if lang.antlr_grammar:
+            found = _antlr(code, lang.antlr_grammar)
+            if found is not None:
+                ran.append("antlr")
+                grammar += found
+        decided, undecided = self._reference(lang.checkers, code, version)
+        ran += [r.tier for r in decided]
+        diags = grammar if not decided else _refine(list(decided[0].diagnostics), ts or [])
+        diags += [
+            Diagnostic(1, 1, 1, 1, f"{r.tier}: {r.note} (undecided)", r.tier, "warning")
+            for r in undecided
+        ]
+        diags += _signature(lang.name, code, signature)
+        return Validation(tuple(diags), tuple(ran), tuple(r.tier for r in undecided))
+
+    def _reference(
+        self, checkers: Sequence[str], code: str, version: str | None
+    ) -> tuple[list[reference.CheckResult], list[reference.CheckResult]]:
+        """The first checker that decides, and the ones that could not."""
+        undecided: list[reference.CheckResult] = []
+        if not self.use_reference:
+            return [], undecided
+        for name in checkers:
+            checker = reference.checker(name)
+            if checker is None or not checker.available():
+                continue
+            result = checker.run(code, version, self.timeout)
+            if result.status == "undecided":
+                log.info("%s undecided: %s", name, result.note)
+                undecided.append(result)
+                continue
+            return [result], undecided
+        return [], undecided
+
+
+def _checker_ready(name: str) -> bool:
+    checker = reference.checker(name)
+    return checker is not None and checker.available()
+
+
+def _refine(ref: list[Diagnostic], ts: list[Diagnostic]) -> list[Diagnostic]:
+    """Reference diagnostics, with tree-sitter's column where the reference gave none."""
+    out = []
+    for d in ref:
+        same_line = [t for t in ts if t.line == d.line]
+        if d.column == 1 and same_line:
+            t = same_line[0]
+            d = Diagnostic(d.line, t.column, t.end_line, t.end_column, d.message, d.source)
+        out.append(d)
+    return out
+
+
+def _signature(language: str, code: str, signature: str | None) -> list[Diagnostic]:
+    if not signature:
+        return []
+    name = names.signature_name(signature)
+    if name is None or names.defines(language, code, name):
+        return []
+    return [Diagnostic(1, 1, 1, 1, f"does not define '{name}' (from the signature)", "signature")]
