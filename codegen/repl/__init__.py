@@ -1,0 +1,1 @@
+"""The interactive REPL (``codegen repl``): prompt, slash commands, live generation events."""
