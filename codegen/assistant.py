@@ -81,7 +81,9 @@ class Assistant:
 
 def default_stages(settings: Settings) -> Stages:
     """The best stages this installation has (later issues plug theirs in here)."""
-    return Stages()
+    from codegen.ranking.scorer import ranker_from_settings
+
+    return Stages(ranker=ranker_from_settings(settings))
 
 
 class _Run:

@@ -37,6 +37,13 @@ class Settings:
     color: str = "auto"
     exec: bool = False
     repair_rounds: int = 2
+    unsafe_exec: bool = False
+    rank_w_logprob: float = 1.0
+    rank_w_consensus: float = 1.0
+    rank_w_agreement: float = 2.0
+    rank_w_tests: float = 4.0
+    rank_w_repair: float = 1.0
+    rank_gen_tests: bool = False
     validation_timeout: float = 10.0
     openai_api_key: str = ""
     openai_timeout: float = 60.0
@@ -96,6 +103,13 @@ KEYS: tuple[Key, ...] = (
     Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
     Key("exec", bool, "run candidates in the sandbox to rank them"),
     Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),
+    Key("unsafe_exec", bool, "allow exec without namespace isolation (at your own risk)"),
+    Key("rank.w_logprob", float, "rank weight: exp(mean token logprob)", _check_range(0, 100)),
+    Key("rank.w_consensus", float, "rank weight: token-stream consensus", _check_range(0, 100)),
+    Key("rank.w_agreement", float, "rank weight: same outputs (exec)", _check_range(0, 100)),
+    Key("rank.w_tests", float, "rank weight: test pass rate (exec)", _check_range(0, 100)),
+    Key("rank.w_repair", float, "rank weight: penalty per repair", _check_range(0, 100)),
+    Key("rank.gen_tests", bool, "rank also by tests the model writes (exec)"),
     Key(
         "validation.timeout",
         float,

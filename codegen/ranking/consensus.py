@@ -1,0 +1,94 @@
+"""Consensus (minimum Bayes risk) among the candidates of one language.
+
+Text agreement compares tree-sitter token streams with comments and whitespace dropped and
+identifiers renamed in order of first appearance (``total``/``acc`` both become ``$1``), so two
+candidates that differ only in names and layout are identical. Execution agreement compares
+the outputs candidates give on the same inputs; the ranker weighs it above text agreement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+from typing import Any
+
+from codegen import parsing
+
+_IDENTIFIER_TYPES = frozenset(
+    {
+        "identifier",
+        "property_identifier",
+        "field_identifier",
+        "type_identifier",
+        "shorthand_property_identifier",
+        "shorthand_property_identifier_pattern",
+        "statement_identifier",
+        "variable_name",
+    }
+)
+
+
+def tokens(language: str, code: str) -> list[str]:
+    """The normalised token stream of ``code`` (whitespace split when there is no grammar)."""
+    tree = parsing.parse(language, code)
+    if tree is None:
+        return code.split()
+    names: dict[str, str] = {}
+    out: list[str] = []
+    stack: list[Any] = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if "comment" in node.type:
+            continue
+        if node.child_count == 0 or node.type in ("string", "string_literal"):
+            text = node.text.decode("utf-8", "replace") if node.text else node.type
+            if node.type in _IDENTIFIER_TYPES:
+                text = names.setdefault(text, f"${len(names) + 1}")
+            if text.strip():
+                out.append(text)
+            continue
+        stack.extend(reversed(node.children))
+    return out
+
+
+def similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Similarity of two token streams in [0, 1] (1: identical)."""
+    if not a and not b:
+        return 1.0
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def text_consensus(streams: Sequence[Sequence[str]]) -> list[float]:
+    """For each stream, its mean similarity to the others (0.0 when it is alone)."""
+    n = len(streams)
+    if n < 2:
+        return [0.0] * n
+    sims = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            sims[i][j] = sims[j][i] = similarity(streams[i], streams[j])
+    return [sum(row) / (n - 1) for row in sims]
+
+
+def output_agreement(outputs: Sequence[Sequence[str]]) -> list[float]:
+    """For each candidate, the mean share of inputs on which another candidate gave the same
+    output (errors never agree); 0.0 when there is nothing to compare."""
+    n = len(outputs)
+    if n < 2 or not any(outputs):
+        return [0.0] * n
+    scores = []
+    for i in range(n):
+        total = 0.0
+        for j in range(n):
+            if i != j:
+                total += _share_equal(outputs[i], outputs[j])
+        scores.append(total / (n - 1))
+    return scores
+
+
+def _share_equal(a: Sequence[str], b: Sequence[str]) -> float:
+    size = max(len(a), len(b))
+    if size == 0:
+        return 0.0
+    same = sum(1 for x, y in zip(a, b, strict=False) if x == y and not x.startswith("!"))
+    return same / size

@@ -1,0 +1,188 @@
+"""Run one candidate against its test items in the sandbox and collect pass/fail and outputs.
+
+Python and JavaScript candidates are loaded by a harness that calls each example separately
+(outputs recorded for agreement between candidates) and runs each top-level test statement
+separately (a pass rate, not all-or-nothing). For the compiled languages the tests are
+appended to the code and the program passes when it exits with status 0.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from codegen.ranking import runners
+from codegen.ranking.sandbox import Sandbox
+from codegen.ranking.testcases import ENTRY, Example, split_python_tests
+
+MARK = "@@CODEGEN-RESULTS@@"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What running one candidate showed."""
+
+    tests_passed: int = 0
+    tests_total: int = 0
+    examples_passed: int = 0
+    examples_total: int = 0
+    outputs: tuple[str, ...] = ()
+    reason: str = ""
+
+    @property
+    def passed(self) -> int:
+        return self.tests_passed + self.examples_passed
+
+    @property
+    def total(self) -> int:
+        return self.tests_total + self.examples_total
+
+
+_PY_HARNESS = """
+import io, json, signal, sys
+def _cg_alarm(*_):
+    raise TimeoutError("case timed out")
+signal.signal(signal.SIGALRM, _cg_alarm)
+_cg_items = json.loads(%(items)r)
+_cg_out = sys.stdout
+sys.stdout = io.StringIO()
+_cg_ns = {"__name__": "candidate"}
+_cg_res = []
+try:
+    signal.setitimer(signal.ITIMER_REAL, %(load_s)r)
+    exec(compile(%(code)r, "candidate.py", "exec"), _cg_ns)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _cg_err = None
+except BaseException as e:
+    _cg_err = "!" + type(e).__name__
+for _cg_kind, _cg_a, _cg_b in _cg_items:
+    if _cg_err:
+        _cg_res.append([_cg_kind, False, _cg_err])
+        continue
+    sys.stdout = io.StringIO()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, %(case_s)r)
+        if _cg_kind == "example":
+            _cg_v = eval(_cg_a, _cg_ns)
+            _cg_txt = repr(_cg_v)
+            try:
+                _cg_ok = bool(_cg_v == eval(_cg_b, dict(_cg_ns)))
+            except BaseException:
+                _cg_ok = False
+            _cg_res.append([_cg_kind, _cg_ok or _cg_txt == _cg_b.strip(), _cg_txt[:500]])
+        else:
+            exec(compile(_cg_a, "tests.py", "exec"), _cg_ns)
+            if _cg_kind == "test":
+                _cg_res.append([_cg_kind, True, ""])
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    except BaseException as e:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        _cg_res.append([_cg_kind, False, "!" + type(e).__name__])
+_cg_out.write("\\n%(mark)s" + json.dumps(_cg_res) + "\\n")
+_cg_out.flush()
+"""
+
+_JS_HARNESS = """
+;(function () {
+  const _cgItems = %(items)s;
+  const _cgRes = [];
+  for (const [kind, a, b] of _cgItems) {
+    try {
+      if (kind === "example") {
+        const v = eval(a);
+        const txt = JSON.stringify(v);
+        let ok = false;
+        try { ok = txt === JSON.stringify(eval(b)); } catch (e) { ok = false; }
+        _cgRes.push([kind, ok, String(txt).slice(0, 500)]);
+      } else {
+        eval(a);
+        _cgRes.push([kind, true, ""]);
+      }
+    } catch (e) {
+      _cgRes.push([kind, false, "!" + (e && e.name)]);
+    }
+  }
+  process.stdout.write("\\n%(mark)s" + JSON.stringify(_cgRes) + "\\n");
+})();
+"""
+
+
+def _js_literal(expected: str) -> str:
+    for py, js in (("True", "true"), ("False", "false"), ("None", "null")):
+        expected = re.sub(rf"\b{py}\b", js, expected)
+    return expected
+
+
+def _items(
+    language: str, examples: Sequence[Example], entry: str | None, tests: str
+) -> list[list[str]]:
+    items: list[list[str]] = []
+    for ex in examples:
+        if ENTRY in ex.call and entry is None:
+            continue
+        call = ex.call.replace(ENTRY, entry or ENTRY)
+        expected = ex.expected if language == "python" else _js_literal(ex.expected)
+        items.append(["example", call, expected])
+    if tests.strip():
+        if language == "python":
+            items.extend([kind, code, ""] for kind, code in split_python_tests(tests))
+        else:
+            items.append(["test", tests, ""])
+    return items
+
+
+def run_candidate(
+    sandbox: Sandbox,
+    language: str,
+    code: str,
+    examples: Sequence[Example],
+    tests: str,
+    entry: str | None,
+) -> Outcome:
+    """Run ``code`` with the examples and tests; an Outcome with counts and example outputs."""
+    if language not in ("python", "javascript"):
+        return _run_program(sandbox, language, code, tests)
+    items = _items(language, examples, entry, tests)
+    if not items:
+        return Outcome()
+    if language == "python":
+        case_s = max(0.5, min(3.0, sandbox.limits.wall_s / (len(items) + 1)))
+        values = {"items": json.dumps(items), "code": code, "load_s": case_s, "case_s": case_s}
+        source = _PY_HARNESS % {**values, "mark": MARK}
+    else:
+        source = code + "\n" + _JS_HARNESS % {"items": json.dumps(items), "mark": MARK}
+    result = runners.run_source(sandbox, language, source)
+    return _parse(result.stdout, items, result.reason)
+
+
+def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:
+    n_tests = sum(1 for kind, _, _ in items if kind == "test")
+    n_examples = sum(1 for kind, _, _ in items if kind == "example")
+    line = next((ln for ln in reversed(stdout.splitlines()) if ln.startswith(MARK)), None)
+    if line is None:
+        why = reason or "no results (the program ended early)"
+        return Outcome(0, n_tests, 0, n_examples, ("!crash",) * n_examples, why)
+    try:
+        rows = json.loads(line[len(MARK) :])
+    except json.JSONDecodeError:
+        return Outcome(0, n_tests, 0, n_examples, ("!crash",) * n_examples, "unreadable results")
+    tests_ok = sum(1 for kind, ok, _ in rows if kind == "test" and ok)
+    examples = [(ok, out) for kind, ok, out in rows if kind == "example"]
+    # A failing setup statement counts against every test (it is missing from the rows).
+    return Outcome(
+        tests_passed=tests_ok,
+        tests_total=n_tests,
+        examples_passed=sum(1 for ok, _ in examples if ok),
+        examples_total=n_examples,
+        outputs=tuple(str(out) for _, out in examples),
+        reason=reason,
+    )
+
+
+def _run_program(sandbox: Sandbox, language: str, code: str, tests: str) -> Outcome:
+    if not tests.strip() or not runners.supported(language):
+        return Outcome()
+    result = runners.run_source(sandbox, language, code + "\n" + tests + "\n")
+    return Outcome(int(result.ok), 1, reason=result.reason)

@@ -1,0 +1,142 @@
+"""The evidence ranker: log-probability, consensus, execution agreement, tests, repair penalty.
+
+score = w_logprob * exp(mean token logprob)          (length-normalised, in (0, 1])
+      + w_consensus * text consensus                 (MBR over normalised token streams)
+      + w_agreement * output agreement               (same outputs on the same inputs; exec only)
+      + w_tests * pass rate                          (request tests + description examples; exec)
+      - w_repair * repair penalty                    (sum of the repairs' penalties, >= 0.1 each)
+Each candidate's ``score_parts`` holds the unweighted parts; ties break on the candidate id.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from codegen.config import Settings
+from codegen.ranking import consensus, runners
+from codegen.ranking.base import assign_ranks
+from codegen.ranking.execution import Outcome, run_candidate
+from codegen.ranking.sandbox import Sandbox
+from codegen.ranking.testcases import Example, entry_name, from_description
+from codegen.types import Candidate, GenerationRequest
+
+Executor = Callable[[Sandbox, str, str, Sequence[Example], str, str | None], Outcome]
+TestWriter = Callable[[GenerationRequest, str], str]
+
+
+@dataclass(frozen=True)
+class Weights:
+    logprob: float = 1.0
+    consensus: float = 1.0
+    agreement: float = 2.0
+    tests: float = 4.0
+    repair: float = 1.0
+
+
+MIN_REPAIR_PENALTY = 0.1
+
+
+class EvidenceRanker:
+    """Scores every valid candidate of one language and returns them best first."""
+
+    def __init__(
+        self,
+        weights: Weights | None = None,
+        *,
+        sandbox: Sandbox | None = None,
+        execute: Executor = run_candidate,
+        test_writer: TestWriter | None = None,
+    ) -> None:
+        self.weights = weights or Weights()
+        self.sandbox = sandbox or Sandbox()
+        self.execute = execute
+        self.test_writer = test_writer
+
+    def rank(self, candidates: Sequence[Candidate], request: GenerationRequest) -> list[Candidate]:
+        valid = [c for c in candidates if c.valid]
+        parts: dict[str, dict[str, float]] = {c.id: {} for c in candidates}
+        for cand in valid:
+            parts[cand.id]["logprob"] = _logprob(cand)
+            parts[cand.id]["repair_penalty"] = _penalty(cand)
+        if valid:
+            streams = [consensus.tokens(c.language, c.code) for c in valid]
+            for cand, value in zip(valid, consensus.text_consensus(streams), strict=True):
+                parts[cand.id]["consensus"] = value
+        if valid and request.exec and runners.supported(valid[0].language):
+            self._execution(valid, request, parts)
+        scored = [(c, self._score(parts[c.id]), parts[c.id]) for c in candidates]
+        return assign_ranks([(c, s, {k: round(v, 6) for k, v in p.items()}) for c, s, p in scored])
+
+    def _execution(
+        self, valid: list[Candidate], request: GenerationRequest, parts: dict[str, dict[str, float]]
+    ) -> None:
+        self.sandbox.check()
+        language = valid[0].language
+        tests = request.tests.get(language, "")
+        if self.test_writer is not None:
+            tests = (tests + "\n" + self.test_writer(request, language)).strip()
+        examples = from_description(request.description)
+        outcomes = [
+            self.execute(
+                self.sandbox,
+                language,
+                c.code,
+                examples,
+                tests,
+                entry_name(language, c.code, request.signature),
+            )
+            for c in valid
+        ]
+        agreement = consensus.output_agreement([o.outputs for o in outcomes])
+        for cand, outcome, agree in zip(valid, outcomes, agreement, strict=True):
+            if any(o.outputs for o in outcomes):
+                parts[cand.id]["agreement"] = agree
+            if outcome.total:
+                parts[cand.id]["tests"] = outcome.passed / outcome.total
+                parts[cand.id]["tests_passed"] = float(outcome.passed)
+                parts[cand.id]["tests_total"] = float(outcome.total)
+
+    def _score(self, part: dict[str, float]) -> float:
+        w = self.weights
+        return (
+            w.logprob * part.get("logprob", 0.0)
+            + w.consensus * part.get("consensus", 0.0)
+            + w.agreement * part.get("agreement", 0.0)
+            + w.tests * part.get("tests", 0.0)
+            - w.repair * part.get("repair_penalty", 0.0)
+        )
+
+    def explain_weights(self) -> dict[str, float]:
+        w = self.weights
+        return {
+            "logprob": w.logprob,
+            "consensus": w.consensus,
+            "agreement": w.agreement,
+            "tests": w.tests,
+            "repair_penalty": -w.repair,
+        }
+
+
+def _logprob(cand: Candidate) -> float:
+    """exp of the mean token log-probability: a per-token probability in (0, 1]; 0 unknown."""
+    if cand.mean_logprob is None:
+        return 0.0
+    return math.exp(max(cand.mean_logprob, -50.0))
+
+
+def _penalty(cand: Candidate) -> float:
+    return sum(max(step.penalty, MIN_REPAIR_PENALTY) for step in cand.repairs)
+
+
+def ranker_from_settings(settings: Settings) -> EvidenceRanker:
+    """The ranker ``default_stages`` plugs in: weights and the unsafe-exec choice from config."""
+    weights = Weights(
+        logprob=settings.rank_w_logprob,
+        consensus=settings.rank_w_consensus,
+        agreement=settings.rank_w_agreement,
+        tests=settings.rank_w_tests,
+        repair=settings.rank_w_repair,
+    )
+    return EvidenceRanker(weights, sandbox=Sandbox(unsafe=settings.unsafe_exec))

@@ -1,0 +1,145 @@
+"""Test cases for execution-based ranking: the request's tests and examples in the description.
+
+Examples are found in three shapes: doctest (``>>> f(2)`` then ``4``), arrows (``f(2) -> 4``,
+``f(2) => 4``, ``f(2) == 4``, ``f(2) returns 4``) and ``Input: … Output: …`` pairs (called on the
+function named by the signature, else the candidate's last top-level function).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from codegen.errors import InputError
+
+ENTRY = "__entry__"  # stands for the function name in Input/Output examples
+
+
+@dataclass(frozen=True)
+class Example:
+    call: str
+    expected: str
+
+
+_ARROW = re.compile(
+    r"^\s*(?:[-*•]\s*)?(?:>>>\s*)?`?(?P<call>[A-Za-z_][\w.]*\(.*\))`?\s*"
+    r"(?:->|→|➞|=>|==|returns?|should return|gives|is)\s*`?(?P<exp>[^`]+?)`?\s*[.,;]?\s*$"
+)
+_INPUT = re.compile(r"^\s*(?:[-*•]\s*)?Input\s*:\s*(?P<args>.+?)\s*$", re.I)
+_OUTPUT = re.compile(r"^\s*(?:[-*•]\s*)?Output\s*:\s*(?P<exp>.+?)\s*$", re.I)
+
+
+def from_description(description: str) -> list[Example]:
+    """Examples found in ``description``, in order, without duplicates."""
+    lines = description.splitlines()
+    found = _doctests(lines) + _arrows(lines) + _input_output(lines)
+    unique: list[Example] = []
+    for ex in found:
+        if ex not in unique and _is_expression(ex.call.replace(ENTRY, "f")):
+            unique.append(ex)
+    return unique
+
+
+def _is_expression(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
+def _doctests(lines: list[str]) -> list[Example]:
+    out = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped.startswith(">>> "):
+            continue
+        call = stripped[4:].strip()
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if not nxt or nxt.startswith((">>>", "...")) or not _is_expression(call):
+            continue
+        out.append(Example(call, nxt))
+    return out
+
+
+def _arrows(lines: list[str]) -> list[Example]:
+    out = []
+    for line in lines:
+        if line.strip().startswith(">>> "):
+            continue
+        match = _ARROW.match(line)
+        if match and _is_expression(match.group("exp").strip()):
+            out.append(Example(match.group("call").strip(), match.group("exp").strip()))
+    return out
+
+
+def _input_output(lines: list[str]) -> list[Example]:
+    out = []
+    pending: str | None = None
+    for line in lines:
+        inp, outp = _INPUT.match(line), _OUTPUT.match(line)
+        if inp:
+            pending = inp.group("args")
+        elif outp and pending is not None:
+            args = _positional(pending)
+            if args is not None:
+                out.append(Example(f"{ENTRY}({args})", outp.group("exp").rstrip(".")))
+            pending = None
+    return out
+
+
+def _positional(args: str) -> str | None:
+    """``a = [1, 2], k = 3`` -> ``[1, 2], 3``; None when it is not a Python argument list."""
+    try:
+        call = ast.parse(f"f({args})", mode="eval").body
+    except SyntaxError:
+        try:
+            fixed = re.sub(r"\b(\w+)\s*=(?!=)", r"\1=", args)
+            call = ast.parse(f"f({fixed})", mode="eval").body
+        except SyntaxError:
+            return None
+    if not isinstance(call, ast.Call):
+        return None
+    parts = [ast.unparse(a) for a in call.args] + [ast.unparse(k.value) for k in call.keywords]
+    return ", ".join(parts)
+
+
+def entry_name(language: str, code: str, signature: str | None) -> str | None:
+    """The function Input/Output examples call: the signature's, else the code's last one."""
+    pattern = r"(?:def|function|fn)\s+([A-Za-z_]\w*)|([A-Za-z_]\w*)\s*\("
+    if signature:
+        match = re.search(pattern, signature)
+        if match:
+            return match.group(1) or match.group(2)
+    if language == "python":
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            return None
+        names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        return names[-1] if names else None  # helpers usually come first
+    found = re.search(r"function\s+([A-Za-z_$][\w$]*)|const\s+([A-Za-z_$][\w$]*)\s*=", code)
+    return (found.group(1) or found.group(2)) if found else None
+
+
+def check_tests(language: str, tests: str, where: str = "tests") -> None:
+    """Raise InputError naming the line when Python tests do not parse."""
+    if language != "python":
+        return
+    try:
+        ast.parse(tests)
+    except SyntaxError as exc:
+        raise InputError(
+            f"{where}: python tests do not parse: line {exc.lineno}: {exc.msg}"
+        ) from None
+
+
+def split_python_tests(tests: str) -> list[tuple[str, str]]:
+    """Top-level statements as ("test", code) for asserts and bare calls, ("setup", code) else."""
+    tree = ast.parse(tests)
+    items = []
+    for node in tree.body:
+        kind = "test" if isinstance(node, ast.Assert | ast.Expr) else "setup"
+        items.append((kind, ast.get_source_segment(tests, node) or ast.unparse(node)))
+    return items

@@ -1,0 +1,124 @@
+"""The evidence ranker: decisive fixtures for consensus, tests, repairs, ties and examples."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from codegen.ranking import consensus
+from codegen.ranking.execution import Outcome
+from codegen.ranking.sandbox import Sandbox
+from codegen.ranking.scorer import EvidenceRanker, Weights
+from codegen.ranking.testcases import Example
+from codegen.types import Candidate, GenerationRequest, RepairStep
+
+
+def cand(k: int, code: str, logprob: float | None = -0.5, valid: bool = True) -> Candidate:
+    return Candidate(
+        id=f"python-{k}",
+        language="python",
+        code=code,
+        raw_text=code,
+        finish_reason="stop",
+        prompt_tokens=10,
+        completion_tokens=20,
+        mean_logprob=logprob,
+        valid=valid,
+    )
+
+
+AGREE = [
+    "def add(a, b):\n    return a + b\n",
+    "def add(x, y):\n    # sum them\n    return x + y\n",
+    "def add(first, second):\n    return first + second\n",
+]
+OUTLIER = (
+    "def add(a, b):\n    result = 0\n    for _ in range(b):\n        result += 1\n"
+    "    while result > a:\n        result -= 2\n    return [result, a, b]\n"
+)
+
+
+def test_outlier_among_agreeing_candidates_ranks_last() -> None:
+    cands = [cand(1, OUTLIER, logprob=-0.3)] + [
+        cand(k, code, logprob=-0.35) for k, code in enumerate(AGREE, 2)
+    ]
+    ranked = EvidenceRanker().rank(cands, GenerationRequest("add two numbers"))
+    assert ranked[-1].id == "python-1"
+    assert [c.rank for c in ranked] == [1, 2, 3, 4]
+    assert ranked[0].score_parts["consensus"] > ranked[-1].score_parts["consensus"]
+
+
+def test_identifier_and_comment_changes_do_not_change_the_token_stream() -> None:
+    assert consensus.tokens("python", AGREE[0]) == consensus.tokens("python", AGREE[1])
+    assert consensus.tokens("python", AGREE[0]) != consensus.tokens("python", OUTLIER)
+
+
+def test_passing_candidate_beats_higher_logprob_failing_one_in_the_sandbox() -> None:
+    wrong = cand(1, "def double(x):\n    return x + 2\n", logprob=-0.05)
+    right = cand(2, "def double(x):\n    return x * 2\n", logprob=-1.5)
+    request = GenerationRequest(
+        "double a number",
+        exec=True,
+        tests={"python": "assert double(3) == 6\nassert double(0) == 0"},
+    )
+    ranked = EvidenceRanker().rank([wrong, right], request)
+    assert ranked[0].id == "python-2"
+    assert ranked[0].score_parts["tests"] == 1.0
+    assert ranked[1].score_parts["tests"] == 0.0  # x + 2 fails both asserts
+    assert ranked[0].score is not None and ranked[1].score is not None
+    assert ranked[0].score > ranked[1].score
+
+
+def test_examples_in_the_description_are_run_and_outputs_compared() -> None:
+    description = "Return the square.\n>>> square(3)\n9\nsquare(4) -> 16"
+    good = [cand(k, f"def square(n{k}):\n    return n{k} ** 2\n", -0.9) for k in (1, 2)]
+    bad = cand(3, "def square(n):\n    return n + 3\n", logprob=-0.1)
+    ranked = EvidenceRanker().rank([bad, *good], GenerationRequest(description, exec=True))
+    assert ranked[-1].id == "python-3"
+    assert ranked[-1].score_parts["tests"] == 0.0
+    assert ranked[0].score_parts["agreement"] == 0.5  # agrees with one of two others
+
+
+def fake_executor(results: dict[str, Outcome]) -> object:
+    def run(
+        sandbox: Sandbox, lang: str, code: str, ex: Sequence[Example], tests: str, entry: str | None
+    ) -> Outcome:
+        return results[code]
+
+    return run
+
+
+def test_output_agreement_outweighs_text_similarity() -> None:
+    a = cand(1, "def f(x):\n    return x\n", logprob=-0.5)
+    b = cand(2, "def f(x):\n    return abs(x)\n", logprob=-0.5)
+    c = cand(3, "def f(x):\n    return x if x > 0 else -x\n", logprob=-0.5)
+    outcomes = {
+        a.code: Outcome(outputs=("1", "-1")),
+        b.code: Outcome(outputs=("1", "1")),
+        c.code: Outcome(outputs=("1", "1")),
+    }
+    ranker = EvidenceRanker(execute=fake_executor(outcomes))  # type: ignore[arg-type]
+    ranked = ranker.rank([a, b, c], GenerationRequest("f(1) -> 1", exec=True))
+    assert ranked[-1].id == "python-1"
+
+
+def test_repair_penalty_and_deterministic_ties() -> None:
+    same = "def g():\n    return 1\n"
+    repaired = cand(1, same).evolve(repairs=(RepairStep("close_paren", "diff"),))
+    plain = [cand(k, same) for k in (3, 2)]
+    ranked = EvidenceRanker().rank([repaired, *plain], GenerationRequest("g"))
+    assert [c.id for c in ranked] == ["python-2", "python-3", "python-1"]
+    assert ranked[-1].score_parts["repair_penalty"] == 0.1
+
+
+def test_invalid_candidates_come_last_without_rank_and_weights_apply() -> None:
+    bad = cand(1, "def (:", logprob=-0.01, valid=False)
+    ok = cand(2, "def h():\n    return 2\n", logprob=-3.0)
+    ranked = EvidenceRanker(Weights(logprob=2.0)).rank([bad, ok], GenerationRequest("h"))
+    assert [(c.id, c.rank) for c in ranked] == [("python-2", 1), ("python-1", None)]
+    assert ranked[1].score is None
+
+
+def test_no_valid_candidate_gives_no_ranks() -> None:
+    bad = [cand(k, "def (:", valid=False) for k in (1, 2)]
+    ranked = EvidenceRanker().rank(bad, GenerationRequest("x", exec=True))
+    assert [c.rank for c in ranked] == [None, None]

@@ -1,0 +1,54 @@
+"""Examples found in descriptions, entry names and test splitting."""
+
+from __future__ import annotations
+
+import pytest
+
+from codegen.errors import InputError
+from codegen.ranking.testcases import (
+    ENTRY,
+    Example,
+    check_tests,
+    entry_name,
+    from_description,
+    split_python_tests,
+)
+
+
+def test_doctest_arrow_and_input_output_examples_are_found() -> None:
+    text = """Sum a list.
+    >>> total([1, 2])
+    3
+    >>> x = 1
+    total([]) -> 0
+    - total([5]) => 5.
+    Input: nums = [1, 2, 3]
+    Output: 6
+    """
+    assert from_description(text) == [
+        Example("total([1, 2])", "3"),
+        Example("total([])", "0"),
+        Example("total([5])", "5"),
+        Example(f"{ENTRY}([1, 2, 3])", "6"),
+    ]
+
+
+def test_prose_without_examples_gives_none() -> None:
+    assert from_description("Write a function that is fast -> really fast.") == []
+
+
+def test_entry_name_prefers_the_signature_then_the_last_function() -> None:
+    code = "def helper(x):\n    return x\n\ndef main_fn(y):\n    return helper(y)\n"
+    assert entry_name("python", code, None) == "main_fn"
+    assert entry_name("python", code, "def solve(a, b) -> int") == "solve"
+    assert entry_name("javascript", "function go(a) { return a; }", None) == "go"
+
+
+def test_tests_that_do_not_parse_are_named() -> None:
+    with pytest.raises(InputError, match=r"--tests t.py: python tests do not parse: line 2"):
+        check_tests("python", "assert f(1) == 1\nassert f(2) ==\n", where="--tests t.py")
+
+
+def test_python_tests_split_into_setup_and_counted_tests() -> None:
+    items = split_python_tests("import math\nassert f(1) == 1\ncheck(f)\n")
+    assert [kind for kind, _ in items] == ["setup", "test", "test"]
