@@ -1,0 +1,169 @@
+"""The codegen/* methods as plain functions: checked params in, JSON-ready results out.
+
+Each raises ``UsageError`` naming the bad field (mapped to -32602 by the dispatcher) and
+otherwise only calls the Assistant and its stages, so every front end behaves the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from codegen import events as ev
+from codegen import languages
+from codegen.assistant import Assistant, Stages, default_stages
+from codegen.backends.base import Backend
+from codegen.config import Settings
+from codegen.errors import UsageError
+from codegen.server.positions import lsp_diagnostics
+from codegen.types import Candidate, GenerationRequest
+
+log = logging.getLogger(__name__)
+
+# Params a codegen/generate call may carry besides GenerationRequest's fields.
+PROTOCOL_KEYS = ("workDoneToken", "partialResultToken", "uri")
+
+Progress = Callable[[ev.Event], None]
+
+
+@dataclass
+class State:
+    """What every connection shares: settings, the Assistant (one model) and its stages."""
+
+    settings: Settings
+    backend: Backend | None = None  # tests pass a scripted one; else the settings' model
+    assistant: Assistant = field(init=False)
+    stages: Stages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stages = default_stages(self.settings)
+        self.assistant = Assistant(self.settings, backend=self.backend, stages=self.stages)
+
+
+def _text(params: Mapping[str, Any], name: str, required: bool = True) -> str:
+    value = params.get(name)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise UsageError(f"{name}: expected a string, got {type(value).__name__}")
+    return value
+
+
+def _language(params: Mapping[str, Any]) -> tuple[str, str | None]:
+    spec = _text(params, "language")
+    lang, version = languages.parse_language_spec(spec.strip())
+    return lang.name, version
+
+
+def generate(
+    state: State,
+    params: Mapping[str, Any],
+    cancel: threading.Event,
+    progress: Progress,
+    document_text: str | None = None,
+) -> dict[str, Any]:
+    """codegen/generate: the Result as ``codegen gen --json`` prints it."""
+    from codegen.backends.factory import check_spec
+    from codegen.requests import build_request
+
+    raw = {k: v for k, v in params.items() if k not in PROTOCOL_KEYS}
+    if document_text:
+        context = raw.get("context") or []
+        context = [context] if isinstance(context, str) else list(context)
+        raw["context"] = [*context, document_text]
+    request: GenerationRequest = build_request(raw, state.settings)
+    if state.backend is None:
+        check_spec(request.model or state.settings.model)
+    for event in state.assistant.stream(request, cancel):
+        if isinstance(event, ev.Failed):
+            raise event.error
+        progress(event)
+        if isinstance(event, ev.Finished):
+            return event.result.to_dict()
+    raise UsageError("generation ended without a result")  # pragma: no cover
+
+
+def validate(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
+    """codegen/validate {language, code[, signature]}: LSP-style diagnostics."""
+    language, version = _language(params)
+    code = _text(params, "code")
+    signature = _text(params, "signature", required=False) or None
+    check = state.stages.validator.validate(code, language, version, signature)
+    return {
+        "valid": check.valid,
+        "diagnostics": lsp_diagnostics(check.diagnostics, code),
+        "validators": list(check.validators),
+        "undecided": list(check.undecided),
+    }
+
+
+def repair(state: State, params: Mapping[str, Any], cancel: threading.Event) -> dict[str, Any]:
+    """codegen/repair {language, code, use_model}: {code, valid, steps, diagnostics}."""
+    language, version = _language(params)
+    code = _text(params, "code")
+    use_model = params.get("use_model", False)
+    if not isinstance(use_model, bool):
+        raise UsageError("use_model: expected true or false")
+    check = state.stages.validator.validate(code, language, version, None)
+    cand = Candidate(
+        id=f"{language}-1",
+        language=language,
+        code=code,
+        raw_text=code,
+        finish_reason="stop",
+        prompt_tokens=0,
+        completion_tokens=0,
+        valid=check.valid,
+        diagnostics=check.diagnostics,
+        validators=check.validators,
+    )
+    if not check.valid:
+        request = GenerationRequest(
+            description="repair this code",
+            languages=(language,),
+            model=state.settings.model if use_model else None,
+        )
+        cand = state.stages.repairer.repair(cand, request, version, cancel)
+    return {
+        "code": cand.code,
+        "valid": bool(cand.valid),
+        "steps": [step.to_dict() for step in cand.repairs],
+        "diagnostics": lsp_diagnostics(cand.diagnostics, cand.code),
+    }
+
+
+def list_languages(state: State, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """codegen/languages: every registered language."""
+    return [
+        {
+            "name": lang.name,
+            "display": lang.display,
+            "extension": lang.extension,
+            "aliases": list(lang.aliases),
+            "line_comment": lang.line_comment,
+        }
+        for lang in languages.all_languages()
+    ]
+
+
+def accept(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
+    """codegen/accept {request_id, candidate_id}: record the user's choice."""
+    request_id = _text(params, "request_id")
+    candidate_id = _text(params, "candidate_id")
+    if not request_id.strip():
+        raise UsageError("request_id: must be a non-empty string")
+    if not candidate_id.strip():
+        raise UsageError("candidate_id: must be a non-empty string")
+    code = params.get("code")
+    if code is not None and not isinstance(code, str):
+        raise UsageError("code: expected the inserted code as a string")
+    try:
+        audit = importlib.import_module("codegen.store.audit")
+    except ImportError:  # no audit log in this installation: acknowledge only
+        return {"accepted": True, "recorded": False}
+    audit.record_accept(request_id, candidate_id, "server", settings=state.settings, code=code)
+    return {"accepted": True, "recorded": True}
