@@ -24,6 +24,9 @@ from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import LogprobRanker, Ranker
 from codegen.repair.base import NoRepair, Repairer
+from codegen.store.audit import AuditLog
+from codegen.store.cache import ResponseCache
+from codegen.store.keeper import Keeper, Ticket
 from codegen.types import Candidate, Completion, GenerationRequest, Result, SamplingParams
 from codegen.validation.base import Validator
 from codegen.validation.basic import BasicValidator
@@ -47,12 +50,20 @@ class Assistant:
         stages: Stages | None = None,
         pool: BackendPool = POOL,
         progress: Progress | None = None,
+        interface: str = "library",
+        cache: ResponseCache | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.settings = settings or Settings()
         self._backend = backend
         self.stages = stages or default_stages(self.settings)
         self._pool = pool
         self._progress = progress
+        # Safety, response cache and audit log around the stages (an injected backend is
+        # not what the spec names, so it uses the cache only when one is passed in).
+        self.keeper = Keeper(
+            self.settings, interface=interface, cache=cache, audit=audit, use_cache=backend is None
+        )
 
     def backend(self, spec: str | None = None) -> Backend:
         """The backend for ``spec`` (default: the settings' model), loaded once per process."""
@@ -112,7 +123,15 @@ class _Run:
     def events(self) -> Iterator[ev.Event]:
         begun = time.perf_counter()
         spec = self.request.model or self.a.settings.model
+        ticket = self.a.keeper.admit(self.request, self.id, spec, self.a.stages)
+        self.request = ticket.request
         yield ev.Started(self.id, self.request, spec)
+        started = time.perf_counter()
+        hit = self.a.keeper.lookup(ticket)
+        if hit is not None:
+            self._add_time("cache_ms", started)
+            yield from self._replay(ticket, hit, begun)
+            return
         started = time.perf_counter()
         backend = self.a.backend(spec)
         self._add_time("load_ms", started)
@@ -131,7 +150,27 @@ class _Run:
             timings={k: round(v, 2) for k, v in self.timings.items()},
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
-        yield ev.Finished(result)
+        yield ev.Finished(self.a.keeper.close(ticket, result))
+
+    def _replay(
+        self, ticket: Ticket, hit: tuple[str, tuple[Candidate, ...]], begun: float
+    ) -> Iterator[ev.Event]:
+        """A cache hit: the stored candidates, ranked as they were; no model is loaded."""
+        model, candidates = hit
+        for lang_spec in self.request.languages:
+            name = languages.parse_language_spec(lang_spec)[0].name
+            yield ev.Ranked(self.id, name, tuple(c for c in candidates if c.language == name))
+        self._add_time("total_ms", begun)
+        result = Result(
+            request_id=self.id,
+            request=self.request,
+            model=model,
+            candidates=candidates,
+            timings={k: round(v, 2) for k, v in self.timings.items()},
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            cached=True,
+        )
+        yield ev.Finished(self.a.keeper.close(ticket, result))
 
     def _language(
         self, backend: Backend, builder: PromptBuilder, lang_spec: str
@@ -156,6 +195,7 @@ class _Run:
                 cand = self.a.stages.repairer.repair(cand, self.request, version, self.cancel)
                 self._add_time("repair_ms", started)
                 yield ev.CandidateRepaired(self.id, cand)
+            cand = self.a.keeper.screen(cand, lambda c: self._validate(c, version))
             candidates.append(cand)
         started = time.perf_counter()
         ranked = self.a.stages.ranker.rank(candidates, self.request)

@@ -48,6 +48,22 @@ class Settings:
     openai_api_key: str = ""
     openai_timeout: float = 60.0
     openai_retries: int = 4
+    cache_enabled: bool = True
+    cache_max_mb: float = 256.0
+    cache_path: str = ""
+    audit_enabled: bool = True
+    audit_max_mb: float = 16.0
+    audit_path: str = ""
+    safety_enabled: bool = True
+    safety_blocked_terms: tuple[str, ...] = ()
+    safety_blocked_patterns: tuple[str, ...] = ()
+    safety_secrets: str = "redact"
+    safety_hardcoded_credentials: str = "warn"
+    safety_rm_rf: str = "warn"
+    safety_curl_pipe_sh: str = "warn"
+    safety_eval_input: str = "warn"
+    safety_shell_injection: str = "warn"
+    safety_tls_verify_off: str = "warn"
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, values: Mapping[str, Any], source: str) -> Settings:
@@ -77,6 +93,18 @@ def _check_range(lo: float, hi: float, lo_open: bool = False) -> Callable[[Any],
         return None if ok else f"must be in {'(' if lo_open else '['}{lo}, {hi}]"
 
     return check
+
+
+def _check_regexes(value: Any) -> str | None:
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"invalid regular expression {pattern!r} ({exc})"
+    return None
+
+
+_ACTIONS = ("block", "warn", "redact")
 
 
 @dataclass(frozen=True)
@@ -119,6 +147,23 @@ KEYS: tuple[Key, ...] = (
     Key("openai.api_key", str, "API key for openai: backends", secret=True),
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
+    Key("cache.enabled", bool, "serve repeated deterministic requests from the response cache"),
+    Key("cache.max_mb", float, "response cache size cap in MB (LRU)", _check_range(0, 1 << 20)),
+    Key("cache.path", str, "response cache database (empty: user cache dir)"),
+    Key("audit.enabled", bool, "append one line per request to the audit log"),
+    Key("audit.max_mb", float, "audit log size before rotation, MB", _check_range(0, 1 << 20)),
+    Key("audit.path", str, "audit log file (empty: user data dir)"),
+    Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
+    Key("safety.blocked_terms", list, "words that make a description refused"),
+    Key("safety.blocked_patterns", list, "regular expressions that refuse a description",
+        _check_regexes),
+    Key("safety.secrets", str, "keys/tokens/passwords found", _check_choice(_ACTIONS)),
+    Key("safety.hardcoded_credentials", str, "credentials in code", _check_choice(_ACTIONS)),
+    Key("safety.rm_rf", str, "rm -rf / in code", _check_choice(_ACTIONS)),
+    Key("safety.curl_pipe_sh", str, "curl ... | sh in code", _check_choice(_ACTIONS)),
+    Key("safety.eval_input", str, "eval/exec of user input", _check_choice(_ACTIONS)),
+    Key("safety.shell_injection", str, "os.system with interpolation", _check_choice(_ACTIONS)),
+    Key("safety.tls_verify_off", str, "TLS verification off", _check_choice(_ACTIONS)),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
 

@@ -5,13 +5,15 @@
     CodegenError                      exit 3 unless a subclass says otherwise
     ├── UsageError                    exit 2: bad flag, bad request field, unknown language
     │   ├── ConfigError               a config file or CODEGEN_* variable is wrong
-    │   └── InputError                a file given to us is missing, binary, too large
+    │   ├── InputError                a file given to us is missing, binary, too large
+    │   └── SafetyRefusal             a content-safety rule refused the description
     ├── ModelError                    exit 3: model missing, corrupt, cannot load
     │   └── ModelNotInstalled         an embedded model's data packages are missing
     ├── BackendError                  exit 3: generation failed inside a backend
     │   ├── BackendUnavailable        a server cannot be reached (retryable)
     │   └── BackendRejected           a server refused the request (auth, unknown model)
     ├── CheckerError                  exit 3: a reference checker crashed or timed out
+    ├── StoreError                    exit 3: the response cache or the audit log failed
     └── Cancelled                     exit 130: the user pressed Ctrl-C or cancelled
 
 Foreign errors (llama.cpp, httpx, subprocess) are mapped at the boundary with
@@ -48,6 +50,14 @@ class InputError(UsageError):
     pass
 
 
+class SafetyRefusal(UsageError):
+    """A description matched a blocking content-safety rule; ``rule`` names it."""
+
+    def __init__(self, message: str, rule: str = "") -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
 class ModelError(CodegenError):
     pass
 
@@ -72,6 +82,10 @@ class CheckerError(CodegenError):
     pass
 
 
+class StoreError(CodegenError):
+    pass
+
+
 class Cancelled(CodegenError):
     exit_code = EXIT_INTERRUPTED
 
@@ -84,6 +98,7 @@ RETRYABLE: dict[type[CodegenError], bool] = {
     ModelError: False,
     UsageError: False,
     CheckerError: False,
+    StoreError: False,
     Cancelled: False,
 }
 

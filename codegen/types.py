@@ -44,6 +44,19 @@ class RepairStep:
 
 
 @dataclass(frozen=True)
+class SafetyFinding:
+    """One content-safety rule that matched: in the description or in a candidate's code."""
+
+    rule: str
+    action: Literal["block", "warn", "redact"]
+    message: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class GenerationRequest:
     """What a user asks for. Field names are the CLI flags, JSON keys and spec keys."""
 
@@ -130,6 +143,7 @@ class Candidate:
     rank: int | None = None
     score: float | None = None
     score_parts: Mapping[str, float] = field(default_factory=dict)
+    safety: tuple[SafetyFinding, ...] = ()
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -151,6 +165,7 @@ class Candidate:
             "rank": self.rank,
             "score": self.score,
             "score_parts": dict(self.score_parts),
+            "safety": [f.to_dict() for f in self.safety],
         }
 
 
@@ -165,6 +180,8 @@ class Result:
     timings: Mapping[str, float] = field(default_factory=dict)
     created: str = ""
     cached: bool = False
+    safety: tuple[SafetyFinding, ...] = ()  # findings in the description
+    warnings: tuple[str, ...] = ()  # e.g. a secret redacted, an audit line lost
 
     def for_language(self, language: str) -> list[Candidate]:
         return [c for c in self.candidates if c.language == language]
@@ -192,4 +209,6 @@ class Result:
             "request": self.request.to_dict(),
             "candidates": [c.to_dict() for c in self.candidates],
             "timings": dict(self.timings),
+            "safety": [f.to_dict() for f in self.safety],
+            "warnings": list(self.warnings),
         }

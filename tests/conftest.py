@@ -23,6 +23,10 @@ def _isolated_config(
             monkeypatch.delenv(var)
     monkeypatch.setenv("CODEGEN_CONFIG", str(tmp_path_factory.mktemp("cfg") / "config.toml"))
     monkeypatch.setenv("NO_COLOR", "1")
+    store = tmp_path_factory.mktemp("store")
+    monkeypatch.setenv("CODEGEN_CACHE_ENABLED", "0")  # tests that want the cache turn it on
+    monkeypatch.setenv("CODEGEN_CACHE_PATH", str(store / "responses.sqlite3"))
+    monkeypatch.setenv("CODEGEN_AUDIT_PATH", str(store / "audit.jsonl"))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--show-invalid", action="store_true", help="also show candidates that failed validation"
     )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="do not answer from (or store in) the cache"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from codegen.requests import build_request
 
     settings = load_settings(args)
+    if args.no_cache:
+        settings = settings.with_overrides({"cache.enabled": False}, "--no-cache")
     request = build_request({"description": args.description, **request_fields(args)}, settings)
     check_spec(request.model or settings.model)
     for item in request.context:
@@ -42,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
         _check_out_dir(out_dir)
     progress = AssemblyProgress()
     try:
-        result = Assistant(settings, progress=progress).generate(request)
+        result = Assistant(settings, progress=progress, interface="cli").generate(request)
     finally:
         progress.close()
+    for warning in result.warnings:
+        print(f"codegen: warning: {warning}", file=sys.stderr)
     if out_dir is not None:
         _write_files(result, out_dir)
     if args.json:

@@ -21,6 +21,8 @@ COMMANDS: dict[str, str] = {
     "gen": "gen",
     "config": "config_cmd",
     "model": "model",
+    "cache": "cache",
+    "audit": "audit",
     "serve": "serve",
     "repl": "repl",
 }

@@ -1,0 +1,114 @@
+"""Flags for execution-based ranking (``--exec``, ``--unsafe-exec``, ``--test``, ``--tests``,
+``--gen-tests``) and ``--explain``'s score breakdown, shared by the commands that generate."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+    from codegen.types import Result
+
+
+def add_exec_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("execution and ranking")
+    group.add_argument(
+        "--exec",
+        dest="exec_",
+        action="store_true",
+        help="run candidates in the isolated sandbox to rank them",
+    )
+    group.add_argument(
+        "--unsafe-exec",
+        action="store_true",
+        help="like --exec, but run without isolation where namespaces are unavailable (risky)",
+    )
+    group.add_argument(
+        "--test", action="append", metavar="CODE", help="test code (e.g. an assert), repeatable"
+    )
+    group.add_argument("--tests", metavar="FILE", help="a file of tests for the candidates")
+    group.add_argument(
+        "--gen-tests", action="store_true", help="also rank by tests the model writes (with exec)"
+    )
+    group.add_argument("--explain", action="store_true", help="print each score's breakdown")
+
+
+def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
+    """Settings with --unsafe-exec / --gen-tests applied; refuses --exec without isolation."""
+    changes: dict[str, Any] = {}
+    if getattr(args, "unsafe_exec", False):
+        changes.update({"unsafe_exec": True, "exec": True})
+    if getattr(args, "exec_", False):
+        changes["exec"] = True
+    if getattr(args, "gen_tests", False):
+        changes["rank.gen_tests"] = True
+    if changes:
+        settings = settings.with_overrides(changes, "flag")
+    if settings.exec:
+        from codegen.ranking.sandbox import Sandbox
+
+        Sandbox(unsafe=settings.unsafe_exec).check()
+    return settings
+
+
+def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """Request fields from the flags: ``tests`` (from --test and --tests) and ``exec``."""
+    from codegen.errors import InputError
+
+    parts = list(getattr(args, "test", None) or [])
+    path = getattr(args, "tests", None)
+    if path:
+        try:
+            parts.append(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"--tests {path}: cannot read: {exc}") from None
+    fields: dict[str, Any] = {"exec": settings.exec}
+    if parts:
+        fields["tests"] = "\n".join(parts)
+        where = f"--tests {path}" if path else "--test"
+        _check_parse(args, fields["tests"], where)
+    return fields
+
+
+def _check_parse(args: argparse.Namespace, tests: str, where: str) -> None:
+    from codegen import languages
+    from codegen.ranking.testcases import check_tests
+
+    for spec in getattr(args, "languages", None) or ["python"]:
+        for part in spec.split(","):
+            lang = languages.find(part.strip().partition("@")[0])
+            if lang is not None:
+                check_tests(lang.name, tests, where)
+
+
+def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
+    """One line per candidate: rank, score and each weighted part."""
+    lines = []
+    for cand in result.candidates:
+        rank = f"rank {cand.rank}" if cand.rank is not None else "invalid"
+        if cand.score is None:
+            lines.append(f"{cand.id:<14} {rank}")
+            continue
+        terms = []
+        for name, weight in weights.items():
+            if name in cand.score_parts:
+                value = cand.score_parts[name]
+                terms.append(f"{name} {weight:g}×{value:.3f}")
+        line = f"{cand.id:<14} {rank:<8} score {cand.score:.3f} = " + " + ".join(terms)
+        if "tests_total" in cand.score_parts:
+            passed, total = cand.score_parts["tests_passed"], cand.score_parts["tests_total"]
+            line += f"  ({passed:g}/{total:g} tests and examples passed)"
+        lines.append(line)
+    return lines
+
+
+def write_explanation(result: Result, settings: Settings, stream: TextIO) -> None:
+    from codegen.ranking.scorer import ranker_from_settings
+
+    weights = ranker_from_settings(settings).explain_weights()
+    stream.write("score breakdown (unweighted parts; weights from config rank.w_*):\n")
+    for line in explain_lines(result, weights):
+        stream.write(line + "\n")

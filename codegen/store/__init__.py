@@ -1,0 +1,1 @@
+"""Persistent stores: the response cache (SQLite) and the audit log (JSONL)."""

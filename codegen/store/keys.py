@@ -1,0 +1,115 @@
+"""Response cache keys and the (de)serialisation of cached candidates.
+
+The key covers everything that changes the answer without needing the model loaded: the
+model's identity, the request's fields, the context files (path, size, mtime), the prompt
+templates and few-shot files, the settings that shape the prompt, the stages and the safety
+configuration, and codegen's version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from codegen.types import Candidate, Diagnostic, GenerationRequest, RepairStep, SafetyFinding
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+    from codegen.store.cache import ResponseCache
+
+KEY_VERSION = 1
+
+
+def deterministic(request: GenerationRequest) -> bool:
+    """Only these may be served from the cache: temperature 0 or a fixed seed."""
+    return request.temperature == 0 or request.seed is not None
+
+
+def model_identity(spec: str, cache_db: ResponseCache) -> str:
+    """Who answers ``spec``, without loading it: pinned hash, file fingerprint or the spec."""
+    from codegen.backends.embedded import MODELS
+
+    if spec in MODELS:
+        return f"{spec}:sha256:{MODELS[spec].sha256}"
+    if spec.startswith("gguf:"):
+        return "gguf:" + cache_db.file_identity(Path(spec[5:]))
+    return spec
+
+
+def request_key(
+    request: GenerationRequest, identity: str, settings: Settings, extra: Mapping[str, str]
+) -> str:
+    """The cache key of ``request`` (its description already redacted)."""
+    from codegen import __version__
+
+    parts = {
+        "v": KEY_VERSION,
+        "codegen": __version__,
+        "model": identity,
+        "request": request.to_dict(),
+        "context": [_stat(item) for item in request.context],
+        "prompts": _prompts_fingerprint(),
+        "few_shot": settings.few_shot,
+        "context_window": settings.context_window,
+        "repair_rounds": settings.repair_rounds,
+        **extra,
+    }
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _stat(item: str) -> list[Any]:
+    try:
+        stat = os.stat(item)
+    except OSError:
+        return [item]
+    return [str(Path(item).resolve()), stat.st_size, stat.st_mtime_ns]
+
+
+@cache
+def _prompts_fingerprint() -> str:
+    from codegen.resources import data_dir
+
+    digest = hashlib.sha256()
+    root = Path(str(data_dir("prompts")))
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def encode(model: str, candidates: tuple[Candidate, ...]) -> dict[str, Any]:
+    return {"model": model, "candidates": [c.to_dict() for c in candidates]}
+
+
+def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
+    """Candidates back from ``encode``; KeyError/TypeError/ValueError when it is malformed."""
+    out = []
+    for data in value["candidates"]:
+        out.append(
+            Candidate(
+                id=data["id"],
+                language=data["language"],
+                code=data["code"],
+                raw_text=data["raw_text"],
+                finish_reason=data["finish_reason"],
+                prompt_tokens=int(data["prompt_tokens"]),
+                completion_tokens=int(data["completion_tokens"]),
+                mean_logprob=data["mean_logprob"],
+                valid=data["valid"],
+                diagnostics=tuple(Diagnostic(**d) for d in data["diagnostics"]),
+                repairs=tuple(RepairStep(**r) for r in data["repairs"]),
+                validators=tuple(data["validators"]),
+                rank=data["rank"],
+                score=data["score"],
+                score_parts=dict(data["score_parts"]),
+                safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
+            )
+        )
+    return tuple(out)
