@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "model": "model",
     "cache": "cache",
     "audit": "audit",
+    "batch": "batch",
     "serve": "serve",
     "repl": "repl",
 }
