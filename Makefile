@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test lint typecheck unit integration system-deps clean
+.PHONY: demo test lint typecheck unit integration system-deps clean grammars
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: $(VENV)/.dev-installed system-deps lint typecheck
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q tests/unit
+
+# Regenerate the ANTLR parsers in codegen/validation/_generated/ from grammars/*.g4 (needs Java).
+grammars: $(VENV)/.dev-installed
+	$(BIN)/python -m codegen.validation.antlr_tool
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -142,6 +142,24 @@ _BUILTIN: tuple[Language, ...] = (
         line_comment="#",
         checkers=("bash",),
     ),
+    _lang(
+        name="sql",
+        display="SQL (SQLite)",
+        extension=".sql",
+        aliases=("sqlite", "sqlite3"),
+        pygments_lexer="sql",
+        line_comment="--",
+        checkers=("sqlite",),
+        antlr_grammar="sql",
+    ),
+    _lang(
+        name="json",
+        display="JSON",
+        extension=".json",
+        pygments_lexer="json",
+        checkers=("json",),
+        antlr_grammar="json",
+    ),
 )
 
 _REGISTRY: dict[str, Language] = {lang.name: lang for lang in _BUILTIN}

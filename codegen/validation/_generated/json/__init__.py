@@ -1,0 +1,1 @@
+"""Generated from grammars/JSON.g4; do not edit."""

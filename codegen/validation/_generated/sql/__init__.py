@@ -1,0 +1,1 @@
+"""Generated from grammars/SQL.g4; do not edit."""
