@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -116,3 +117,5 @@ def _serve_socket(state: State, pools: Pools, sock: socket.socket, token: str) -
             log.info("connection ended: %s", exc)
         finally:
             writer.close()
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
