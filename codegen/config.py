@@ -48,6 +48,9 @@ class Settings:
     openai_api_key: str = ""
     openai_timeout: float = 60.0
     openai_retries: int = 4
+    backend: str = "auto"
+    device: str = "auto"
+    adapter: str = ""
     cache_enabled: bool = True
     cache_max_mb: float = 256.0
     cache_path: str = ""
@@ -147,6 +150,14 @@ KEYS: tuple[Key, ...] = (
     Key("openai.api_key", str, "API key for openai: backends", secret=True),
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
+    Key(
+        "backend",
+        str,
+        "engine for gguf: models",
+        _check_choice(("auto", "llama.cpp", "transformers")),
+    ),
+    Key("device", str, "transformers device", _check_choice(("auto", "cpu", "cuda"))),
+    Key("adapter", str, "PEFT/LoRA adapter directory for hf: models"),
     Key("cache.enabled", bool, "serve repeated deterministic requests from the response cache"),
     Key("cache.max_mb", float, "response cache size cap in MB (LRU)", _check_range(0, 1 << 20)),
     Key("cache.path", str, "response cache database (empty: user cache dir)"),

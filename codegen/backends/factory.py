@@ -31,9 +31,31 @@ def _load_gguf(spec: str, settings: Settings, progress: Progress | None) -> Back
     from codegen.backends.llamacpp import LlamaCppBackend
 
     path = Path(spec.partition(":")[2]).expanduser()
+    if settings.backend == "transformers":
+        from codegen.backends.hf import load_gguf
+
+        return load_gguf(path, spec, settings)
     return LlamaCppBackend(
         path, spec=spec, context_window=settings.context_window, threads=settings.threads
     )
+
+
+def _load_openai(spec: str, settings: Settings, progress: Progress | None) -> Backend:
+    from codegen.backends.openai import OpenAIBackend
+
+    return OpenAIBackend(
+        spec,
+        api_key=settings.openai_api_key,
+        timeout=settings.openai_timeout,
+        retries=settings.openai_retries,
+        context_window=settings.context_window,
+    )
+
+
+def _load_hf(spec: str, settings: Settings, progress: Progress | None) -> Backend:
+    from codegen.backends.hf import load_hf
+
+    return load_hf(spec, settings)
 
 
 # Prefix ("gguf:") or exact name ("embedded") -> loader. Other backends add theirs here.
@@ -41,6 +63,8 @@ LOADERS: dict[str, Loader] = {
     "embedded": _load_embedded,
     "embedded-small": _load_embedded,
     "gguf:": _load_gguf,
+    "openai:": _load_openai,
+    "hf:": _load_hf,
 }
 
 
@@ -61,6 +85,10 @@ def loader_for(spec: str) -> Loader:
 def check_spec(spec: str) -> None:
     """Raise a UsageError for a model spec no loader takes (before anything loads)."""
     loader_for(spec)
+    if spec.startswith("openai:"):
+        from codegen.backends.openai import parse_spec
+
+        parse_spec(spec)
     if spec.startswith("gguf:"):
         path = Path(spec[5:]).expanduser()
         if not path.is_file():
@@ -77,8 +105,17 @@ class BackendPool:
         self._lock = threading.Lock()
         self._loaded: dict[tuple[str, int, int], Backend] = {}
 
+    @staticmethod
+    def _spec_key(spec: str, settings: Settings) -> str:
+        """The spec plus what changes which model an hf:/gguf: spec loads."""
+        if spec.startswith(("hf:", "gguf:")) and (
+            settings.backend != "auto" or settings.device != "auto" or settings.adapter
+        ):
+            return f"{spec}|{settings.backend}|{settings.device}|{settings.adapter}"
+        return spec
+
     def get(self, spec: str, settings: Settings, progress: Progress | None = None) -> Backend:
-        key = (spec, settings.context_window, settings.threads)
+        key = (self._spec_key(spec, settings), settings.context_window, settings.threads)
         with self._lock:
             if key not in self._loaded:
                 self._loaded[key] = loader_for(spec)(spec, settings, progress)
@@ -86,7 +123,8 @@ class BackendPool:
 
     def put(self, spec: str, settings: Settings, backend: Backend) -> None:
         with self._lock:
-            self._loaded[(spec, settings.context_window, settings.threads)] = backend
+            key = (self._spec_key(spec, settings), settings.context_window, settings.threads)
+            self._loaded[key] = backend
 
     def close(self) -> None:
         with self._lock:

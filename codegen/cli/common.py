@@ -28,8 +28,20 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
         "-n", "--n", dest="n", type=_int("-n"), metavar="N", help="candidates per language (1-64)"
     )
     parser.add_argument(
-        "--model", metavar="SPEC", help="embedded (default), embedded-small or gguf:PATH"
+        "--model",
+        metavar="SPEC",
+        help="embedded (default), embedded-small, gguf:PATH, hf:ID_OR_DIR "
+        "or openai:URL[,URL]#MODEL",
     )
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "llama.cpp", "transformers"),
+        help="engine for gguf: models (default llama.cpp)",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), help="device for transformers models"
+    )
+    parser.add_argument("--adapter", metavar="DIR", help="PEFT/LoRA adapter for hf: models")
     parser.add_argument("--temperature", type=_float("--temperature"), metavar="T")
     parser.add_argument("--top-p", dest="top_p", type=_float("--top-p"), metavar="P")
     parser.add_argument("--max-tokens", dest="max_tokens", type=_int("--max-tokens"), metavar="M")
@@ -68,7 +80,9 @@ def _float(flag: str) -> Callable[[str], float]:
 def load_settings(args: argparse.Namespace) -> Settings:
     from codegen import config
 
-    flags = {"model": getattr(args, "model", None)}
+    flags = {
+        name: getattr(args, name, None) for name in ("model", "backend", "device", "adapter")
+    }
     return config.load({k: v for k, v in flags.items() if v is not None})
 
 

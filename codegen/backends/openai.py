@@ -1,0 +1,351 @@
+"""OpenAI-compatible chat servers (vLLM, SGLang, TGI, llama.cpp server, Ollama) over httpx.
+
+Spec: ``openai:BASE_URL[,BASE_URL…][#MODEL]``. A base URL without a path gets ``/v1``.
+Without ``#MODEL`` the server's only model (``GET /v1/models``) is used.
+
+- Every request streams (SSE), so ``cancel`` and ``stop_after_code`` can end it early; a
+  server that answers with plain JSON instead is read as well.
+- Servers that ignore ``n`` (llama.cpp's server, Ollama) return fewer choices than asked: the
+  rest come from further requests sent concurrently, each with its own seed.
+- Retries (``retry.py`` holds the table): 429, 5xx, timeouts and dropped connections are
+  retried with exponential backoff and jitter, honouring Retry-After, up to
+  ``openai.retries`` times; then a ``BackendUnavailable`` (exit 3) says what happened.
+- Several base URLs spread the load (``openai_pool.py``); a failed request is retried on
+  another endpoint at once, and the failed endpoint is left out until its backoff has passed.
+- The API key (``openai.api_key``, ``CODEGEN_OPENAI_API_KEY`` or ``CODEGEN_API_KEY``) is sent
+  as a Bearer token and never appears in messages or logs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from codegen.backends.base import ModelInfo
+from codegen.backends.openai_pool import Endpoint, EndpointPool
+from codegen.backends.openai_wire import Reply, parse_json, parse_stream, request_body
+from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
+from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
+from codegen.types import Completion, Message, SamplingParams
+
+log = logging.getLogger(__name__)
+MAX_PARALLEL = 8
+
+
+class StreamCut(EndpointFailure):
+    """A stream that ended before every choice finished (llama.cpp's server interrupts a
+    stream when another request arrives): retried at once without streaming."""
+
+
+def parse_spec(spec: str) -> tuple[list[str], str | None]:
+    """``openai:URL1,URL2#MODEL`` -> (["URL1/v1", "URL2/v1"], "MODEL")."""
+    body = spec.removeprefix("openai:")
+    urls_part, _, model = body.partition("#")
+    urls = []
+    for raw in urls_part.split(","):
+        url = raw.strip().rstrip("/")
+        if not url:
+            continue
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"--model {spec}: '{raw.strip()}' is not an http(s) base URL")
+        urls.append(url if parts.path not in ("", "/") else url + "/v1")
+    if not urls:
+        raise UsageError(f"--model {spec}: no base URL (use openai:http://HOST:PORT/v1#MODEL)")
+    return urls, (model.strip() or None)
+
+
+class OpenAIBackend:
+    """Chat completions from one or more OpenAI-compatible base URLs."""
+
+    def __init__(
+        self,
+        spec: str,
+        *,
+        api_key: str = "",
+        timeout: float = 60.0,
+        retries: int = 4,
+        context_window: int = 8192,
+        transport: httpx.BaseTransport | None = None,
+        backoff: Backoff | None = None,
+    ) -> None:
+        urls, model = parse_spec(spec)
+        self._spec = spec
+        self._model = model
+        self._key = api_key or os.environ.get("CODEGEN_API_KEY", "")
+        self._retries = retries
+        self._backoff = backoff or Backoff()
+        self._context_length = context_window
+        self._pool = EndpointPool(urls)
+        headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
+        self._client = httpx.Client(
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            transport=transport,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+        )
+        self._model_lock = threading.Lock()
+
+    @property
+    def pool(self) -> EndpointPool:
+        """The endpoints and their records (failures, requests served)."""
+        return self._pool
+
+    # -- Backend protocol ----------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._spec
+
+    @property
+    def context_length(self) -> int:
+        """The ``context_window`` setting: servers do not say how much their model holds."""
+        return self._context_length
+
+    def count_tokens(self, messages: Sequence[Message]) -> int:
+        """An approximation (about four characters a token, plus a few per message): the
+        server's tokenizer is not available here. Good enough for the prompt budget."""
+        return sum(len(m.content) // 4 + 4 for m in messages) + 3
+
+    def generate(
+        self,
+        messages: Sequence[Message],
+        params: SamplingParams,
+        n: int,
+        cancel: threading.Event | None = None,
+    ) -> list[Completion]:
+        if n < 1:
+            raise BackendError(f"n must be at least 1, got {n}")
+        model = self.model_name()
+        started = time.perf_counter()
+        body = request_body(model, messages, params, n, params.seed)
+        first = self._complete(body, cancel, params.stop_after_code)
+        replies = [first]
+        missing = n - len(first.choices)
+        if missing > 0 and not _cancelled(cancel):
+            replies += self._fill(model, messages, params, missing, cancel)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        return self._completions(replies, messages, n, elapsed_ms, cancel)
+
+    def info(self) -> ModelInfo:
+        extra = {
+            "model": self._model or "(the server's only model)",
+            "endpoints": ", ".join(e.url for e in self._pool.endpoints),
+            "api_key": "set" if self._key else "not set",
+        }
+        return ModelInfo(self._spec, "openai", extra["endpoints"], 0, self._context_length, extra)
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- models --------------------------------------------------------------------------
+    def model_name(self) -> str:
+        """The model asked for, or the server's only one when the spec names none."""
+        with self._model_lock:
+            if self._model is None:
+                offered = self.list_models()
+                if len(offered) != 1:
+                    raise UsageError(
+                        f"--model {self._spec}: name a model after '#'; the server offers: "
+                        f"{', '.join(offered) or '(none)'}"
+                    )
+                self._model = offered[0]
+            return self._model
+
+    def list_models(self) -> list[str]:
+        """The ids ``GET /v1/models`` lists on the first endpoint that answers."""
+        for endpoint in self._pool.endpoints:
+            try:
+                response = self._client.get(endpoint.url + "/models")
+            except httpx.HTTPError:
+                continue
+            if response.status_code == 200:
+                try:
+                    data = response.json().get("data", [])
+                    return [str(m["id"]) for m in data if isinstance(m, dict) and "id" in m]
+                except (ValueError, AttributeError):
+                    continue
+        return []
+
+    # -- requests ------------------------------------------------------------------------
+    def _fill(
+        self,
+        model: str,
+        messages: Sequence[Message],
+        params: SamplingParams,
+        missing: int,
+        cancel: threading.Event | None,
+    ) -> list[Reply]:
+        """The choices a server left out, one request each, sent concurrently."""
+
+        def one(k: int) -> Reply:
+            seed = None if params.seed is None else params.seed + k
+            body = request_body(model, messages, params, 1, seed)
+            return self._complete(body, cancel, params.stop_after_code)
+
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, missing)) as pool:
+            return list(pool.map(one, range(1, missing + 1)))
+
+    def _complete(
+        self, body: dict[str, Any], cancel: threading.Event | None, early: bool = False
+    ) -> Reply:
+        """One chat completion with retries across endpoints."""
+        attempt = 0
+        while True:
+            endpoint, wait = self._pool.acquire()
+            outcome: bool | None = None
+            delay = 0.0
+            try:
+                if wait > 0 and _sleep(wait, cancel):
+                    raise Cancelled("cancelled")
+                reply = self._attempt(endpoint, body, cancel, early)
+                outcome = True
+                return reply
+            except StreamCut as exc:
+                body = {k: v for k, v in body.items() if k != "stream_options"} | {"stream": False}
+                log.info("%s; retrying without streaming", exc)
+                if attempt >= self._retries:
+                    raise BackendUnavailable(f"{exc} (after {attempt + 1} attempts)") from exc
+                attempt += 1
+            except EndpointFailure as exc:
+                outcome = False
+                delay = self._backoff.delay(self._pool.failures(endpoint), exc.retry_after)
+                if attempt >= self._retries:
+                    raise BackendUnavailable(
+                        f"{endpoint.url}: giving up after {attempt + 1} attempts: {exc}"
+                    ) from exc
+                log.info("%s: %s; retrying (attempt %d)", endpoint.url, exc, attempt + 2)
+                attempt += 1
+            finally:
+                self._pool.release(endpoint, outcome, delay=delay)
+
+    def _attempt(
+        self,
+        endpoint: Endpoint,
+        body: dict[str, Any],
+        cancel: threading.Event | None,
+        early: bool,
+    ) -> Reply:
+        url = endpoint.url + "/chat/completions"
+        try:
+            with self._client.stream("POST", url, json=body) as response:
+                if response.status_code != 200:
+                    response.read()
+                    self._raise_for_status(endpoint, response, str(body.get("model")))
+                return self._read(endpoint, response, body, cancel, early)
+        except httpx.ConnectError as exc:
+            raise EndpointFailure(f"cannot connect to {endpoint.url} ({exc})", down=True) from exc
+        except httpx.TimeoutException as exc:
+            raise EndpointFailure(f"{endpoint.url}: no answer in time ({exc!r})") from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise EndpointFailure(
+                f"{endpoint.url}: the connection dropped ({exc})", down=True
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise BackendError(f"{endpoint.url}: HTTP error: {exc}") from exc
+
+    def _read(
+        self,
+        endpoint: Endpoint,
+        response: httpx.Response,
+        body: dict[str, Any],
+        cancel: threading.Event | None,
+        early: bool,
+    ) -> Reply:
+        kind = response.headers.get("content-type", "")
+        if "text/event-stream" in kind:
+            reply = Reply()
+            lines = _until_cancel(response.iter_lines(), cancel)
+            ended = parse_stream(lines, reply, endpoint.url, early, int(body["n"]))
+            if ended and not _cancelled(cancel) and not all(c.done for c in reply.choices):
+                raise StreamCut(f"{endpoint.url}: the stream ended before the answer did")
+            return reply
+        text = response.read().decode("utf-8", "replace")
+        return parse_json(self._scrub(text), endpoint.url)
+
+    def _raise_for_status(self, endpoint: Endpoint, response: httpx.Response, model: str) -> None:
+        status = response.status_code
+        where = endpoint.url
+        if status in (401, 403):
+            state = "is wrong" if self._key else "is missing"
+            raise BackendRejected(
+                f"{where}: the server refused the request ({status}): the API key {state}; "
+                "set openai.api_key or CODEGEN_OPENAI_API_KEY"
+            )
+        detail = self._scrub(" ".join(response.text[:300].split()))
+        cls = error_class(status)
+        if cls is BackendUnavailable:
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            raise EndpointFailure(f"{where}: HTTP {status}: {detail}", retry_after=retry_after)
+        if status in (400, 404) and "model" in detail.lower():
+            offered = self.list_models()
+            if offered and model not in offered:
+                raise BackendRejected(
+                    f"{where}: the server does not know model '{model}'; it offers: "
+                    f"{', '.join(offered)}"
+                )
+        raise BackendRejected(f"{where}: HTTP {status}: {detail}")
+
+    def _scrub(self, text: str) -> str:
+        return text.replace(self._key, "****") if self._key else text
+
+    def _completions(
+        self,
+        replies: list[Reply],
+        messages: Sequence[Message],
+        n: int,
+        elapsed_ms: float,
+        cancel: threading.Event | None,
+    ) -> list[Completion]:
+        out: list[Completion] = []
+        for reply in replies:
+            prompt_tokens = reply.prompt_tokens or self.count_tokens(messages)
+            total = sum(len(c.logprobs) or c.chunks for c in reply.choices)
+            for choice in reply.choices:
+                tokens = len(choice.logprobs) or choice.chunks
+                if reply.completion_tokens is not None and len(reply.choices) == 1:
+                    tokens = reply.completion_tokens
+                elif reply.completion_tokens is not None and total == 0:
+                    tokens = reply.completion_tokens // max(1, len(reply.choices))
+                finish = choice.finish or ("cancelled" if _cancelled(cancel) else "stop")
+                out.append(
+                    Completion(
+                        text=choice.text,
+                        finish_reason=finish,
+                        prompt_tokens=prompt_tokens,
+                        completion_tokens=tokens,
+                        logprobs=tuple(choice.logprobs),
+                        decode_ms=elapsed_ms,
+                    )
+                )
+        if len(out) < n and not _cancelled(cancel):
+            raise BackendError(f"{self._spec}: the server returned {len(out)} of {n} completions")
+        prompt_tokens = out[0].prompt_tokens if out else self.count_tokens(messages)
+        out += [Completion("", "cancelled", prompt_tokens, 0) for _ in range(n - len(out))]
+        return out[:n]
+
+
+def _cancelled(cancel: threading.Event | None) -> bool:
+    return cancel is not None and cancel.is_set()
+
+
+def _sleep(seconds: float, cancel: threading.Event | None) -> bool:
+    """Wait; True when cancelled meanwhile."""
+    if cancel is None:
+        time.sleep(seconds)
+        return False
+    return cancel.wait(seconds)
+
+
+def _until_cancel(lines: Iterator[str], cancel: threading.Event | None) -> Iterator[str]:
+    for line in lines:
+        if _cancelled(cancel):
+            return
+        yield line
