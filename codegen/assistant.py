@@ -24,6 +24,7 @@ from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import LogprobRanker, Ranker
 from codegen.repair.base import NoRepair, Repairer
+from codegen.repair.guided import BackendGetter
 from codegen.store.audit import AuditLog
 from codegen.store.cache import ResponseCache
 from codegen.store.keeper import Keeper, Ticket
@@ -56,7 +57,7 @@ class Assistant:
     ) -> None:
         self.settings = settings or Settings()
         self._backend = backend
-        self.stages = stages or default_stages(self.settings)
+        self.stages = stages or default_stages(self.settings, self.backend)
         self._pool = pool
         self._progress = progress
         # Safety, response cache and audit log around the stages (an injected backend is
@@ -90,11 +91,14 @@ class Assistant:
             yield ev.Failed(request_id, exc)
 
 
-def default_stages(settings: Settings) -> Stages:
+def default_stages(settings: Settings, backend: BackendGetter | None = None) -> Stages:
     """The best stages this installation has (later issues plug theirs in here)."""
+    from codegen.repair.pipeline import checking_stages
+
+    validator, repairer = checking_stages(settings, backend)
     from codegen.ranking.scorer import ranker_from_settings
 
-    return Stages(ranker=ranker_from_settings(settings))
+    return Stages(ranker=ranker_from_settings(settings), validator=validator, repairer=repairer)
 
 
 class _Run:

