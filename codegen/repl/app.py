@@ -256,6 +256,8 @@ class ReplApp:
         except CodegenError as exc:
             self.error(str(exc))
         except KeyboardInterrupt:
+            if self._job is not None:
+                self._job.cancel.set()
             self.error("interrupted")
         except Exception as exc:
             log.debug("REPL command failed", exc_info=True)
@@ -306,8 +308,12 @@ class ReplApp:
         """Run ``job``, handing its items to ``on_item``; Ctrl-C cancels it. True if it ended
         without being cancelled."""
         self._job = job
-        job.thread.start()
         cancelled_at: float | None = None
+        try:
+            job.thread.start()
+        except KeyboardInterrupt:  # Ctrl-C while the worker was starting
+            job.cancel.set()
+            cancelled_at = time.monotonic()
         frame = 0
         while True:
             try:
