@@ -26,6 +26,9 @@ COMMANDS: dict[str, str] = {
     "batch": "batch",
     "serve": "serve",
     "repl": "repl",
+    "check": "check",
+    "repair": "repair",
+    "languages": "languages",
 }
 
 

@@ -348,6 +348,22 @@ def _simple(
     return run
 
 
+def _antlr_reference(language: str, tier: str) -> Callable[[str, str | None, float], CheckResult]:
+    """SQLite's own parser and ``json.loads`` (``codegen.validation.antlr_ref``), in-process."""
+
+    def run(code: str, version: str | None, timeout: float) -> CheckResult:
+        try:
+            from codegen.validation import antlr_ref
+        except ImportError:
+            return CheckResult(tier, "undecided", note="reference module not installed")
+        found = antlr_ref.reference(language, code)
+        if found is None:
+            return CheckResult(tier, "undecided", note=f"no reference checker for {language}")
+        return _verdict(tier, list(found))
+
+    return run
+
+
 CHECKERS: dict[str, Checker] = {
     "cpython": Checker("cpython", None, check_python),
     "node": Checker("node", "node", check_node),
@@ -358,6 +374,8 @@ CHECKERS: dict[str, Checker] = {
     "bash": Checker("bash", "bash", check_bash),
     "gofmt": Checker("gofmt", "gofmt", _simple("gofmt", ["gofmt", "-e", "-l"], "candidate.go")),
     "ruby": Checker("ruby", "ruby", _simple("ruby", ["ruby", "-c"], "candidate.rb")),
+    "sqlite": Checker("sqlite", None, _antlr_reference("sql", "sqlite")),
+    "json": Checker("json", None, _antlr_reference("json", "json")),
 }
 
 

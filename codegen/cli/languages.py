@@ -1,0 +1,58 @@
+"""``codegen languages [--json]``: every language, with the validation tiers active here."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "languages",
+        help="list languages and the validation tiers on this machine",
+        description="Each language with its extensions and the tiers that check it here.",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def rows() -> list[dict[str, Any]]:
+    from codegen import languages
+    from codegen.validation import reference, treesitter
+    from codegen.validation.tiered import antlr_available
+
+    out = []
+    for lang in languages.all_languages():
+        checkers = {}
+        for name in lang.checkers:
+            checker = reference.checker(name)
+            checkers[name] = checker is not None and checker.available()
+        tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
+        if lang.antlr_grammar and antlr_available():
+            tiers.append(f"antlr:{lang.antlr_grammar}")
+        tiers += [name for name, ok in checkers.items() if ok]
+        out.append(
+            {
+                "name": lang.name,
+                "display": lang.display,
+                "extension": lang.extension,
+                "aliases": list(lang.aliases),
+                "tiers": tiers,
+                "checkers": checkers,
+            }
+        )
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from codegen.cli.common import print_json
+
+    data = rows()
+    if args.json:
+        print_json({"languages": data})
+        return 0
+    width = max(len(r["name"]) for r in data) + 2
+    for r in data:
+        missing = [name for name, ok in r["checkers"].items() if not ok]
+        extra = f"  (not installed: {', '.join(missing)})" if missing else ""
+        print(f"{r['name']:<{width}}{r['extension']:<7}{', '.join(r['tiers']) or '-'}{extra}")
+    return 0
