@@ -163,6 +163,18 @@ _BUILTIN: tuple[Language, ...] = (
 )
 
 _REGISTRY: dict[str, Language] = {lang.name: lang for lang in _BUILTIN}
+_USER_LOADED = False
+
+
+def _load_user_languages() -> None:
+    """Register users' grammars (``codegen grammar add``) the first time the registry is used."""
+    global _USER_LOADED
+    if _USER_LOADED:
+        return
+    _USER_LOADED = True
+    from codegen.validation import antlr_user
+
+    antlr_user.register_all()
 
 
 def register(language: Language, *, replace: bool = False) -> None:
@@ -177,15 +189,18 @@ def unregister(name: str) -> None:
 
 
 def all_languages() -> list[Language]:
+    _load_user_languages()
     return list(_REGISTRY.values())
 
 
 def names() -> list[str]:
+    _load_user_languages()
     return list(_REGISTRY)
 
 
 def find(name: str) -> Language | None:
     """The language called ``name`` or one of its aliases (case-insensitive), else None."""
+    _load_user_languages()
     key = name.strip().lower()
     if key in _REGISTRY:
         return _REGISTRY[key]
@@ -227,6 +242,7 @@ def canonical(spec: str) -> str:
 
 
 def from_extension(path: str) -> Language | None:
+    _load_user_languages()
     lower = path.lower()
     for lang in _REGISTRY.values():
         if lower.endswith(lang.extension):
@@ -248,6 +264,7 @@ def from_extension(path: str) -> Language | None:
 
 
 def from_fence_tag(tag: str) -> Language | None:
+    _load_user_languages()
     key = tag.strip().lower()
     if not key:
         return None

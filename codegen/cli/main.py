@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "gen": "gen",
     "config": "config_cmd",
     "model": "model",
+    "grammar": "grammar",
     "cache": "cache",
     "audit": "audit",
     "batch": "batch",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources.abc import Traversable
 
 import yaml
 
@@ -31,9 +32,14 @@ class Example:
 def bank(language: str) -> tuple[Example, ...]:
     """Every example for ``language``; empty when the bank has no file for it."""
     folder = resources.data_dir("prompts").joinpath("examples")
-    entry = folder.joinpath(f"{language}.yaml")
+    entry: Traversable = folder.joinpath(f"{language}.yaml")
     if not entry.is_file():
-        return ()
+        from codegen.validation.antlr_user import examples_file
+
+        user = examples_file(language)  # given with `codegen grammar add --examples`
+        if user is None:
+            return ()
+        entry = user
     data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
     return tuple(
         Example(

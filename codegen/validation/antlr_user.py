@@ -120,14 +120,27 @@ def _load_class(manifest: Manifest, class_name: str) -> Any:
     return getattr(module, class_name)
 
 
-def register_all() -> list[str]:
-    """Register every added grammar as a language; returns their names."""
+def unregister_all() -> None:
+    """Take every user grammar out of the registry (they stay on disk)."""
     from codegen import languages
 
     for name in list(_REGISTERED):
         languages.unregister(name)
+        _forget(name)
     _REGISTERED.clear()
-    for manifest in list_grammars():
+
+
+def register_all() -> list[str]:
+    """Register every added grammar as a language (again); returns their names."""
+    from codegen import languages
+
+    unregister_all()
+    try:
+        found = list_grammars()
+    except OSError as exc:
+        log.warning("cannot read user grammars: %s", exc)
+        return []
+    for manifest in found:
         existing = languages.find(manifest.name)
         if existing is not None:
             log.warning("user grammar '%s' hidden by a language of that name", manifest.name)
@@ -192,17 +205,16 @@ def add(req: AddRequest) -> Manifest:
         if not path.is_file():
             raise InputError(f"{path}: no such grammar file")
     root = grammars_root()
+    if (root / req.name).exists():
+        raise UsageError(
+            f"grammar '{req.name}' already exists; "
+            f"remove it first with `codegen grammar remove {req.name}`"
+        )
     root.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{req.name}-", dir=root))
     try:
         manifest = _build(req, work)
-        target = root / req.name
-        if target.exists():
-            raise UsageError(
-                f"grammar '{req.name}' already exists; "
-                f"remove it first with `codegen grammar remove {req.name}`"
-            )
-        work.rename(target)
+        work.rename(root / req.name)
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
@@ -315,12 +327,11 @@ def _probe_classes(probe: Manifest, work: Path) -> tuple[Any, Any]:
 
 
 def _check_vocabulary(lexer: Any, parser: Any) -> None:
-    """The lexer must define every token the parser uses, with the same numbers."""
-    lex_names = list(lexer.symbolicNames)
+    """The lexer must define every named token the parser uses, with the same number."""
     mismatched = [
-        f"{name} (parser token {ttype})"
+        f"{name} (parser {ttype}, lexer {getattr(lexer, name, 'none')})"
         for ttype, name in enumerate(parser.symbolicNames)
-        if name != "<INVALID>" and (ttype >= len(lex_names) or lex_names[ttype] != name)
+        if name != "<INVALID>" and getattr(lexer, name, None) != ttype
     ]
     if mismatched:
         raise UsageError(
