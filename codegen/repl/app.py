@@ -77,6 +77,11 @@ def key_bindings() -> KeyBindings:
     return kb
 
 
+def _continuation(width: int, line_number: int, wrap_count: int) -> str:
+    """Dots before the lines of a multi-line input; blanks where a long line wraps."""
+    return " " * width if wrap_count else "." * (width - 1) + " "
+
+
 def _history(path: Path) -> tuple[History, str]:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +123,7 @@ class ReplApp:
             complete_while_typing=True,
             key_bindings=key_bindings(),
             bottom_toolbar=self.toolbar,
-            prompt_continuation=lambda width, line, wrap: "." * (width - 1) + " ",
+            prompt_continuation=_continuation,
             refresh_interval=0.5,
             input=input,
             output=output,
@@ -309,6 +314,7 @@ class ReplApp:
         without being cancelled."""
         self._job = job
         cancelled_at: float | None = None
+        began = time.monotonic()
         try:
             job.thread.start()
         except KeyboardInterrupt:  # Ctrl-C while the worker was starting
@@ -323,7 +329,9 @@ class ReplApp:
                 on_item(item)
             except queue.Empty:
                 frame += 1
-                self._spin(SPINNER[frame % len(SPINNER)] + " " + status())
+                elapsed = f"{time.monotonic() - began:.0f} s"
+                hint = " · Ctrl-C cancels" if self.width() >= 60 else ""
+                self._spin(f"{SPINNER[frame % len(SPINNER)]} {status()} · {elapsed}{hint}")
                 if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE_S:
                     self.write("cancelled (still stopping in the background)")
                     return False
