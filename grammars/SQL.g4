@@ -328,27 +328,33 @@ maintenance_stmt
 
 // ---------------------------------------------------------------- expressions
 
+// AND and OR sit in their own rule above `operand`, so that the AND of `x BETWEEN a AND b`
+// can never be read as a logical AND: the fast SLL pass then decides every expression.
 expr
-    : literal                                                         # literalExpr
-    | BIND_PARAMETER                                                  # bindExpr
-    | nm DOT nm (DOT nm)?                                           # columnExpr
-    | bare_name                                                     # bareColumnExpr
-    | (MINUS | PLUS | TILDE) expr                                     # unaryExpr
-    | expr COLLATE (name | STRING_LITERAL)                                               # collateExpr
-    | expr (PIPE2 | JPTR | JPTR2) expr                                # concatExpr
-    | expr (STAR | DIV | MOD) expr                                    # mulExpr
-    | expr (PLUS | MINUS) expr                                        # addExpr
-    | expr (LT2 | GT2 | AMP | PIPE) expr                              # bitExpr
-    | expr (LT | LT_EQ | GT | GT_EQ) expr                             # compareExpr
-    | expr (ASSIGN | EQ | NOT_EQ1 | NOT_EQ2) expr                     # equalExpr
-    | expr IS NOT? (DISTINCT FROM)? expr                              # isExpr
-    | expr NOT? BETWEEN expr AND expr                                 # betweenExpr
-    | expr NOT? IN in_target                                          # inExpr
-    | expr NOT? (LIKE | GLOB | REGEXP | MATCH) expr (ESCAPE expr)?    # likeExpr
-    | expr (ISNULL | NOTNULL | NOT NULL)                              # nullExpr
-    | NOT expr                                                        # notExpr
+    : operand                                                         # operandExpr
     | expr AND expr                                                   # andExpr
     | expr OR expr                                                    # orExpr
+    ;
+
+operand
+    : literal                                                         # literalExpr
+    | BIND_PARAMETER                                                  # bindExpr
+    | nm DOT nm (DOT nm)?                                             # columnExpr
+    | bare_name                                                       # bareColumnExpr
+    | (MINUS | PLUS | TILDE) operand                                  # unaryExpr
+    | operand COLLATE (name | STRING_LITERAL)                         # collateExpr
+    | operand (PIPE2 | JPTR | JPTR2) operand                          # concatExpr
+    | operand (STAR | DIV | MOD) operand                              # mulExpr
+    | operand (PLUS | MINUS) operand                                  # addExpr
+    | operand (LT2 | GT2 | AMP | PIPE) operand                        # bitExpr
+    | operand (LT | LT_EQ | GT | GT_EQ) operand                       # compareExpr
+    | operand (ASSIGN | EQ | NOT_EQ1 | NOT_EQ2) operand               # equalExpr
+    | operand IS NOT? (DISTINCT FROM)? operand                        # isExpr
+    | operand NOT? BETWEEN operand AND operand                        # betweenExpr
+    | operand NOT? IN in_target                                       # inExpr
+    | operand NOT? (LIKE | GLOB | REGEXP | MATCH) operand (ESCAPE operand)?  # likeExpr
+    | operand (ISNULL | NOTNULL | NOT NULL)                           # nullExpr
+    | NOT operand                                                     # notExpr
     | function_call                                                   # callExpr
     | OPEN_PAR expr_list CLOSE_PAR                                    # parenExpr
     | CAST OPEN_PAR expr AS type_name CLOSE_PAR                       # castExpr
@@ -669,15 +675,15 @@ BLOB_LITERAL
     ;
 
 LINE_COMMENT
-    : '--' ~[\r\n]* -> channel(HIDDEN)
+    : '--' ~[\r\n]* -> skip
     ;
 
 BLOCK_COMMENT
-    : '/*' .*? ('*/' | EOF) -> channel(HIDDEN)
+    : '/*' .*? ('*/' | EOF) -> skip
     ;
 
 SPACES
-    : [ \t\r\n\f\u000B]+ -> channel(HIDDEN)
+    : [ \t\r\n\f\u000B]+ -> skip
     ;
 
 UNEXPECTED_CHAR

@@ -5,6 +5,10 @@ set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+# Java runs the ANTLR tool (make grammars, codegen grammar add, their tests).
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+# Node.js builds and tests the VS Code extension (make vscode).
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing system packages: ${need[*]}"

@@ -105,6 +105,13 @@ def forget(grammar: str) -> None:
         _CACHE.pop(grammar, None)
 
 
+class _FastBail(BailErrorStrategy):  # type: ignore[misc]
+    """The first, SLL pass only asks "does it parse?": skip the per-loop recovery sync."""
+
+    def sync(self, recognizer: Any) -> None:
+        return None
+
+
 class _Collector(ErrorListener):  # type: ignore[misc]
     def __init__(self, grammar: Grammar) -> None:
         super().__init__()
@@ -127,7 +134,7 @@ class _Collector(ErrorListener):  # type: ignore[misc]
             expected = parser.getExpectedTokens()
         except Exception:  # pragma: no cover - ANTLR cannot always compute it
             expected = None
-        names = sorted({self.grammar.token_name(t) for t in _iter_set(expected)})
+        names = sorted({self.grammar.token_name(t) for t in _iter_set(expected)}, key=_readable)
         if names:
             shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
             message = f"syntax error at {what}: expected {shown}"
@@ -135,6 +142,13 @@ class _Collector(ErrorListener):  # type: ignore[misc]
             message = f"syntax error at {what}: {msg}"
         end_line, end_col = _token_end(tok)
         return Diagnostic(tok.line, tok.column + 1, end_line, end_col, message, SOURCE)
+
+
+def _readable(name: str) -> tuple[int, str]:
+    """Order expected tokens for people: kinds of token and punctuation before keywords."""
+    if not name.startswith("'"):
+        return 0, name
+    return (2 if name[1:-1].replace("_", "").isalpha() else 1), name
 
 
 def _iter_set(interval_set: Any) -> list[int]:
@@ -204,7 +218,7 @@ def _validate(code: str, gram: Grammar) -> list[Diagnostic]:
     parser = gram.parser_class(tokens)
     parser.removeErrorListeners()
     parser._interp.predictionMode = PredictionMode.SLL
-    parser._errHandler = BailErrorStrategy()
+    parser._errHandler = _FastBail()
     try:
         getattr(parser, gram.start)()
         return collector.found
