@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from codegen.backends.base import ScriptedBackend
 from codegen.prompting import examples
+from codegen.prompting.builder import PromptBuilder
+from codegen.types import GenerationRequest
 from codegen.validation import antlr
 
 
@@ -16,3 +21,35 @@ def test_bank_examples_are_valid(language: str) -> None:
         assert example.description
         assert antlr.validate(example.code, language) == [], example.description
         assert antlr.reference(language, example.code) == [], example.description
+
+
+def test_sql_prompt_carries_the_schema_and_sql_examples(tmp_path: Path) -> None:
+    schema = tmp_path / "schema.sql"
+    schema.write_text("CREATE TABLE invoices (id INTEGER PRIMARY KEY, due TEXT, paid INTEGER);\n")
+    request = GenerationRequest(
+        description="List unpaid invoices that are past due",
+        languages=("sql",),
+        context=(str(schema),),
+        max_tokens=200,
+    )
+    built = PromptBuilder(ScriptedBackend(["x"]), few_shot=2).build(request, "sql")
+    text = "\n".join(m.content for m in built.messages)
+    assert "CREATE TABLE invoices" in text
+    assert len(built.examples) == 2
+    assert all(e in examples.bank("sql") for e in built.examples)
+
+
+def test_user_grammar_examples_come_from_the_data_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CODEGEN_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "grammars" / "rules"
+    folder.mkdir(parents=True)
+    (folder / "examples.yaml").write_text(
+        "examples:\n  - description: a role\n    code: |\n      role a;\n"
+    )
+    examples.bank.cache_clear()
+    try:
+        assert [e.code for e in examples.bank("rules")] == ["role a;"]
+    finally:
+        examples.bank.cache_clear()
