@@ -369,3 +369,27 @@ def test_without_an_audit_module_save_still_works(
     text, _ = run_repl(f"add\r/save 1 {tmp_path}/a.py\r", tmp_path)
     assert f"saved python-1 to {tmp_path}/a.py" in text
     assert "warning" not in text
+
+
+def _complete(app: ReplApp, text: str) -> list[str]:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    completer = app.session.completer
+    assert completer is not None
+    return [c.text for c in completer.get_completions(Document(text), CompleteEvent())]
+
+
+def test_completion_of_commands_and_arguments(tmp_path: Path) -> None:
+    (tmp_path / "notes.py").write_text("x = 1\n")
+    _, app = run_repl("/n 2\radd\r", tmp_path)
+    assert _complete(app, "/sh") == ["/show"]
+    assert "/settings" in _complete(app, "/s") and "/save" in _complete(app, "/s")
+    assert "python" in _complete(app, "/lang py")
+    assert "javascript" in _complete(app, "/lang python,java")
+    assert _complete(app, "/exec o") == ["on", "off"]
+    assert _complete(app, "/settings ") == ["save"]
+    assert _complete(app, "/show ") == ["1", "python-1", "2", "python-2"]
+    assert "embedded-small" in _complete(app, "/model emb")
+    assert _complete(app, f"/save 1 {tmp_path}/no") == ["tes.py"]  # the rest of notes.py
+    assert _complete(app, "add two") == []
