@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test lint typecheck unit integration system-deps clean grammars
+.PHONY: demo test lint typecheck unit integration system-deps clean grammars vscode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,17 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy codegen
 
-test: $(VENV)/.dev-installed system-deps lint typecheck
+test: $(VENV)/.dev-installed system-deps lint typecheck vscode
 	$(BIN)/python -m pytest -q -ra
+
+# The VS Code extension: install (npm registry only), build, test against the real server, package.
+vscode-extension/node_modules/.installed: vscode-extension/package-lock.json
+	cd vscode-extension && npm ci --no-audit --no-fund
+	touch $@
+
+vscode: $(VENV)/.dev-installed system-deps vscode-extension/node_modules/.installed
+	cd vscode-extension && npm run build && CODEGEN_PYTHON=$(abspath $(BIN)/python) npm test
+	cd vscode-extension && npx @vscode/vsce package --allow-missing-repository </dev/null
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -q tests/unit

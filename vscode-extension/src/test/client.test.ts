@@ -1,0 +1,107 @@
+// The client module against the real Python server over stdio (vscode-jsonrpc), no VS Code.
+
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe as suite, test } from "node:test";
+import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
+
+import { Candidate, CodegenClient, bestFirst, describe, generateParams } from "../client";
+
+const repo = path.resolve(__dirname, "..", "..", "..");
+const python = process.env.CODEGEN_PYTHON ?? path.join(repo, ".venv", "bin", "python");
+
+function candidate(id: string, rank: number | null, score: number | null, valid: boolean): Candidate {
+  return { id, language: "python", code: `# ${id}\nx = 1\n`, valid, rank, score, diagnostics: [], repairs: [] };
+}
+
+test("bestFirst puts ranked candidates first, by rank, then invalid ones by score", () => {
+  const ordered = bestFirst([
+    candidate("python-1", null, 0.9, false),
+    candidate("python-2", 2, 0.5, true),
+    candidate("python-3", 1, 0.4, true),
+    candidate("python-4", null, 0.95, false),
+  ]);
+  assert.deepEqual(ordered.map((c) => c.id), ["python-3", "python-2", "python-4", "python-1"]);
+});
+
+test("describe shows rank, id, validity and score", () => {
+  const item = describe(candidate("python-2", 1, 0.5, true));
+  assert.equal(item.label, "#1 python-2");
+  assert.equal(item.description, "valid · score 0.50");
+  assert.equal(item.detail, "# python-2");
+});
+
+test("generateParams keeps snake_case fields and drops empty ones", () => {
+  const params = generateParams({ description: "d", languages: ["go"], n: 2, model: "", context: [] }, "t");
+  assert.deepEqual(params, { description: "d", languages: ["go"], n: 2, workDoneToken: "t" });
+});
+
+suite("against codegen serve --stdio", () => {
+  let client: CodegenClient;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "codegen-vscode-test-"));
+  const auditPath = path.join(scratch, "audit.jsonl");
+
+  before(async () => {
+    client = CodegenClient.start(python, ["-m", "codegen", "serve", "--stdio", "--model", "embedded-small"], {
+      ...process.env,
+      PYTHONPATH: repo,
+      CODEGEN_CONFIG: path.join(scratch, "config.toml"),
+      CODEGEN_AUDIT_PATH: auditPath,
+    });
+    const init = await client.initialize();
+    assert.ok("capabilities" in init);
+  });
+
+  after(async () => {
+    assert.equal(await client.stop(), 0);
+    fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test("languages lists python", async () => {
+    const langs = await client.languages();
+    assert.ok(langs.some((l) => l.name === "python"));
+  });
+
+  test("validate reports UTF-16 positions", async () => {
+    const code = "s = '😀' + )\n";
+    const result = await client.validate("python", code);
+    assert.equal(result.valid, false);
+    // JavaScript strings index in UTF-16 units, as LSP positions do.
+    assert.equal(result.diagnostics[0].range.start.character, code.indexOf(")"));
+  });
+
+  test("invalid params name the field", async () => {
+    await assert.rejects(client.validate("klingon", "x"), (err: ResponseError<unknown>) => {
+      assert.equal(err.code, -32602);
+      assert.match(err.message, /klingon/);
+      return true;
+    });
+  });
+
+  test("unknown methods are -32601", async () => {
+    await assert.rejects(client.connection.sendRequest("codegen/nope", {}), (err: ResponseError<unknown>) => {
+      assert.equal(err.code, -32601);
+      return true;
+    });
+  });
+
+  test("accept acknowledges a choice", async () => {
+    const reply = (await client.accept("req-1", "python-1")) as { accepted: boolean; recorded: boolean };
+    assert.equal(reply.accepted, true);
+    if (reply.recorded) {
+      assert.match(fs.readFileSync(auditPath, "utf8"), /python-1/);
+    }
+  });
+
+  test("a cancelled generation is rejected with RequestCancelled", async () => {
+    const source = new CancellationTokenSource();
+    const call = client.generate({ description: "Add two numbers", languages: ["python"], n: 1, max_tokens: 32 }, undefined, source.token);
+    setTimeout(() => source.cancel(), 50);
+    await assert.rejects(call, (err: ResponseError<unknown>) => {
+      assert.equal(err.code, -32800);
+      return true;
+    });
+  });
+});
