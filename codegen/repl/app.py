@@ -40,7 +40,7 @@ from codegen.repl.state import ReplState, Turn, history_path
 log = logging.getLogger(__name__)
 
 PROMPT = "codegen> "
-CANCEL_GRACE_S = 3.0
+CANCEL_GRACE_S = 0.8  # back at the prompt this long after Ctrl-C, at the latest
 _DONE = object()
 
 
