@@ -214,3 +214,16 @@ def test_code_action_offers_a_command_and_generates_nothing(h: Harness) -> None:
     assert args["description"] == "return the 😀 count" and args["languages"] == ["python"]
     backend = h.conn.state.backend
     assert isinstance(backend, ScriptedBackend) and backend.calls == []
+
+
+def test_the_open_document_goes_to_the_prompt_as_context(h: Harness) -> None:
+    h.send(req(1, "initialize", {"capabilities": {}}))
+    text = "def helper_for_sums(xs):\n    return sum(xs)\n\n# add two numbers\n"
+    doc = {"uri": "file:///ctx.py", "languageId": "python", "version": 1, "text": text}
+    h.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": doc}})
+    h.send(req(2, "codegen/generate", {"description": "add two numbers", "uri": doc["uri"]}))
+    assert h.reply(2)["result"]["request"]["description"] == "add two numbers"
+    backend = h.conn.state.backend
+    assert isinstance(backend, ScriptedBackend)
+    prompt = "\n".join(m.content for m in backend.calls[0][0])
+    assert "helper_for_sums" in prompt
