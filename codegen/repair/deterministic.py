@@ -4,7 +4,8 @@
 2. ``expand_tabs``: tabs in Python indentation, expanded to 8 columns as CPython does.
 3. ``close_open``: close an unterminated string or comment, open brackets and blocks.
 4. ``drop_example_usage``: drop broken or duplicated trailing "example usage" lines.
-5. ``cut_truncated_tail``: cut a tail truncated by max_tokens back to the last complete
+5. ``fix_at_error``: one small edit where the checker points (``codegen.repair.local``).
+6. ``cut_truncated_tail``: cut a tail truncated by max_tokens back to the last complete
    top-level statement, closing what is open after the cut when that is enough.
 
 Cleanup steps (1, 2) are kept whenever they change the code; the others only when the
@@ -17,10 +18,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from codegen.repair import steps
+from codegen.repair import local, steps
 from codegen.types import RepairStep
 from codegen.validation import treesitter
 from codegen.validation.base import Validation, Validator
@@ -29,7 +30,9 @@ from codegen.validation.names import defined_names
 NAME_PENALTY = 0.5
 LINES_PENALTY = 0.3
 MAX_LINE_DROP = 0.3
-_MAX_TRIES = 40
+_MAX_TRIES = 60
+# Reference checkers can be slow (javac ~1 s): at most this many full checks per step.
+_MAX_FULL_CHECKS = 10
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ class DeterministicRepair:
                 current, validation = new, check(new)
                 if validation.valid:
                     return Outcome(current, tuple(done), validation)
-        for name, search in _SEARCHES:
+        for name, search in _searches(validation):
             if name == "cut_truncated_tail" and not (
                 truncated if truncated is not None else looks_truncated(current, validation)
             ):
@@ -164,11 +167,23 @@ def looks_truncated(code: str, validation: Validation) -> bool:
     return errors[0].line >= last - 2 or any(_AT_END.search(d.message) for d in errors)
 
 
-_SEARCHES: tuple[tuple[str, Callable[[str, str], Iterable[str]]], ...] = (
-    ("close_open", steps.close_variants),
-    ("drop_example_usage", steps.example_tails),
-    ("cut_truncated_tail", _cut_and_close),
-)
+_Search = Callable[[str, str], Iterable[str]]
+
+
+def _searches(validation: Validation) -> list[tuple[str, _Search]]:
+    """The searching steps in order; ``fix_at_error`` edits around the first errors."""
+    errors = [d for d in validation.diagnostics if d.severity == "error"][:2]
+
+    def at_errors(code: str, language: str) -> Iterator[str]:
+        for diagnostic in errors:
+            yield from local.edits(code, language, diagnostic)
+
+    return [
+        ("close_open", steps.close_variants),
+        ("drop_example_usage", steps.example_tails),
+        ("fix_at_error", at_errors),
+        ("cut_truncated_tail", _cut_and_close),
+    ]
 
 
 def _first_valid(
@@ -176,14 +191,20 @@ def _first_valid(
 ) -> tuple[str, Validation] | None:
     """The first option that validates; tree-sitter screens them first (it is cheap)."""
     seen = {original}
+    full_checks = 0
+    # Grammars lag real code (macros, new syntax): an option passes the screen when
+    # tree-sitter finds no error in it, or fewer than in the original.
+    base = len(treesitter.diagnostics(language, original) or [])
     for tries, option in enumerate(options):
-        if tries >= _MAX_TRIES:
+        if tries >= _MAX_TRIES or full_checks >= _MAX_FULL_CHECKS:
             break
         if option in seen or not option.strip():
             continue
         seen.add(option)
-        if treesitter.diagnostics(language, option):
+        errors = len(treesitter.diagnostics(language, option) or [])
+        if errors and errors >= base:
             continue
+        full_checks += 1
         validation = check(option)
         if validation.valid:
             return option, validation

@@ -111,7 +111,7 @@ def test_model_repair_that_drops_a_name_is_refused() -> None:
 def test_no_model_with_zero_rounds() -> None:
     backend = ScriptedBackend([_reply("x = 1\n")])
     repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=0)
-    assert not repairer.repair_code("x = = 1\n", "python").outcome.valid
+    assert not repairer.repair_code(")))(((\n", "python").outcome.valid
     assert backend.calls == []
 
 
@@ -130,3 +130,30 @@ def test_prompt_marks_the_column() -> None:
     (_system, user) = build_prompt("x = = 1", "python", [diag])
     assert "    ^" in user.content and "x = = 1" in user.content
     assert GuidedOptions().rounds == 2
+
+
+@pytest.mark.parametrize(
+    ("language", "broken", "fixed"),
+    [
+        (
+            "python",
+            "def f(a):\n    x = (a + 1\n    return x\n",
+            "def f(a):\n    x = (a + 1)\n    return x\n",
+        ),
+        ("python", "def f(a)\n    return a\n", "def f(a):\n    return a\n"),
+        (
+            "python",
+            "def f(a):\n    x = a\n      return x\n",
+            "def f(a):\n    x = a\n    return x\n",
+        ),
+        (
+            "c",
+            "int f(int a) {\n  int b = a\n  return b;\n}\n",
+            "int f(int a) {\n  int b = a;\n  return b;\n}\n",
+        ),
+    ],
+)
+def test_fix_at_error(language: str, broken: str, fixed: str) -> None:
+    outcome = FIXER.run(broken, language, truncated=False)
+    assert outcome.valid and outcome.code == fixed
+    assert outcome.steps[-1].name == "fix_at_error"
