@@ -15,7 +15,7 @@ from typing import Any
 
 from codegen import events as ev
 from codegen import languages
-from codegen.assistant import Assistant, Stages, default_stages
+from codegen.assistant import Assistant, Stages
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import UsageError
@@ -40,8 +40,9 @@ class State:
     stages: Stages = field(init=False)
 
     def __post_init__(self) -> None:
-        self.stages = default_stages(self.settings)
-        self.assistant = Assistant(self.settings, backend=self.backend, stages=self.stages)
+        # The Assistant picks the installation's best stages (default_stages), wired to its model.
+        self.assistant = Assistant(self.settings, backend=self.backend)
+        self.stages = self.assistant.stages
 
 
 def _text(params: Mapping[str, Any], name: str, required: bool = True) -> str:
@@ -108,6 +109,28 @@ def repair(state: State, params: Mapping[str, Any], cancel: threading.Event) -> 
     use_model = params.get("use_model", False)
     if not isinstance(use_model, bool):
         raise UsageError("use_model: expected true or false")
+    repair_code = getattr(state.stages.repairer, "repair_code", None)
+    if callable(repair_code):  # the pipeline repairer: deterministic steps, then the model
+        from codegen.repair.guided import GuidedOptions
+
+        rounds = state.settings.repair_rounds if use_model else 0
+        options = GuidedOptions(rounds=rounds, model=state.settings.model)
+        report = repair_code(code, language, version, None, options, cancel)
+        out = report.outcome
+        return {
+            "code": out.code,
+            "valid": out.valid,
+            "steps": [step.to_dict() for step in out.steps],
+            "diagnostics": lsp_diagnostics(out.validation.diagnostics, out.code),
+            "used_model": bool(report.used_model),
+        }
+    return _repair_candidate(state, language, version, code, cancel)
+
+
+def _repair_candidate(
+    state: State, language: str, version: str | None, code: str, cancel: threading.Event
+) -> dict[str, Any]:
+    """Any other Repairer, through its candidate interface."""
     check = state.stages.validator.validate(code, language, version, None)
     cand = Candidate(
         id=f"{language}-1",
@@ -122,17 +145,14 @@ def repair(state: State, params: Mapping[str, Any], cancel: threading.Event) -> 
         validators=check.validators,
     )
     if not check.valid:
-        request = GenerationRequest(
-            description="repair this code",
-            languages=(language,),
-            model=state.settings.model if use_model else None,
-        )
+        request = GenerationRequest(description="repair this code", languages=(language,))
         cand = state.stages.repairer.repair(cand, request, version, cancel)
     return {
         "code": cand.code,
         "valid": bool(cand.valid),
         "steps": [step.to_dict() for step in cand.repairs],
         "diagnostics": lsp_diagnostics(cand.diagnostics, cand.code),
+        "used_model": False,
     }
 
 

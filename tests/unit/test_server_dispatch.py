@@ -227,3 +227,22 @@ def test_the_open_document_goes_to_the_prompt_as_context(h: Harness) -> None:
     assert isinstance(backend, ScriptedBackend)
     prompt = "\n".join(m.content for m in backend.calls[0][0])
     assert "helper_for_sums" in prompt
+
+
+def test_repair_reports_code_validity_steps_and_diagnostics(h: Harness) -> None:
+    h.send(req(1, "codegen/repair", {"language": "python", "code": "x = 1\n"}))
+    h.send(req(2, "codegen/repair", {"language": "python", "code": "x = [1, 2\n"}))
+    h.send(req(3, "codegen/repair", {"language": "python", "code": "x", "use_model": "yes"}))
+    replies = {m["id"]: m for m in h.messages()}
+    assert replies[1]["result"] == {
+        "code": "x = 1\n",
+        "valid": True,
+        "steps": [],
+        "diagnostics": [],
+        "used_model": False,
+    }
+    broken = replies[2]["result"]
+    assert set(broken) == {"code", "valid", "steps", "diagnostics", "used_model"}
+    assert broken["used_model"] is False
+    assert broken["valid"] and broken["code"] == "x = [1, 2]\n" and broken["steps"]
+    assert "use_model" in replies[3]["error"]["message"]
