@@ -99,7 +99,7 @@ table_or_subquery
     : qualified_name (AS nm | alias)? (INDEXED BY nm | NOT INDEXED)?
     | qualified_name OPEN_PAR expr_list? CLOSE_PAR (AS nm | alias)?
     | OPEN_PAR select_stmt CLOSE_PAR (AS nm | alias)?
-    | OPEN_PAR from_clause CLOSE_PAR
+    | OPEN_PAR from_clause CLOSE_PAR (AS nm | alias)?
     ;
 
 order_by_clause
@@ -157,6 +157,7 @@ update_stmt
       (FROM from_clause)?
       (WHERE expr)?
       returning_clause?
+      order_by_clause? limit_clause?  // SQLite built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT
     ;
 
 assignment
@@ -165,6 +166,7 @@ assignment
 
 delete_stmt
     : with_clause? DELETE FROM qualified_table (WHERE expr)? returning_clause?
+      order_by_clause? limit_clause?  // as UPDATE
     ;
 
 qualified_table

@@ -65,7 +65,7 @@ def _prepare(conn: sqlite3.Connection, statement: str) -> str | None:
         # so preparing it as it is can only fail, and decides.
         message = _error(conn, statement)
         return message if message is not None and _is_syntax(message) else None
-    created: list[str] = []
+    created: list[tuple[str, str]] = []
     try:
         message = _explain(conn, statement, created)
         if message is None or not _is_syntax(message):
@@ -75,20 +75,34 @@ def _prepare(conn: sqlite3.Connection, statement: str) -> str | None:
         message = _error(conn, statement)
         return message if message is not None and _is_syntax(message) else None
     finally:
-        for table in created:
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+        for kind, name in reversed(created):
+            _error(conn, f'DROP {kind} IF EXISTS "{name}"')
 
 
-def _explain(conn: sqlite3.Connection, statement: str, created: list[str]) -> str | None:
+def _explain(
+    conn: sqlite3.Connection, statement: str, created: list[tuple[str, str]]
+) -> str | None:
     """Prepare ``EXPLAIN statement``. ALTER TABLE and CREATE TRIGGER look their table up while
-    still parsing: SQLite is given the tables it asks for, so that it reads on to the end."""
+    still parsing: SQLite is given the tables (or, for INSTEAD OF, views) it asks for, so that
+    it reads on to the end of the statement."""
     message = _error(conn, "EXPLAIN " + statement)
-    while message is not None and message.startswith("no such table: ") and len(created) < 4:
-        table = message.removeprefix("no such table: ").removeprefix("main.").replace('"', '""')
-        if table in created:
+    while message is not None and len(created) < 4:
+        if message.startswith("no such table: "):
+            name = message.removeprefix("no such table: ").removeprefix("main.")
+            kind = "TABLE"
+        elif message.startswith("cannot create INSTEAD OF trigger on table: "):
+            name = message.removeprefix("cannot create INSTEAD OF trigger on table: ")
+            kind = "VIEW"
+        else:
             break
-        created.append(table)
-        conn.execute(f'CREATE TABLE IF NOT EXISTS "{table}" (c0, c1)')
+        quoted = name.removeprefix("main.").replace('"', '""')
+        if (kind, quoted) in created:
+            break
+        _error(conn, f'DROP TABLE IF EXISTS "{quoted}"')
+        created.append((kind, quoted))
+        body = "(c0, c1)" if kind == "TABLE" else "AS SELECT 1 AS c0, 1 AS c1"
+        if _error(conn, f'CREATE {kind} IF NOT EXISTS "{quoted}" {body}') is not None:
+            break
         message = _error(conn, "EXPLAIN " + statement)
     return message
 

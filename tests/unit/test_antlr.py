@@ -171,3 +171,12 @@ def test_unknown_grammar_is_a_usage_error() -> None:
 
     with pytest.raises(UsageError, match="nope"):
         antlr.validate("x", "nope")
+
+
+def test_statements_sqlite_rejects_are_rejected() -> None:
+    lines = (REPO / "grammars" / "testdata" / "invalid.sql").read_text(encoding="utf-8")
+    cases = [line for line in lines.splitlines() if line and not line.startswith("--")]
+    assert len(cases) >= 20
+    for case in cases:
+        assert antlr.sqlite_check(case), case
+        assert antlr.validate(case, "sql"), case
