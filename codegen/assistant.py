@@ -98,7 +98,8 @@ def default_stages(settings: Settings, backend: BackendGetter | None = None) -> 
     validator, repairer = checking_stages(settings, backend)
     from codegen.ranking.scorer import ranker_from_settings
 
-    return Stages(ranker=ranker_from_settings(settings), validator=validator, repairer=repairer)
+    ranker = ranker_from_settings(settings, backend)
+    return Stages(ranker=ranker, validator=validator, repairer=repairer)
 
 
 class _Run:

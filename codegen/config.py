@@ -43,6 +43,7 @@ class Settings:
     rank_w_agreement: float = 2.0
     rank_w_tests: float = 4.0
     rank_w_repair: float = 1.0
+    rank_w_gen_tests: float = 1.0
     rank_gen_tests: bool = False
     validation_timeout: float = 10.0
     openai_api_key: str = ""
@@ -140,6 +141,7 @@ KEYS: tuple[Key, ...] = (
     Key("rank.w_agreement", float, "rank weight: same outputs (exec)", _check_range(0, 100)),
     Key("rank.w_tests", float, "rank weight: test pass rate (exec)", _check_range(0, 100)),
     Key("rank.w_repair", float, "rank weight: penalty per repair", _check_range(0, 100)),
+    Key("rank.w_gen_tests", float, "rank weight: model-test agreement", _check_range(0, 100)),
     Key("rank.gen_tests", bool, "rank also by tests the model writes (exec)"),
     Key(
         "validation.timeout",

@@ -227,7 +227,8 @@ def run(
         for r in read_records(out)
         if r.get("model") == runner.model and (r["mode"] == "raw" or r["n"] == runner.opts.n)
     }
-    todo = [(p, m) for m in runner.opts.modes for p in problems if (p["task_id"], m) not in done]
+    # Problem by problem, every mode of one problem together: a partial run compares like with like.
+    todo = [(p, m) for p in problems for m in runner.opts.modes if (p["task_id"], m) not in done]
     progress.start(len(todo))
     for problem, mode in todo:
         record = runner.raw(problem) if mode == "raw" else runner.pipeline(problem)

@@ -30,6 +30,7 @@ class Outcome:
     examples_total: int = 0
     outputs: tuple[str, ...] = ()
     reason: str = ""
+    test_results: tuple[bool, ...] = ()  # per counted test, in order (Python and JavaScript)
 
     @property
     def passed(self) -> int:
@@ -168,7 +169,9 @@ def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:
         rows = json.loads(line[len(MARK) :])
     except json.JSONDecodeError:
         return Outcome(0, n_tests, 0, n_examples, ("!crash",) * n_examples, "unreadable results")
-    tests_ok = sum(1 for kind, ok, _ in rows if kind == "test" and ok)
+    per_test = [bool(ok) for kind, ok, _ in rows if kind == "test"]
+    per_test += [False] * (n_tests - len(per_test))
+    tests_ok = sum(per_test)
     examples = [(ok, out) for kind, ok, out in rows if kind == "example"]
     # A failing setup statement counts against every test (it is missing from the rows).
     return Outcome(
@@ -178,6 +181,7 @@ def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:
         examples_total=n_examples,
         outputs=tuple(str(out) for _, out in examples),
         reason=reason,
+        test_results=tuple(per_test[:n_tests]),
     )
 
 

@@ -4,6 +4,7 @@ score = w_logprob * exp(mean token logprob)          (length-normalised, in (0, 
       + w_consensus * text consensus                 (MBR over normalised token streams)
       + w_agreement * output agreement               (same outputs on the same inputs; exec only)
       + w_tests * pass rate                          (request tests + description examples; exec)
+      + w_gen_tests * dual agreement                 (CodeT on model-written tests; --gen-tests)
       - w_repair * repair penalty                    (sum of the repairs' penalties, >= 0.1 each)
 Each candidate's ``score_parts`` holds the unweighted parts; ties break on the candidate id.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codegen.config import Settings
-from codegen.ranking import consensus, runners
+from codegen.ranking import consensus, gentests, runners
 from codegen.ranking.base import assign_ranks
 from codegen.ranking.execution import Outcome, run_candidate
 from codegen.ranking.sandbox import Sandbox
@@ -33,6 +34,7 @@ class Weights:
     agreement: float = 2.0
     tests: float = 4.0
     repair: float = 1.0
+    gen_tests: float = 1.0
 
 
 MIN_REPAIR_PENALTY = 0.1
@@ -75,8 +77,6 @@ class EvidenceRanker:
         self.sandbox.check()
         language = valid[0].language
         tests = request.tests.get(language, "")
-        if self.test_writer is not None:
-            tests = (tests + "\n" + self.test_writer(request, language)).strip()
         examples = from_description(request.description)
         outcomes = [
             self.execute(
@@ -97,6 +97,26 @@ class EvidenceRanker:
                 parts[cand.id]["tests"] = outcome.passed / outcome.total
                 parts[cand.id]["tests_passed"] = float(outcome.passed)
                 parts[cand.id]["tests_total"] = float(outcome.total)
+        if self.test_writer is not None:
+            self._generated_tests(valid, request, parts)
+
+    def _generated_tests(
+        self, valid: list[Candidate], request: GenerationRequest, parts: dict[str, dict[str, float]]
+    ) -> None:
+        """CodeT-style dual agreement on the tests the model wrote (``--gen-tests``)."""
+        language = valid[0].language
+        tests = self.test_writer(request, language) if self.test_writer else ""
+        if not tests.strip():
+            return
+        outcomes = [
+            self.execute(
+                self.sandbox, language, c.code, (), tests, entry_name(language, c.code, None)
+            )
+            for c in valid
+        ]
+        scores = gentests.dual_agreement([o.test_results for o in outcomes])
+        for cand, score in zip(valid, scores, strict=True):
+            parts[cand.id]["gen_tests"] = score
 
     def _score(self, part: dict[str, float]) -> float:
         w = self.weights
@@ -105,6 +125,7 @@ class EvidenceRanker:
             + w.consensus * part.get("consensus", 0.0)
             + w.agreement * part.get("agreement", 0.0)
             + w.tests * part.get("tests", 0.0)
+            + w.gen_tests * part.get("gen_tests", 0.0)
             - w.repair * part.get("repair_penalty", 0.0)
         )
 
@@ -115,6 +136,7 @@ class EvidenceRanker:
             "consensus": w.consensus,
             "agreement": w.agreement,
             "tests": w.tests,
+            "gen_tests": w.gen_tests,
             "repair_penalty": -w.repair,
         }
 
@@ -130,13 +152,18 @@ def _penalty(cand: Candidate) -> float:
     return sum(max(step.penalty, MIN_REPAIR_PENALTY) for step in cand.repairs)
 
 
-def ranker_from_settings(settings: Settings) -> EvidenceRanker:
-    """The ranker ``default_stages`` plugs in: weights and the unsafe-exec choice from config."""
+def ranker_from_settings(
+    settings: Settings, backend: gentests.BackendGetter | None = None
+) -> EvidenceRanker:
+    """The ranker ``default_stages`` plugs in: weights, unsafe-exec and gen-tests from config
+    (model-written tests need ``backend``, the Assistant's model getter)."""
     weights = Weights(
         logprob=settings.rank_w_logprob,
         consensus=settings.rank_w_consensus,
         agreement=settings.rank_w_agreement,
         tests=settings.rank_w_tests,
         repair=settings.rank_w_repair,
+        gen_tests=settings.rank_w_gen_tests,
     )
-    return EvidenceRanker(weights, sandbox=Sandbox(unsafe=settings.unsafe_exec))
+    writer = gentests.ModelTestWriter(backend) if settings.rank_gen_tests and backend else None
+    return EvidenceRanker(weights, sandbox=Sandbox(unsafe=settings.unsafe_exec), test_writer=writer)
