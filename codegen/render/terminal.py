@@ -66,6 +66,9 @@ def render_candidate(cand: Candidate, color: bool) -> str:
     lines = [candidate_header(cand, color), highlight(cand.code, cand.language, color)]
     for diag in cand.diagnostics[:5]:
         lines.append(_dim(f"  {diag.line}:{diag.column}: {diag.message} [{diag.source}]", color))
+    for finding in cand.safety:
+        where = f" line {finding.line}" if finding.line else ""
+        lines.append(f"  ! safety.{finding.rule}{where}: {finding.message}")
     return "\n".join(lines)
 
 

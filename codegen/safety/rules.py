@@ -77,7 +77,7 @@ HARDCODED_CREDENTIALS = Rule(
     "hardcoded_credentials",
     "hard-coded credential",
     _c(
-        r"(?i)\b\w*(?:password|passwd|pwd|passphrase|secret|api_?key|access_?key|auth_?token"
+        r"(?i)(?:password|passwd|pwd|passphrase|secret|api_?key|access_?key|auth_?token"
         r"|private_?key|client_?secret)\w*['\"]?\s*(?::=|=|:|=>)\s*[bfr]?(['\"])([^'\"\s]{4,})\1",
     ),
     redact_group=2,
