@@ -5,8 +5,6 @@ set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
-# Node.js builds and tests the VS Code extension (make vscode).
-command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # Java runs the ANTLR tool (make grammars, codegen grammar add, their tests).
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 # Node.js builds and tests the VS Code extension (make vscode).
