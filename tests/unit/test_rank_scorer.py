@@ -122,3 +122,15 @@ def test_no_valid_candidate_gives_no_ranks() -> None:
     bad = [cand(k, "def (:", valid=False) for k in (1, 2)]
     ranked = EvidenceRanker().rank(bad, GenerationRequest("x", exec=True))
     assert [c.rank for c in ranked] == [None, None]
+
+
+def test_a_hanging_test_fails_that_candidate_only() -> None:
+    hangs = cand(1, "def half(x):\n    while True:\n        pass\n", logprob=-0.01)
+    works = cand(2, "def half(x):\n    return x // 2\n", logprob=-2.0)
+    request = GenerationRequest(
+        "halve", exec=True, tests={"python": "assert half(4) == 2\nassert half(9) == 4"}
+    )
+    ranked = EvidenceRanker().rank([hangs, works], request)
+    assert [c.id for c in ranked] == ["python-2", "python-1"]
+    assert ranked[1].score_parts["tests"] == 0.0
+    assert ranked[0].score_parts["tests"] == 1.0
