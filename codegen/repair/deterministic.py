@@ -30,6 +30,7 @@ from codegen.validation.names import defined_names
 NAME_PENALTY = 0.5
 LINES_PENALTY = 0.3
 MAX_LINE_DROP = 0.3
+GUESS_PENALTY = 0.1
 _MAX_TRIES = 60
 # Reference checkers can be slow (javac ~1 s): at most this many full checks per step.
 _MAX_FULL_CHECKS = 10
@@ -86,6 +87,12 @@ def _dropped_lines(before: str, after: str) -> list[str]:
     ]
 
 
+def _guessed(step: RepairStep) -> RepairStep:
+    """A local edit is a guess: valid syntax, maybe not the intended code."""
+    note = "; ".join(n for n in (step.note, "a guessed edit at the error") if n)
+    return RepairStep(step.name, step.diff, step.penalty + GUESS_PENALTY, note)
+
+
 _Check = Callable[[str], Validation]
 _CLEANUPS: tuple[tuple[str, Callable[[str, str], str]], ...] = (
     ("strip_fences", steps.strip_fences),
@@ -131,7 +138,10 @@ class DeterministicRepair:
             found = _first_valid(search(current, language), check, current, language)
             if found is not None:
                 new, validation = found
-                done.append(make_step(name, current, new, language))
+                step = make_step(name, current, new, language)
+                if name == "fix_at_error":
+                    step = _guessed(step)
+                done.append(step)
                 return Outcome(new, tuple(done), validation)
         return Outcome(current, tuple(done), validation)
         for name, candidates in (
@@ -142,7 +152,10 @@ class DeterministicRepair:
             found = _first_valid(candidates(current), check, current, language)
             if found is not None:
                 new, validation = found
-                done.append(make_step(name, current, new, language))
+                step = make_step(name, current, new, language)
+                if name == "fix_at_error":
+                    step = _guessed(step)
+                done.append(step)
                 return Outcome(new, tuple(done), validation)
         return Outcome(current, tuple(done), validation)
 

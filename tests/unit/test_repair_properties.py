@@ -8,12 +8,16 @@ import importlib
 import inspect
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codegen.repair import steps
 from codegen.repair.deterministic import DeterministicRepair
 from codegen.validation.tiered import TieredValidator
+
+# hypothesmith compiles what it draws; CPython's SyntaxWarnings about it are noise here.
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 
 FIXER = DeterministicRepair(TieredValidator())
 _MODULES = ("textwrap", "heapq", "bisect", "shlex", "string", "fnmatch", "colorsys", "base64")
