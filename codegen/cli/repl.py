@@ -26,8 +26,6 @@ def run(args: argparse.Namespace) -> int:
     from codegen.errors import UsageError
     from codegen.requests import build_request
 
-    if not sys.stdin.isatty():
-        raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")
     flags: dict[str, Any] = {
         name: getattr(args, name)
         for name in ("model", "n", "temperature", "top_p", "max_tokens", "seed")
@@ -40,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
     if args.languages:
         settings = settings.with_overrides({"languages": list(probe.languages)}, "flag")
     check_spec(settings.model)
+    if not sys.stdin.isatty():
+        raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")
     from codegen.repl.app import ReplApp
 
     app = ReplApp(settings, context=tuple(args.context or ()), signature=args.signature)

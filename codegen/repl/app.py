@@ -111,7 +111,9 @@ class ReplApp:
         self.signature = signature
         self.out = out or sys.stdout
         self.color = use_color(self.out, settings.color)
-        self._assistant = assistant or Assistant(settings, progress=self._progress)
+        self._assistant = assistant or Assistant(
+            settings, progress=self._progress, interface="repl"
+        )
         self.model_status = f"{settings.model}: not loaded"
         self._job: Job | None = None
         self._spinning = False
@@ -217,7 +219,8 @@ class ReplApp:
     def toolbar(self) -> str:
         s = self.state.settings
         if self.width() < 40:
-            return f" ⏎ run · Esc⏎ newline · {self.model_status.split(':')[-1].strip()[:12]}"
+            state = self.model_status.partition(": ")[2].partition(" (")[0]
+            return f" ⏎ run · Esc⏎ newline · {state}"[: self.width() - 1]
         langs = ",".join(s.languages)
         return (
             f" Enter: run · Esc+Enter: new line · Ctrl-R: search · /help · "

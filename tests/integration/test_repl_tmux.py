@@ -79,6 +79,7 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
     argv = [str(CODEGEN), "repl", "--model", "embedded-small", "-n", "2", "--max-tokens", "96"]
     argv += ["--temperature", "0.2"]
     command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), *argv])
+    socket_path = ""
     try:
         _retry(
             lambda: tmux(
@@ -96,6 +97,7 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
             )
         )
         tmux("set-option", "-t", "repl", "remain-on-exit", "on")
+        socket_path = tmux("display-message", "-p", "#{socket_path}").strip()
         yield tmux
     finally:
         subprocess.run(["tmux", "-L", tmux.socket, "kill-server"], capture_output=True, timeout=20)
@@ -104,6 +106,8 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=20)
+        if socket_path:
+            Path(socket_path).unlink(missing_ok=True)
 
 
 def _retry(action: Callable[[], object], timeout: float = 10) -> None:
@@ -122,7 +126,7 @@ def _retry(action: Callable[[], object], timeout: float = 10) -> None:
 def test_describe_save_cancel_and_continue(repl: Tmux, tmp_path: Path) -> None:
     repl.wait_for(r"(?m)^codegen>", 60)
     repl.type("Write a Python function add(a, b) that returns the sum of a and b.")
-    screen = repl.wait_for(r"done: python \d/2 valid", 300)
+    screen = repl.wait_for(r"done: python \d/2 valid", 420)
     assert re.search(r"#1 python-\d ✓ valid", screen), screen
 
     repl.type("/save 1 out.py")
@@ -142,7 +146,7 @@ def test_describe_save_cancel_and_continue(repl: Tmux, tmp_path: Path) -> None:
     assert len(re.findall(r"done: python", screen)) == 1, screen
 
     repl.type("Write a Python function is_even(n) that tells whether n is even.")
-    screen = repl.wait_for(r"done: python \d/2 valid", 300, count=2)
+    screen = repl.wait_for(r"done: python \d/2 valid", 420, count=2)
     assert "Traceback" not in screen
     repl.type("/quit")
     repl.wait_for(r"(?m)^bye", 30)
