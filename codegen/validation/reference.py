@@ -149,6 +149,7 @@ def _cp_column(code_lines: list[str], line: int, byte_col: int) -> int:
 
 
 def _point(line: int, col: int, message: str, tier: str) -> Diagnostic:
+    line, col = max(line, 1), max(col, 1)
     return Diagnostic(line, col, line, col, message, tier)
 
 

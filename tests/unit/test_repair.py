@@ -157,3 +157,24 @@ def test_fix_at_error(language: str, broken: str, fixed: str) -> None:
     outcome = FIXER.run(broken, language, truncated=False)
     assert outcome.valid and outcome.code == fixed
     assert outcome.steps[-1].name == "fix_at_error"
+
+
+def test_pipeline_repairs_invalid_candidates_and_times_it() -> None:
+    import jsonschema
+
+    from codegen import resources
+    from codegen.assistant import Assistant
+    from codegen.config import Settings
+    from codegen.requests import build_request
+
+    settings = Settings(model="scripted", repair_rounds=0)
+    backend = ScriptedBackend(["```python\ndef f(x):\n    return [x,\n```"])
+    result = Assistant(settings, backend=backend).generate(
+        build_request({"description": "f", "n": 1}, settings)
+    )
+    (cand,) = result.candidates
+    assert cand.valid and cand.rank == 1
+    assert [r.name for r in cand.repairs] == ["close_open"]
+    assert cand.validators == ("tree-sitter", "cpython")
+    assert {"validate_ms", "repair_ms"} <= set(result.timings)
+    jsonschema.validate(result.to_dict(), resources.schema("result"))
