@@ -95,10 +95,17 @@ def mutate(statement: str, rng: random.Random) -> str:
 
 
 def agreement(cases: list[str]) -> dict[str, float | int]:
-    fa = fr = agree = truly_bad = truly_good = 0
+    fa = fr = agree = truly_bad = truly_good = both_bad = same_spot = 0
     for case in cases:
-        ours = not antlr.validate(case, "sql")
-        ref = sqlite_check(case) == []
+        found = antlr.validate(case, "sql")
+        ref_found = sqlite_check(case) or []
+        ours, ref = not found, not ref_found
+        if found and ref_found:
+            both_bad += 1
+            same_spot += (found[0].line, found[0].column) == (
+                ref_found[0].line,
+                ref_found[0].column,
+            )
         agree += ours == ref
         truly_bad += not ref
         truly_good += ref
@@ -113,6 +120,7 @@ def agreement(cases: list[str]) -> dict[str, float | int]:
         "false_reject_rate": round(fr / max(truly_good, 1), 4),
         "false_accepts": fa,
         "false_rejects": fr,
+        "same_error_position_rate": round(same_spot / max(both_bad, 1), 4),
     }
 
 

@@ -31,40 +31,54 @@ def reference(language: str, code: str) -> list[Diagnostic] | None:
 
 def split_sql(code: str) -> Iterator[tuple[int, str]]:
     """(1-based start line, text) of each statement, split where SQLite sees one complete."""
+    for offset, piece in _pieces(code):
+        yield code.count("\n", 0, offset) + 1, piece
+
+
+def _pieces(code: str) -> Iterator[tuple[int, str]]:
     start = 0
     for index, char in enumerate(code):
         if char != ";":
             continue
         piece = code[start : index + 1]
         if sqlite3.complete_statement(piece):
-            yield code.count("\n", 0, start) + 1, piece
+            yield start, piece
             start = index + 1
-    rest = code[start:]
-    if rest.strip():
-        yield code.count("\n", 0, start) + 1, rest
+    if code[start:].strip():
+        yield start, code[start:]
 
 
 def sqlite_check(code: str) -> list[Diagnostic] | None:
     """Syntax errors SQLite finds in ``code`` (a script of statements); [] when it has none."""
     conn = sqlite3.connect(":memory:")
     try:
-        for line, statement in split_sql(code):
-            message = _prepare(conn, statement)
-            if message is not None:
-                at = line + _first_code_line(statement)
-                return [Diagnostic(at, 1, at, 1, message, "sqlite")]
+        for offset, statement in _pieces(code):
+            found = _prepare(conn, statement)
+            if found is not None:
+                message, (begin, end) = found
+                line, col = _position(code, offset + begin)
+                end_line, end_col = _position(code, offset + end)
+                return [Diagnostic(line, col, end_line, end_col, message, "sqlite")]
     finally:
         conn.close()
     return []
 
 
-def _prepare(conn: sqlite3.Connection, statement: str) -> str | None:
-    """SQLite's syntax complaint about one statement, or None."""
+def _position(code: str, index: int) -> tuple[int, int]:
+    """1-based line and column (code points) of ``code[index]``."""
+    line_start = code.rfind("\n", 0, index) + 1
+    return code.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _prepare(conn: sqlite3.Connection, statement: str) -> tuple[str, tuple[int, int]] | None:
+    """SQLite's syntax complaint about one statement and where in it, or None."""
     if _LEADING_QUERY.match(statement):
         # "EXPLAIN " + "QUERY PLAN ..." would read as valid; no statement starts with QUERY,
         # so preparing it as it is can only fail, and decides.
         message = _error(conn, statement)
-        return message if message is not None and _is_syntax(message) else None
+        if message is None or not _is_syntax(message):
+            return None
+        return message, _first_code_span(statement)
     created: list[tuple[str, str]] = []
     try:
         message = _explain(conn, statement, created)
@@ -72,11 +86,42 @@ def _prepare(conn: sqlite3.Connection, statement: str) -> str | None:
             return None
         # EXPLAIN of an empty statement or of an EXPLAIN fails; the statement alone decides.
         # It can only run here if it parses, and then it is empty or an EXPLAIN itself.
-        message = _error(conn, statement)
-        return message if message is not None and _is_syntax(message) else None
+        alone = _error(conn, statement)
+        if alone is None or not _is_syntax(alone):
+            return None
+        return message, _locate(conn, statement, message)
     finally:
         for kind, name in reversed(created):
             _error(conn, f'DROP {kind} IF EXISTS "{name}"')
+
+
+def _locate(conn: sqlite3.Connection, statement: str, message: str) -> tuple[int, int]:
+    """The span of the token SQLite complains about: the shortest prefix of the statement that
+    draws the same complaint ends with it (SQLite reports no offsets to Python)."""
+    if message == "incomplete input":
+        end = len(statement.rstrip())
+        return end, end
+    near = re.match(r'(?:near|unrecognized token:) "(.*)"', message, re.S)
+    if near is None:
+        return _first_code_span(statement)
+    token = near.group(1)
+    lo, hi = 0, len(statement)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _error(conn, "EXPLAIN " + statement[:mid]) == message:
+            hi = mid
+        else:
+            lo = mid + 1
+    begin = hi - len(token)
+    if begin >= 0 and statement[begin:hi] == token:
+        return begin, hi
+    found = statement.find(token)
+    return (found, found + len(token)) if found >= 0 else _first_code_span(statement)
+
+
+def _first_code_span(statement: str) -> tuple[int, int]:
+    stripped = len(statement) - len(statement.lstrip())
+    return stripped, stripped
 
 
 def _explain(
@@ -119,14 +164,6 @@ def _error(conn: sqlite3.Connection, sql: str) -> str | None:
 
 def _is_syntax(message: str) -> bool:
     return any(marker in message for marker in _SQL_SYNTAX)
-
-
-def _first_code_line(statement: str) -> int:
-    """Lines to skip to reach the statement's first non-blank line."""
-    for offset, text in enumerate(statement.split("\n")):
-        if text.strip():
-            return offset
-    return 0
 
 
 def _no_constant(name: str) -> object:

@@ -116,7 +116,29 @@ def test_nesting_just_under_the_limit_parses() -> None:
 def test_sqlite_reports_the_statement_line_and_ignores_missing_tables() -> None:
     assert antlr.sqlite_check("SELECT * FROM no_such_table;\nALTER TABLE nope ADD c INT;") == []
     diags = antlr.sqlite_check("SELECT 1;\n\nSELECT * FROM t WHERE;")
-    assert diags is not None and diags[0].line == 3 and "syntax error" in diags[0].message
+    assert diags is not None and "syntax error" in diags[0].message
+    assert (diags[0].line, diags[0].column, diags[0].end_column) == (3, 22, 23)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "SELECT a\nFROM t\nWHERE a = = 1;",
+        "select 1abc from t",
+        "SELECT é, 2 3",
+        "ALTER TABLE t ADD COLUMN 1 TEXT;",
+        "SELECT 1;\n  INSERT INTO t VALUES (1,, 2);",
+    ],
+)
+def test_sqlite_and_antlr_point_at_the_same_token(code: str) -> None:
+    ours = antlr.validate(code, "sql")[0]
+    ref = antlr.sqlite_check(code)
+    assert ref is not None
+    assert (ours.line, ours.column, ours.end_column) == (
+        ref[0].line,
+        ref[0].column,
+        ref[0].end_column,
+    )
 
 
 def test_sqlite_check_never_runs_statements(tmp_path: Path) -> None:
