@@ -393,3 +393,14 @@ def test_completion_of_commands_and_arguments(tmp_path: Path) -> None:
     assert "embedded-small" in _complete(app, "/model emb")
     assert _complete(app, f"/save 1 {tmp_path}/no") == ["tes.py"]  # the rest of notes.py
     assert _complete(app, "add two") == []
+
+
+def test_keys_multiline_ctrl_c_at_prompt_and_ctrl_r(tmp_path: Path) -> None:
+    run_repl("add two numbers\rsomething else\r", tmp_path)
+    # Esc+Enter adds a line; Ctrl-C at the prompt drops the line; Ctrl-R finds an old request.
+    # (Ctrl-R comes first: piped keys would outrun a later prompt's history loading.)
+    keys = "\x12two num\r\rfirst line\x1b\rsecond line\rhalf typed\x03/n 2\r/history\r"
+    _, app = run_repl(keys, tmp_path)
+    descriptions = [t.description for t in app.state.turns]
+    assert descriptions == ["add two numbers", "first line\nsecond line"]
+    assert app.state.settings.n == 2
