@@ -20,6 +20,7 @@ from codegen.safety.rules import (
     REDACTED,
     RULE_NAMES,
     Rule,
+    compiled,
     is_placeholder,
 )
 from codegen.types import SafetyFinding
@@ -120,8 +121,9 @@ def find(text: str, rules: tuple[Rule, ...]) -> list[_Match]:
     taken: list[tuple[int, int]] = []
     for rule in rules:
         for pattern in rule.patterns:
-            for hit in pattern.finditer(text):
-                group = rule.redact_group if rule.redact_group <= (pattern.groups or 0) else 0
+            rx = compiled(pattern)
+            for hit in rx.finditer(text):
+                group = rule.redact_group if rule.redact_group <= (rx.groups or 0) else 0
                 start, end = hit.span(group)
                 if start < 0 or is_placeholder(hit.group(group)):
                     continue

@@ -10,19 +10,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 
 @dataclass(frozen=True)
 class Rule:
     name: str
     message: str
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[str, ...]
     redact_group: int = 0  # the group replaced by REDACTED
     scope: str = "code"  # "code" or "both" (description and code)
 
 
-def _c(*patterns: str, flags: int = 0) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, flags) for p in patterns)
+def _c(*patterns: str) -> tuple[str, ...]:
+    return patterns
+
+
+@cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Patterns compile on first use: start-up (a cache hit) pays only for what it runs."""
+    return re.compile(pattern)
 
 
 REDACTED = "REDACTED"
