@@ -13,9 +13,8 @@ import shutil
 import sys
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-from codegen.ranking.sandbox import Limits, RunResult, Sandbox
+from codegen.ranking.sandbox import Limits, RunResult, Sandbox, world_reachable
 
 
 @dataclass(frozen=True)
@@ -26,20 +25,11 @@ class Program:
     memory_limit: bool = True
 
 
-def _world_reachable(path: str) -> bool:
-    """True when every directory above ``path`` is searchable by others and it is executable."""
-    real = Path(os.path.realpath(path))
-    for parent in real.parents:
-        if not os.stat(parent).st_mode & 0o001:
-            return False
-    return bool(os.stat(real).st_mode & 0o001)
-
-
 @cache
 def python_interpreter() -> str | None:
     choices = [sys.executable, "/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
     for path in choices:
-        if path and os.path.exists(path) and _world_reachable(path):
+        if path and os.path.exists(path) and world_reachable(path):
             return os.path.realpath(path)
     return None
 

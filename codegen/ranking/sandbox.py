@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +47,9 @@ _SETUP = (
 )
 _DROP_ROOT = ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
 _DROP_CAPS = ("setpriv", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs")
+
+
+_TOOL_ENV = ("PATH", "HOME", "RUSTUP_HOME", "CARGO_HOME", "RUSTUP_TOOLCHAIN", "JAVA_HOME")
 
 
 class SandboxUnavailable(CodegenError):
@@ -183,10 +186,12 @@ class Sandbox:
         prepare: Sequence[Sequence[str]] = (),
         limits: Limits | None = None,
     ) -> RunResult:
-        """Write ``files`` into a fresh dir, run ``prepare`` commands there unconfined (compilers,
-        with a timeout), then ``argv`` confined. ``argv`` paths are relative to the work dir."""
+        """Write ``files`` into a fresh dir, run the ``prepare`` commands (compilers) there, then
+        ``argv``; paths in both are relative to the work dir. Compilers run confined too when
+        the unprivileged uid can reach them, else unconfined with the compile timeout."""
         lim = limits or self.limits
         self.check()
+        isolated = isolation_problem() is None
         base = Path(tempfile.mkdtemp(prefix="codegen-run-"))
         try:
             work = base / "w"
@@ -197,39 +202,17 @@ class Sandbox:
                     target.write_bytes(content)
                 else:
                     target.write_text(content, encoding="utf-8")
-            failed = self._prepare(work, prepare, lim)
-            if failed is not None:
-                return failed
-            return self._confined(base, work, argv, stdin, memory_limit, lim)
+            if isolated:
+                _hand_over(base, work)
+            build = replace(lim, cpu_s=int(lim.compile_s), wall_s=lim.compile_s)
+            for cmd in prepare:
+                confine = isolated and world_reachable(cmd[0])
+                done = self._confined(base, work, cmd, "", False, build, confine, tool=True)
+                if not done.ok:
+                    return _compile_failure(done)
+            return self._confined(base, work, argv, stdin, memory_limit, lim, isolated)
         finally:
             shutil.rmtree(base, ignore_errors=True)
-
-    def _prepare(
-        self, work: Path, commands: Sequence[Sequence[str]], lim: Limits
-    ) -> RunResult | None:
-        for cmd in commands:
-            started = time.perf_counter()
-            try:
-                proc = subprocess.run(
-                    list(cmd),
-                    cwd=work,
-                    capture_output=True,
-                    timeout=lim.compile_s,
-                    env={"PATH": os.environ.get("PATH", SAFE_PATH), "LANG": "C.UTF-8"},
-                    check=False,
-                )
-            except subprocess.TimeoutExpired:
-                reason = f"compilation timed out after {lim.compile_s:g} s"
-                return RunResult(False, None, "", "", reason, _ms(started))
-            except OSError as exc:
-                return RunResult(False, None, "", str(exc), f"cannot run {cmd[0]}: {exc}", 0.0)
-            if proc.returncode != 0:
-                err = proc.stderr.decode("utf-8", "replace")[: lim.output_bytes]
-                first = next((ln for ln in err.splitlines() if "error" in ln), err[:200])
-                return RunResult(
-                    False, proc.returncode, "", err, f"compilation failed: {first}", _ms(started)
-                )
-        return None
 
     def _confined(
         self,
@@ -239,19 +222,16 @@ class Sandbox:
         stdin: str,
         memory_limit: bool,
         lim: Limits,
+        isolated: bool,
+        tool: bool = False,
     ) -> RunResult:
-        isolated = isolation_problem() is None
+        env = {"PATH": SAFE_PATH, "HOME": INNER, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
         if isolated:
-            if os.geteuid() == 0:
-                for path in [work, *work.rglob("*")]:
-                    os.chown(path, NOBODY, NOBODY)
-            os.chmod(base, 0o755)
-            os.chmod(work, 0o777)
             cmd = [*_isolation_prefix(str(work)), *argv]
-            home = INNER
         else:
-            cmd, home = list(argv), str(work)
-        env = {"PATH": SAFE_PATH, "HOME": home, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
+            cmd, env["HOME"] = list(argv), str(work)
+            if tool:  # a trusted compiler outside the sandbox (e.g. rustup's rustc under /root)
+                env.update({k: v for k, v in os.environ.items() if k in _TOOL_ENV})
         out_path, err_path, in_path = base / "stdout", base / "stderr", base / "stdin"
         in_path.write_text(stdin, encoding="utf-8")
         started = time.perf_counter()
@@ -277,6 +257,34 @@ class Sandbox:
         stderr = _read_capped(err_path, lim.output_bytes)
         reason = _describe(code, timed_out, lim, stderr)
         return RunResult(not reason, code, stdout, stderr, reason, _ms(started), isolated)
+
+
+def _hand_over(base: Path, work: Path) -> None:
+    """Make the work dir the unprivileged uid's (as root) and reachable for it."""
+    if os.geteuid() == 0:
+        for path in [work, *work.rglob("*")]:
+            os.chown(path, NOBODY, NOBODY)
+    os.chmod(base, 0o755)
+    os.chmod(work, 0o777)
+
+
+def world_reachable(path: str) -> bool:
+    """True when ``path`` (or the PATH entry of that name) can be run by any user."""
+    found = shutil.which(path) if "/" not in path else path
+    if found is None or not os.path.exists(found):
+        return False
+    real = Path(os.path.realpath(found))
+    if not all(os.stat(parent).st_mode & 0o001 for parent in real.parents):
+        return False
+    return bool(os.stat(real).st_mode & 0o001)
+
+
+def _compile_failure(result: RunResult) -> RunResult:
+    if result.exit_code is None or not result.stderr.strip():
+        return replace(result, ok=False, reason=f"compilation failed: {result.reason}")
+    lines = result.stderr.splitlines()
+    first = next((ln for ln in lines if "error" in ln.lower()), lines[0])
+    return replace(result, ok=False, reason=f"compilation failed: {first.strip()[:300]}")
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.ranking.runners import run_source
+from codegen.ranking.runners import run_source, supported
 from codegen.ranking.sandbox import Limits, RunResult, Sandbox, isolation_problem
 
 pytestmark = pytest.mark.timeout(60)
@@ -144,3 +144,40 @@ def test_killing_the_parent_fails_and_the_parent_lives() -> None:
     assert os.getpid() == me  # still here
     assert not result.ok
     assert "ProcessLookupError" in result.reason or "PermissionError" in result.reason
+
+
+def test_a_compiler_cannot_read_a_secret_into_its_errors() -> None:
+    secret = Path.home() / ".codegen-sandbox-secret-c"
+    secret.write_text("int leaked = 424242;\n")
+    secret.chmod(0o600)
+    try:
+        source = f'#include "{secret}"\nint main(void) {{ return leaked; }}\n'
+        result = run_source(Sandbox(LIMITS), "c", source)
+    finally:
+        secret.unlink()
+    assert not result.ok
+    assert result.reason.startswith("compilation failed")
+    assert "424242" not in result.stdout + result.stderr + result.reason
+
+
+def test_every_supported_language_runs_hello_unprivileged() -> None:
+    programs = {
+        "python": "import os\nprint('hi', os.getuid())\n",
+        "javascript": "console.log('hi', process.getuid());\n",
+        "c": "#include <stdio.h>\n#include <unistd.h>\n"
+        'int main(void) { printf("hi %d\\n", (int)getuid()); return 0; }\n',
+        "cpp": "#include <iostream>\n#include <unistd.h>\n"
+        'int main() { std::cout << "hi " << getuid() << "\\n"; }\n',
+        "java": "public class Hi { public static void main(String[] a) {"
+        ' System.out.println("hi 65534"); } }\n',
+        "rust": 'fn main() { println!("hi 65534"); }\n',
+    }
+    ran = []
+    for language, source in programs.items():
+        if not supported(language):
+            continue
+        result = run_source(Sandbox(Limits(wall_s=20.0)), language, source)
+        assert result.ok, (language, result.reason)
+        assert result.stdout.strip() == "hi 65534", language
+        ran.append(language)
+    assert {"python", "javascript"} <= set(ran)
