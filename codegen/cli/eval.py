@@ -77,6 +77,11 @@ def run(args: argparse.Namespace) -> int:
         temperature=settings.temperature if args.temperature is None else args.temperature,
     )
     he.check_options(opts)
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():
+        from codegen.errors import InputError
+
+        raise InputError(f"--out {out}: directory {out.parent} does not exist")
     sandbox = Sandbox(he.TEST_LIMITS, unsafe=settings.unsafe_exec)
     sandbox.check()
     problems = he.load_problems(opts.limit)
@@ -88,7 +93,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         assembly.close()
     runner = he.Runner(backend, settings, sandbox, opts, spec)
-    out = Path(args.out) if args.out else None
     with _Bar() as bar:
         records = he.run(runner, problems, out, he.Progress(bar.start, bar.advance))
     summary = {

@@ -94,11 +94,7 @@ def _positional(args: str) -> str | None:
     try:
         call = ast.parse(f"f({args})", mode="eval").body
     except SyntaxError:
-        try:
-            fixed = re.sub(r"\b(\w+)\s*=(?!=)", r"\1=", args)
-            call = ast.parse(f"f({fixed})", mode="eval").body
-        except SyntaxError:
-            return None
+        return None
     if not isinstance(call, ast.Call):
         return None
     parts = [ast.unparse(a) for a in call.args] + [ast.unparse(k.value) for k in call.keywords]
