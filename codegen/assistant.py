@@ -164,6 +164,7 @@ class _Run:
         model, candidates = hit
         for lang_spec in self.request.languages:
             name = languages.parse_language_spec(lang_spec)[0].name
+            yield ev.LanguageStarted(self.id, name, self.request.n)
             yield ev.Ranked(self.id, name, tuple(c for c in candidates if c.language == name))
         self._add_time("total_ms", begun)
         result = Result(

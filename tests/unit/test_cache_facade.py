@@ -162,3 +162,23 @@ def test_cli_survives_a_corrupted_cache(
     assert _gen(capsys)["cached"] is False  # rebuilt; the request still succeeds
     assert _gen(capsys)["cached"] is True
     assert list(tmp_path.glob("c.db.corrupt-*"))
+
+
+def test_a_hit_streams_language_ranked_and_finished_events(
+    tmp_path: Path, loads: list[str]
+) -> None:
+    settings = _settings(tmp_path)
+    request = build_request(
+        {"description": "add", "temperature": 0, "languages": ["python", "javascript"]}, settings
+    )
+    Assistant(settings).generate(request)
+    events = list(Assistant(settings).stream(request))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds == [
+        "Started",
+        "LanguageStarted",
+        "Ranked",
+        "LanguageStarted",
+        "Ranked",
+        "Finished",
+    ]
