@@ -49,15 +49,16 @@ def python_snippets(limit: int, rng: random.Random) -> list[str]:
             tree = ast.parse(source)
         except (SyntaxError, UnicodeDecodeError, ValueError):
             continue
+        taken = 0
         for node in tree.body:
-            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and taken < 3:
                 seg = ast.get_source_segment(source, node)
                 if seg and 5 <= seg.count("\n") <= 150:
                     out.append(seg + "\n")
-                    break
+                    taken += 1
         if len(out) >= limit:
             break
-    return out
+    return out[:limit]
 
 
 def js_snippets(limit: int, rng: random.Random) -> list[str]:
@@ -245,6 +246,11 @@ def main() -> None:
             det = stats["deterministic_fix_rate"] * total
             if model["model_tried"] == len(unfixed):
                 stats["with_model_fix_rate"] = round((det + model["model_fixed"]) / total, 4)
+            elif model["model_tried"]:
+                # Budget ran out: extrapolate the model's rate on the (shortest) ones it tried.
+                share = model["model_fixed"] / model["model_tried"]
+                estimate = (det + share * len(unfixed)) / total
+                stats["with_model_fix_rate_estimated"] = round(estimate, 4)
         stats["wall_s"] = round(time.perf_counter() - started, 1)
         report["languages"][language] = stats
     print(json.dumps(report, indent=2))
