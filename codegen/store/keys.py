@@ -2,8 +2,8 @@
 
 The key covers everything that changes the answer without needing the model loaded: the
 model's identity, the request's fields, the context files (path, size, mtime), the prompt
-templates and few-shot files, the settings that shape the prompt, the stages and the safety
-configuration, and codegen's version.
+templates and few-shot files, every setting that may shape the answer, the stages and the
+safety configuration, and codegen's version.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from codegen.config import Settings
     from codegen.store.cache import ResponseCache
 
-KEY_VERSION = 1
+KEY_VERSION = 2
 
 
 def deterministic(request: GenerationRequest) -> bool:
@@ -54,13 +54,43 @@ def request_key(
         "request": request.to_dict(),
         "context": [_stat(item) for item in request.context],
         "prompts": _prompts_fingerprint(),
-        "few_shot": settings.few_shot,
-        "context_window": settings.context_window,
-        "repair_rounds": settings.repair_rounds,
+        "settings": output_settings(settings),
         **extra,
     }
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Settings that cannot change an answer (or are in the request or the model identity).
+NOT_IN_KEY = frozenset(
+    {
+        "cache_enabled",
+        "cache_max_mb",
+        "cache_path",
+        "audit_enabled",
+        "audit_max_mb",
+        "audit_path",
+        "color",
+        "threads",
+        "openai_api_key",
+        "openai_timeout",
+        "openai_retries",
+        "model",
+        "languages",
+        "n",
+        "temperature",
+        "top_p",
+        "max_tokens",
+        "seed",
+    }
+)
+
+
+def output_settings(settings: Settings) -> dict[str, Any]:
+    """Every setting that may shape an answer: prompt, stages, ranking weights, limits."""
+    from codegen.config import attr_names
+
+    return {name: getattr(settings, name) for name in attr_names() if name not in NOT_IN_KEY}
 
 
 def _stat(item: str) -> list[Any]:

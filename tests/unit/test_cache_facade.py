@@ -182,3 +182,17 @@ def test_a_hit_streams_language_ranked_and_finished_events(
         "Ranked",
         "Finished",
     ]
+
+
+def test_settings_that_shape_the_answer_change_the_key(tmp_path: Path) -> None:
+    from codegen.store import keys
+
+    base = _settings(tmp_path)
+    request = build_request({"description": "add", "temperature": 0}, base)
+
+    def key(settings: Settings) -> str:
+        return keys.request_key(request, "m", settings, {})
+
+    assert key(base) == key(base.with_overrides({"cache.max_mb": 1.0, "color": "never"}, "t"))
+    assert key(base) != key(base.with_overrides({"few_shot": 0}, "t"))
+    assert key(base) != key(base.with_overrides({"repair_rounds": 0}, "t"))
