@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
+from codegen import resources
 from codegen.backends import factory
 from codegen.backends.base import ScriptedBackend
 from codegen.cli.main import main
@@ -38,6 +40,7 @@ def test_exec_with_a_test_ranks_the_passing_candidate_first(
     code, out, _ = gen(capsys, "--exec", "--test", "assert double(3) == 6", "--json")
     assert code == 0
     data = json.loads(out)
+    jsonschema.validate(data, resources.schema("result"))
     best = next(c for c in data["candidates"] if c["rank"] == 1)
     assert "x * 2" in best["code"]
     assert best["score_parts"]["tests"] == 1.0
