@@ -137,8 +137,9 @@ def _task(
         request = build_request(raw, settings)
     except UsageError as exc:
         raise _relocate(source, base, entry, str(exc)) from None
+    request = _check_model_and_context(source, base, entry, request, model)
     output = str(merged.get("output") or DEFAULT_OUTPUT)
-    where_output = (*base, "output") if "output" in entry else ("defaults", "output")
+    where_output = _field(base, entry, "output")
     outputs = _outputs(source, where_output, str(entry["id"]), request, output)
     digest = entry_digest(request, output)
     return Task(
@@ -149,6 +150,41 @@ def _task(
         spec=source.name,
         digest=digest,
     )
+
+
+def _field(base: FieldPath, entry: Mapping[str, Any], name: str) -> FieldPath:
+    """Where ``name`` was given: in the task itself, else in the file's defaults."""
+    return (*base, name) if name in entry else ("defaults", name)
+
+
+def _check_model_and_context(
+    source: SpecSource,
+    base: FieldPath,
+    entry: Mapping[str, Any],
+    request: GenerationRequest,
+    flag_model: str | None,
+) -> GenerationRequest:
+    """The model spec must be one a loader takes; context paths are relative to the spec file
+    and must exist."""
+    from codegen.backends.factory import check_spec
+
+    if request.model and not flag_model:
+        try:
+            check_spec(request.model)
+        except UsageError as exc:
+            message = str(exc).removeprefix(f"--model {request.model}: ")
+            raise source.error(_field(base, entry, "model"), message) from None
+    folder = Path(source.name).parent
+    resolved = []
+    for item in request.context:
+        path = Path(item).expanduser()
+        path = path if path.is_absolute() else folder / path
+        if not path.exists():
+            raise source.error(
+                _field(base, entry, "context"), f"no such file or directory '{item}'"
+            )
+        resolved.append(str(path))
+    return request.with_changes(context=tuple(resolved))
 
 
 def _relocate(

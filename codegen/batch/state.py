@@ -8,7 +8,8 @@ Layout of ``--out DIR``::
     DIR/.codegen-batch/tasks/ID.json  a finished task's full report entry
 
 A task's outputs are written (atomically) first, then its record, then the manifest entry, so a
-run killed at any moment leaves either a finished task or one that ``--resume`` redoes.
+run killed at any moment leaves either a finished task or one that ``--resume`` redoes; the
+temp files of writes it cut short are removed when the next run takes the lock.
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ class OutDir:
         handle.write(str(os.getpid()))
         handle.flush()
         self._lock_file = handle
+        self._remove_stale_temps()
+
+    def _remove_stale_temps(self) -> None:
+        """Temp files of atomic writes cut short by a killed run (``.NAME.XXXX.tmp``)."""
+        for path in self.root.rglob(".*.tmp"):
+            if path.is_file():
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def release(self) -> None:
         if self._lock_file is not None:

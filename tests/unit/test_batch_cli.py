@@ -16,11 +16,11 @@ from codegen.cli.main import main
 from codegen.types import Message, SamplingParams
 
 GOOD = "```python\ndef f(x):\n    return x\n```"
-BAD = "```python\ndef f(:\n```"
+BAD = "```python\ndef f(a b c):\n    return a +* b\n```"
 
 
 def _reply(messages: Sequence[Message], params: SamplingParams, n: int) -> list[str]:
-    bad = any("[bad]" in m.content or "def f(:" in m.content for m in messages)  # repairs too
+    bad = any("[bad]" in m.content or "def f(a b c)" in m.content for m in messages)  # repairs too
     return [BAD if bad else GOOD] * n
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from codegen import resources
 from codegen.assistant import Assistant
+from codegen.backends import factory
 from codegen.backends.base import ScriptedBackend
 from codegen.batch import report
 from codegen.batch.runner import RunOptions, run_batch
@@ -23,7 +24,7 @@ from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL, BackendError, Canc
 from codegen.ranking.sandbox import isolation_problem
 from codegen.types import Message, SamplingParams
 
-SETTINGS = Settings(model="scripted", n=2, temperature=0.0, max_tokens=64)
+SETTINGS = Settings(model="scripted", n=2, temperature=0.0, max_tokens=64, cache_enabled=False)
 
 SPEC = """\
 defaults: {languages: [python], n: 2}
@@ -43,13 +44,15 @@ PY = {
     "add": "def add(a: int, b: int) -> int:\n    return a + b\n",
     "greet": "def greet(name):\n    return f'Hello, {name}!'\n",
     "shout": "def shout(text):\n    return text.upper()\n",
-    "broken": "def broken(:\n    pass\n",
+    "broken": "def broken(a b c d):\n    return a +* b\n",
     "wrong": "def add(a, b):\n    return a - b\n",
 }
 
 
 def reply(messages: Sequence[Message], params: SamplingParams, n: int) -> list[str]:
     task = messages[-1].content
+    if any("[broken]" in m.content or "def broken(a b" in m.content for m in messages):
+        return [f"```python\n{PY['broken']}```"] * n  # repair prompts get no fix either
     if "javascript" in messages[0].content.lower():
         return ["```javascript\nconst greet = (name) => `Hello, ${name}!`;\n```"] * n
     for key, code in PY.items():
@@ -83,8 +86,11 @@ class Harness:
 
 
 @pytest.fixture
-def h(tmp_path: Path) -> Harness:
-    return Harness(tmp_path)
+def h(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Harness:
+    harness = Harness(tmp_path)
+    # Specs name the model 'scripted'; the spec check asks the loader table about it.
+    monkeypatch.setitem(factory.LOADERS, "scripted", lambda *_: harness.backend)
+    return harness
 
 
 def test_a_batch_writes_best_candidates_manifest_and_records(h: Harness) -> None:

@@ -14,7 +14,7 @@ from codegen.batch.spec import Task, load_tasks
 from codegen.config import Settings
 from codegen.errors import EXIT_USAGE, InputError
 
-SETTINGS = Settings(model="embedded-small", n=3, max_tokens=200)
+SETTINGS = Settings(model="embedded-small", n=3, max_tokens=200, cache_enabled=False)
 
 GOOD_YAML = """\
 defaults: {languages: [python], n: 2, temperature: 0.2, max_tokens: 96}
@@ -283,3 +283,21 @@ def test_yaml_marks_survive_anchors(tmp_path: Path) -> None:
     text = "x: &base {n: 2}\ntasks:\n  - {id: a, description: x}\n"
     source = load(write(tmp_path, "anchors.yaml", text))
     assert source.where(("tasks", 0, "id")).endswith(":3:10")
+
+
+def test_an_unknown_model_in_a_spec_points_at_it(tmp_path: Path) -> None:
+    text = "defaults: {model: embeded}\ntasks:\n  - {id: a, description: x}\n"
+    message = error_of(tmp_path, "spec.yaml", text)
+    assert "spec.yaml:1:19: defaults.model: unknown model 'embeded'" in message
+    assert "did you mean 'embedded'" in message
+
+
+def test_context_paths_are_relative_to_the_spec_and_must_exist(tmp_path: Path) -> None:
+    (tmp_path / "lib.py").write_text("def helper():\n    return 1\n")
+    (task,) = tasks_of(
+        tmp_path, "spec.yaml", "tasks:\n  - {id: a, description: x, context: lib.py}\n"
+    )
+    assert task.request.context == (str(tmp_path / "lib.py"),)
+    text = "tasks:\n  - id: a\n    description: x\n    context: [nope.py]\n"
+    message = error_of(tmp_path, "spec.yaml", text)
+    assert "spec.yaml:4:14: tasks[0].context: no such file or directory 'nope.py'" in message
