@@ -175,16 +175,21 @@ class LlamaCppBackend:
         ctx = self._context(len(prompt) + n * params.max_tokens + 8)
         started = time.perf_counter()
         seqs = [_Seq(i) for i in range(n)]
-        runner = llamacpp_batch.BatchRunner(ctx, self._vocab, self._n_vocab, n)
+        runner = llamacpp_batch.BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
         try:
             logits = runner.eval_prompt(prompt, cancel)
             if logits is not None:
                 self._decode_loop(runner, logits, seqs, params, len(prompt), cancel)
+        except llamacpp_batch.Aborted:
+            pass  # every sequence still open is marked cancelled below
         except RuntimeError as exc:
             raise BackendError(f"llama.cpp decoding failed: {exc}") from exc
         finally:
             runner.close()
         elapsed = (time.perf_counter() - started) * 1000
+        for seq in seqs:
+            if seq.finish is None:
+                seq.finish = "cancelled"
         return [self._completion(s, len(prompt), params, elapsed) for s in seqs]
 
     def _decode_loop(

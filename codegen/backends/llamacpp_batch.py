@@ -1,7 +1,13 @@
-"""The low-level llama.cpp batch: prompt once for all sequences, then one token per sequence."""
+"""The low-level llama.cpp batch: prompt once for all sequences, then one token per sequence.
+
+Cancellation reaches inside a ``llama_decode`` call: the context's abort callback returns the
+cancel flag, which ggml checks between graph nodes, so a long prompt evaluation or a slow step
+on a loaded machine stops within milliseconds rather than at the next token.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from typing import Any
 
@@ -10,10 +16,16 @@ import numpy as np
 from codegen.backends.llamacpp import PROMPT_CHUNK
 
 
-class BatchRunner:
-    """Owns one ``llama_batch`` for a request; ``close`` frees it."""
+class Aborted(Exception):
+    """``llama_decode`` stopped because the cancel flag was set."""
 
-    def __init__(self, ctx: Any, vocab: Any, n_vocab: int, n_seq: int) -> None:
+
+class BatchRunner:
+    """Owns one ``llama_batch`` for a request; ``close`` frees it and detaches the abort hook."""
+
+    def __init__(
+        self, ctx: Any, vocab: Any, n_vocab: int, n_seq: int, cancel: threading.Event | None
+    ) -> None:
         import llama_cpp
 
         self._llama = llama_cpp
@@ -23,8 +35,18 @@ class BatchRunner:
         self._n_seq = n_seq
         self._batch = llama_cpp.llama_batch_init(max(PROMPT_CHUNK, n_seq), 0, n_seq)
         llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx.ctx), True)
+        self._abort: Any = None
+        if cancel is not None:
+            # Kept on self: ctypes must not collect the callback while llama.cpp holds it.
+            self._abort = llama_cpp.ggml_abort_callback(lambda _data: cancel.is_set())
+            llama_cpp.llama_set_abort_callback(ctx.ctx, self._abort, ctypes.c_void_p(0))
 
     def close(self) -> None:
+        if self._abort is not None:
+            self._llama.llama_set_abort_callback(
+                self._ctx.ctx, self._llama.ggml_abort_callback(0), ctypes.c_void_p(0)
+            )
+            self._abort = None
         if self._batch is not None:
             self._llama.llama_batch_free(self._batch)
             self._batch = None
@@ -63,6 +85,8 @@ class BatchRunner:
 
     def _decode(self) -> None:
         code = self._llama.llama_decode(self._ctx.ctx, self._batch)
+        if code == 2 and self._abort is not None:
+            raise Aborted()
         if code != 0:
             raise RuntimeError(f"llama_decode returned {code}")
 

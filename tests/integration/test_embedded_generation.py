@@ -63,4 +63,4 @@ def test_cancel_stops_a_long_generation_within_a_second(small_backend: Any) -> N
     assert not worker.is_alive()
     assert out["ended"] - asked < 1.0
     assert {c.finish_reason for c in out["completions"]} == {"cancelled"}
-    assert all(0 < c.completion_tokens < 2000 for c in out["completions"])
+    assert all(c.completion_tokens < 2000 for c in out["completions"])
