@@ -45,6 +45,13 @@ def _mod(name: str) -> Any:
         ) from exc
 
 
+def _quiet(transformers: Any) -> Any:
+    """No progress bars or warnings from transformers on our stderr."""
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    return transformers
+
+
 def _torch() -> Any:
     return _mod("torch")
 
@@ -117,12 +124,13 @@ def load_gguf(path: Path, spec: str, settings: Settings) -> TransformersBackend:
 def _convert_gguf(path: Path, target: Path, spec: str) -> None:
     from filelock import FileLock
 
-    transformers = _mod("transformers")
+    transformers = _quiet(_mod("transformers"))
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
         if (target / "config.json").is_file():
             return
         log.info("de-quantising %s for transformers (first use only)", path)
+        os.environ.setdefault("TQDM_DISABLE", "1")  # its converter draws progress bars
         try:
             tok = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
             model = transformers.AutoModelForCausalLM.from_pretrained(
@@ -130,6 +138,10 @@ def _convert_gguf(path: Path, target: Path, spec: str) -> None:
             )
         except (OSError, ValueError, RuntimeError) as exc:
             raise ModelError(f"{spec}: transformers cannot read the GGUF: {exc}") from exc
+        # The weights are de-quantised already: save them as a plain model.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
         partial = target.with_name(target.name + ".partial")
         model.save_pretrained(str(partial))
         tok.save_pretrained(str(partial))
@@ -179,11 +191,7 @@ class TransformersBackend:
         context_window: int = 8192,
     ) -> None:
         torch = _torch()
-        transformers = _mod("transformers")
-        hf_logging = transformers.utils.logging
-
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
+        transformers = _quiet(_mod("transformers"))
         self._spec = spec
         self._target = target
         self._device = pick_device(device)
@@ -294,14 +302,14 @@ class TransformersBackend:
                 **kwargs,
             )
         decode_ms = (time.perf_counter() - started) * 1000
-        return self._completions(out, len(prompt), params, cancel, decode_ms)
+        return self._completions(out, len(prompt), params, stop, decode_ms)
 
     def _completions(
         self,
         out: Any,
         prompt_len: int,
         params: SamplingParams,
-        cancel: threading.Event | None,
+        stop: _Stop,
         decode_ms: float,
     ) -> list[Completion]:
         torch = _torch()
@@ -310,17 +318,24 @@ class TransformersBackend:
         logp = torch.log_softmax(torch.stack(out.logits, dim=1).float(), dim=-1)
         chosen = logp.gather(-1, new[:, :steps].unsqueeze(-1)).squeeze(-1)
         eos = set(_as_list(self._model.generation_config.eos_token_id)) | {self._tok.eos_token_id}
+        # A sequence that stopped early is padded after its eos (or, when our criterion
+        # stopped it, right after its last token).
+        ends = eos | {self._tok.pad_token_id}
+        cancelled = stop.cancel is not None and stop.cancel.is_set()
         completions = []
         for row in range(new.shape[0]):
             tokens = new[row].tolist()
-            end = next((i for i, t in enumerate(tokens) if t in eos), None)
+            end = next((i for i, t in enumerate(tokens) if t in ends), None)
             length = len(tokens) if end is None else end
+            with_eos = end is not None and tokens[end] in eos and row not in stop.code_done
             finish: FinishReason = "stop"
-            if end is None and length >= params.max_tokens:
-                finish = "length"
-            if cancel is not None and cancel.is_set() and end is None:
+            if row in stop.code_done or with_eos:
+                finish = "stop"
+            elif cancelled:
                 finish = "cancelled"
-            counted = length if end is None else length + 1
+            elif length >= params.max_tokens:
+                finish = "length"
+            counted = length + 1 if with_eos else length
             completions.append(
                 Completion(
                     text=str(self._tok.decode(tokens[:length], skip_special_tokens=True)),

@@ -21,7 +21,7 @@ def free_port() -> int:
 class LlamaServer:
     """One server process; ``url`` is its OpenAI base URL (``http://127.0.0.1:PORT/v1``)."""
 
-    def __init__(self, model: Path, log: Path, threads: int = 1) -> None:
+    def __init__(self, model: Path, log: Path, threads: int | None = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self._log = log.open("wb")
@@ -31,11 +31,12 @@ class LlamaServer:
             "--host", "127.0.0.1",
             "--port", str(self.port),
             "--n_ctx", "2048",
-            "--n_threads", str(threads),
             "--verbose", "False",
             # Its default cuts a running stream when another request arrives.
             "--interrupt_requests", "False",
         ]  # fmt: skip
+        if threads is not None:
+            cmd += ["--n_threads", str(threads)]
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120.0) -> LlamaServer:

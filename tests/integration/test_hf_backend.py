@@ -112,3 +112,20 @@ def test_gguf_conversion_cache_is_keyed_by_file(tmp_path: Path) -> None:
     two.write_bytes(b"GGUF22")
     assert gguf_cache_dir(one) != gguf_cache_dir(two)
     assert gguf_cache_dir(one) == gguf_cache_dir(one)
+
+
+def test_stop_after_code_criterion_marks_a_closed_block(backend: TransformersBackend) -> None:
+    import torch
+
+    from codegen.backends.hf import _Stop
+
+    tok = backend._tok
+    prompt = tok("<|user|>hi<|end|>", add_special_tokens=False)["input_ids"]
+    done_text = tok("```python\nprint(1)\n```\n", add_special_tokens=False)["input_ids"]
+    open_text = tok("```python\nprint(1)\n", add_special_tokens=False)["input_ids"]
+    width = max(len(done_text), len(open_text))
+    rows = [prompt + done_text, prompt + open_text + [tok.pad_token_id] * (width - len(open_text))]
+    rows[0] += [tok.pad_token_id] * (width - len(done_text))
+    stop = _Stop(None, tok, len(prompt), code=True)
+    flags = stop(torch.tensor(rows), None).tolist()
+    assert flags == [True, False] and stop.code_done == {0}

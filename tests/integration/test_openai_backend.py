@@ -51,7 +51,7 @@ def test_n_candidates_through_the_n_fallback_with_logprobs(server: LlamaServer) 
 def test_cancel_ends_a_stream_early(server: LlamaServer) -> None:
     backend = OpenAIBackend(f"openai:{server.url}#small")
     cancel = threading.Event()
-    timer = threading.Timer(1.0, cancel.set)
+    timer = threading.Timer(0.3, cancel.set)
     timer.start()
     (only,) = backend.generate(MESSAGES, SamplingParams(max_tokens=128), 1, cancel)
     timer.cancel()
@@ -141,3 +141,22 @@ def test_unreachable_url_is_a_clear_error() -> None:
     )
     with pytest.raises(BackendUnavailable, match=r"cannot connect to http://127\.0\.0\.1"):
         backend.generate(MESSAGES, SamplingParams(max_tokens=4), 1)
+
+
+def test_codegen_gen_through_the_openai_backend(
+    server: LlamaServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from codegen.cli.main import main
+
+    monkeypatch.setenv("CODEGEN_REPAIR_ROUNDS", "0")
+    spec = f"openai:{server.url}#small"
+    argv = ["gen", "Return the sum of a and b", "-n", "1", "--max-tokens", "96", "--seed", "1"]
+    code = main([*argv, "--model", spec, "--json", "--no-cache"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    result = json.loads(out)
+    assert result["model"] == spec
+    (cand,) = result["candidates"]
+    assert cand["completion_tokens"] > 0 and cand["raw_text"]
