@@ -199,7 +199,9 @@ def bench_language(language: str, snippets: list[str], rng: random.Random) -> di
     return stats
 
 
-def model_fix_rate(language: str, unfixed: list[str], budget_s: float, spec: str) -> dict[str, Any]:
+def model_fix_rate(
+    language: str, unfixed: list[str], budget_s: float, spec: str, max_lines: int
+) -> dict[str, Any]:
     """Share of the deterministic repair's failures the model fixes, within a time budget."""
     from codegen.backends.factory import POOL
     from codegen.config import Settings
@@ -211,14 +213,20 @@ def model_fix_rate(language: str, unfixed: list[str], budget_s: float, spec: str
     repairer = PipelineRepairer(validator, lambda s: POOL.get(spec, settings), rounds=2)
     tried = fixed = 0
     deadline = time.monotonic() + budget_s
-    for code in sorted(unfixed, key=len):
+    short = [c for c in unfixed if c.count("\n") <= max_lines]
+    for code in sorted(short, key=len):
         if time.monotonic() > deadline:
             break
         tokens = max(128, min(1024, len(code) // 2))
         report = repairer.repair_code(code, language, options=GuidedOptions(2, tokens))
         tried += 1
         fixed += report.outcome.valid
-    return {"model": spec, "model_tried": tried, "model_fixed": fixed}
+    return {
+        "model": spec,
+        "model_subset": f"unfixed snippets of at most {max_lines} lines, shortest first",
+        "model_tried": tried,
+        "model_fixed": fixed,
+    }
 
 
 def main() -> None:
@@ -227,11 +235,15 @@ def main() -> None:
     parser.add_argument("--model-budget", type=float, default=0.0, help="seconds per language")
     parser.add_argument("--model", default="embedded-small")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--model-max-lines", type=int, default=40)
+    parser.add_argument("--languages", default="python,javascript,c")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     sources = {"python": python_snippets, "javascript": js_snippets, "c": c_snippets}
     report: dict[str, Any] = {"seed": args.seed, "languages": {}}
     for language, source in sources.items():
+        if language not in args.languages.split(","):
+            continue
         if language != "python" and not reference.CHECKERS[
             {"javascript": "node", "c": "gcc"}[language]
         ].available():
@@ -240,11 +252,13 @@ def main() -> None:
         stats = bench_language(language, source(args.per_language, rng), rng)
         unfixed = stats.pop("_unfixed")
         if args.model_budget > 0 and language in ("python", "javascript"):
-            model = model_fix_rate(language, unfixed, args.model_budget, args.model)
+            model = model_fix_rate(
+                language, unfixed, args.model_budget, args.model, args.model_max_lines
+            )
             stats.update(model)
             total = max(stats["invalid_mutants"], 1)
             det = stats["deterministic_fix_rate"] * total
-            if model["model_tried"] == len(unfixed):
+            if model["model_tried"] == len(unfixed) and model["model_tried"]:
                 stats["with_model_fix_rate"] = round((det + model["model_fixed"]) / total, 4)
             elif model["model_tried"]:
                 # Budget ran out: extrapolate the model's rate on the (shortest) ones it tried.
