@@ -135,21 +135,9 @@ class DeterministicRepair:
                 truncated if truncated is not None else looks_truncated(current, validation)
             ):
                 continue
-            found = _first_valid(search(current, language), check, current, language)
-            if found is not None:
-                new, validation = found
-                step = make_step(name, current, new, language)
-                if name == "fix_at_error":
-                    step = _guessed(step)
-                done.append(step)
-                return Outcome(new, tuple(done), validation)
-        return Outcome(current, tuple(done), validation)
-        for name, candidates in (
-            ("close_open", lambda c: steps.close_variants(c, language)),
-            ("drop_example_usage", lambda c: steps.example_tails(c, language)),
-            ("cut_truncated_tail", lambda c: _cut_and_close(c, language)),
-        ):
-            found = _first_valid(candidates(current), check, current, language)
+            # A checker that timed out will likely time out again: try fewer options.
+            limit = 2 if validation.undecided else _MAX_FULL_CHECKS
+            found = _first_valid(search(current, language), check, current, language, limit)
             if found is not None:
                 new, validation = found
                 step = make_step(name, current, new, language)
@@ -200,7 +188,7 @@ def _searches(validation: Validation) -> list[tuple[str, _Search]]:
 
 
 def _first_valid(
-    options: Iterable[str], check: _Check, original: str, language: str
+    options: Iterable[str], check: _Check, original: str, language: str, limit: int
 ) -> tuple[str, Validation] | None:
     """The first option that validates; tree-sitter screens them first (it is cheap)."""
     seen = {original}
@@ -209,7 +197,7 @@ def _first_valid(
     # tree-sitter finds no error in it, or fewer than in the original.
     base = len(treesitter.diagnostics(language, original) or [])
     for tries, option in enumerate(options):
-        if tries >= _MAX_TRIES or full_checks >= _MAX_FULL_CHECKS:
+        if tries >= _MAX_TRIES or full_checks >= limit:
             break
         if option in seen or not option.strip():
             continue
