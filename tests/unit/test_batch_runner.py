@@ -252,3 +252,25 @@ def test_report_and_junit_cover_every_task(h: Harness) -> None:
     assert cases[0].find("failure") is not None and cases[1].find("failure") is None
     rows = report.rows(batch)
     assert rows[0][1] == "failed" and "python none (0/2 valid)" in rows[0][2]
+
+
+def test_ctrl_c_mid_run_keeps_finished_tasks_for_resume(h: Harness) -> None:
+    cancel = threading.Event()
+
+    def interrupting(messages: Sequence[Message], params: SamplingParams, n: int) -> list[str]:
+        if "Greet" in messages[-1].content:
+            cancel.set()  # as the CLI does on Ctrl-C
+        return reply(messages, params, n)
+
+    h.backend = ScriptedBackend(interrupting)
+    h.assistant = Assistant(SETTINGS, backend=h.backend)
+    with OutDir(h.out) as out, pytest.raises(Cancelled):
+        run_batch(h.tasks(), h.assistant, out, RunOptions(1), cancel=cancel)
+    assert sorted(h.manifest()) == ["add"]
+    assert not (h.out / "src").exists()  # the interrupted task wrote nothing
+    batch = h.run(h.tasks(), resume=True)
+    assert [(r["id"], r["resumed"]) for r in batch.records] == [
+        ("add", True),
+        ("greet", False),
+        ("shout", False),
+    ]
