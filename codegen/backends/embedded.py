@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.errors import ModelError, ModelNotInstalled
+from codegen.paths import cache_dir
 
 log = logging.getLogger(__name__)
 CHUNK = 8 << 20
@@ -84,15 +85,6 @@ MODELS: dict[str, EmbeddedModel] = {
 }
 
 Progress = Callable[[int, int], None]
-
-
-def cache_dir() -> Path:
-    override = os.environ.get("CODEGEN_CACHE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("codegen"))
 
 
 def model_path(model: EmbeddedModel) -> Path:

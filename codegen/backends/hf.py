@@ -97,12 +97,11 @@ def load_hf(spec: str, settings: Settings) -> TransformersBackend:
 
 def gguf_cache_dir(path: Path) -> Path:
     """Where the de-quantised copy of ``path`` lives (keyed by name, size and mtime)."""
-    import platformdirs
+    from codegen.paths import cache_dir
 
     stat = path.stat()
     key = hashlib.sha256(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
-    root = os.environ.get("CODEGEN_CACHE_DIR") or platformdirs.user_cache_dir("codegen")
-    return Path(root) / "hf-from-gguf" / f"{path.stem}-{key[:12]}"
+    return cache_dir() / "hf-from-gguf" / f"{path.stem}-{key[:12]}"
 
 
 def load_gguf(path: Path, spec: str, settings: Settings) -> TransformersBackend:

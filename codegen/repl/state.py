@@ -6,29 +6,19 @@ Selectors name a candidate the way DESIGN.md does: a rank (``2``), a rank in one
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from codegen import languages
-from codegen.config import APP, Settings
+from codegen.config import Settings
 from codegen.errors import UsageError
+from codegen.paths import data_dir
 from codegen.types import Candidate, Result
 
 # Settings a REPL command can change (and `/settings save` writes), in display order.
 SESSION_KEYS = ("languages", "n", "temperature", "model", "exec", "max_tokens")
 SOURCE = "repl"
-
-
-def data_dir() -> Path:
-    """The user data dir (history lives here): ``$CODEGEN_DATA_DIR`` or the platform's."""
-    override = os.environ.get("CODEGEN_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP))
 
 
 def history_path() -> Path:

@@ -41,9 +41,9 @@ def default_path(configured: str = "") -> Path:
     override = os.environ.get("CODEGEN_AUDIT_PATH")
     if override:
         return Path(override).expanduser()
-    import platformdirs
+    from codegen.paths import data_dir
 
-    return Path(platformdirs.user_data_dir(APP)) / "audit.jsonl"
+    return data_dir() / "audit.jsonl"
 
 
 def now() -> str:

@@ -52,7 +52,7 @@ def default_path(configured: str = "") -> Path:
     override = os.environ.get("CODEGEN_CACHE_PATH")
     if override:
         return Path(override).expanduser()
-    from codegen.backends.embedded import cache_dir
+    from codegen.paths import cache_dir
 
     return cache_dir() / "responses.sqlite3"
 

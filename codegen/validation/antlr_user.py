@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.errors import InputError, UsageError, did_you_mean
+from codegen.paths import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +48,6 @@ class Manifest:
     @property
     def folder(self) -> Path:
         return grammars_root() / self.name
-
-
-def data_dir() -> Path:
-    override = os.environ.get("CODEGEN_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("codegen"))
 
 
 def grammars_root() -> Path:
