@@ -165,6 +165,9 @@ def test_repair_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     data = json.loads(out)
     assert set(data) >= {"code", "valid", "steps", "diagnostics"} and data["valid"]
     assert data["steps"][0]["diff"].startswith("--- a/candidate")
-    bad = write(tmp_path, "u.py", "def f(:\n  pass\n")
+    guess = write(tmp_path, "g.py", "def f(:\n  pass\n")
+    code, out, err = run(capsys, "repair", guess, "--no-model")
+    assert code == 0 and out == "def f():\n  pass\n" and "a guessed edit" in err
+    bad = write(tmp_path, "u.py", "def f(:\n    return ]\n")
     code, out, err = run(capsys, "repair", bad, "--no-model")
     assert code == 1 and "could not be repaired" in err
