@@ -3,7 +3,9 @@
 The embedded model often opens with "```markdown" and then "```python"; a fence line with
 a tag therefore always opens a block, and a bare fence closes the innermost open one. A block
 that holds other blocks is a container and its own lines (prose) are dropped. A block still
-open at the end (cut by max_tokens) is kept and marked unterminated.
+open at the end (cut by max_tokens) is kept and marked unterminated. Two more habits of the
+small model, seen in tests/unit/data/model_outputs.json: a bare fence with the language name on
+the next line, and a doubled bare fence ("```" "```") before code that has no opening fence.
 """
 
 from __future__ import annotations
@@ -57,12 +59,20 @@ def split_blocks(text: str) -> list[Block]:
             stack.append(Block(tag=tag, order=opened))
             opened += 1
             continue
+        if _doubled_opening(stack[-1]):
+            continue
         block = stack.pop()
         block.terminated = True
         if block.children == 0:
             done.append(block)
     done.extend(b for b in stack if b.children == 0)
     return sorted(done, key=lambda b: b.order)
+
+
+def _doubled_opening(block: Block) -> bool:
+    """A bare fence right after a bare opening fence, nothing between: the small model writes
+    "```" twice and then the code; the second fence is not a close."""
+    return not block.tag and not block.children and not any(s.strip() for s in block.lines)
 
 
 def _is_other_language(tag: str, language: str) -> bool:
@@ -75,11 +85,29 @@ def _matches(tag: str, language: str) -> bool:
     return lang is not None and tag in lang.tags
 
 
+def _tag_on_own_line(block: Block) -> Block:
+    """An untagged fence whose first line is a bare language name (the small model writes
+    "```" then "javascript" on the next line): that line is the tag, not code."""
+    if block.tag or not block.lines:
+        return block
+    first = block.lines[0].strip().lower()
+    if first and languages.from_fence_tag(first) is not None and " " not in first:
+        return Block(first, block.lines[1:], block.terminated, block.children, block.order)
+    return block
+
+
+def _outside_fences(text: str) -> str:
+    """``text`` without its fence lines: for answers whose fences hold nothing ("```" twice,
+    then the code with no opening fence)."""
+    kept = [line for line in text.splitlines() if _FENCE.match(line) is None]
+    return "\n".join(kept).strip("\n")
+
+
 def extract(text: str, language: str) -> Extracted:
     """The code for ``language`` in a model answer ``text``."""
-    blocks = [b for b in split_blocks(text) if b.text.strip()]
+    blocks = [_tag_on_own_line(b) for b in split_blocks(text) if b.text.strip()]
     if not blocks:
-        return Extracted(text.strip("\n"), None, False, True, 0)
+        return Extracted(_outside_fences(text), None, False, True, 0)
     chosen = [b for b in blocks if _matches(b.tag, language)]
     if not chosen:
         chosen = [b for b in blocks if not _is_other_language(b.tag, language)]

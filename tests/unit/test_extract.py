@@ -72,3 +72,40 @@ def test_code_complete_waits_for_outer_fence() -> None:
     assert code_complete("```markdown\n```python\nx = 1\n```\n```\n")
     assert code_complete("Sure:\n```python\nx = 1\n```\n")
     assert not code_complete("```python\n```\n")
+
+
+def _real_outputs() -> list[dict[str, str]]:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "model_outputs.json"
+    data: list[dict[str, str]] = json.loads(path.read_text())
+    return data
+
+
+def test_real_answers_of_the_small_model_extract_to_parseable_code() -> None:
+    """Answers captured from the 0.5B model (scripts/capture_model_outputs.py): every one,
+    including those cut by max_tokens, extracts to code that parses."""
+    from codegen import parsing
+
+    outputs = _real_outputs()
+    assert len(outputs) >= 20
+    for i, answer in enumerate(outputs):
+        code = extract(answer["text"], answer["language"]).code
+        assert "```" not in code, i
+        assert not code.lower().startswith(answer["language"]), i
+        if answer["language"] == "python":
+            compile(code, f"answer-{i}", "exec")
+        else:
+            assert not parsing.parse(answer["language"], code).root_node.has_error, i
+
+
+def test_tag_on_its_own_line_after_a_bare_fence() -> None:
+    text = "```\njavascript\nconst a = 1;\n```"
+    got = extract(text, "javascript")
+    assert got.code == "const a = 1;" and got.tag == "javascript"
+
+
+def test_empty_fences_then_unfenced_code() -> None:
+    text = "```\n```\nfunction f() {\n  return 1;\n}\n```"
+    assert extract(text, "javascript").code == "function f() {\n  return 1;\n}"
