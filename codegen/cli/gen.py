@@ -18,6 +18,9 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("description", help="what the code should do")
     add_generation_flags(parser)
+    from codegen.cli.exec_flags import add_exec_flags
+
+    add_exec_flags(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object (the schema)")
     parser.add_argument("--out", metavar="DIR", help="write one file per candidate into DIR")
     parser.add_argument(
@@ -39,7 +42,11 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     if args.no_cache:
         settings = settings.with_overrides({"cache.enabled": False}, "--no-cache")
-    request = build_request({"description": args.description, **request_fields(args)}, settings)
+    from codegen.cli.exec_flags import exec_fields, exec_settings, write_explanation
+
+    settings = exec_settings(args, settings)
+    fields = {"description": args.description, **request_fields(args)}
+    request = build_request({**fields, **exec_fields(args, settings)}, settings)
     check_spec(request.model or settings.model)
     for item in request.context:
         _check_context_path(Path(item))
@@ -59,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         print_json(result.to_dict())
     else:
         write_result(result, setting=settings.color, show_invalid=args.show_invalid)
+    if args.explain:
+        write_explanation(result, settings, sys.stderr if args.json else sys.stdout)
     return EXIT_NEGATIVE if result.languages_without_valid() else EXIT_OK
 
 
