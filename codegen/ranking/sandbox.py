@@ -118,7 +118,8 @@ def _set_limits(limits: Limits, memory: bool) -> None:
     def apply(res: int, value: int) -> None:
         resource.setrlimit(res, (value, value))
 
-    apply(resource.RLIMIT_CPU, limits.cpu_s)
+    # Soft below hard: the program gets SIGXCPU (reported as the CPU limit) before SIGKILL.
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 1))
     apply(resource.RLIMIT_FSIZE, limits.file_mb << 20)
     apply(resource.RLIMIT_NOFILE, limits.nofile)
     apply(resource.RLIMIT_NPROC, limits.nproc)
@@ -288,10 +289,46 @@ def _compile_failure(result: RunResult) -> RunResult:
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the session we started (unshare, its namespace init and with it the namespace)."""
+    """Kill the session we started (unshare, its namespace init and with it the namespace),
+    then wait until the kernel has removed every process of that pid namespace."""
+    namespace = _child_namespace(proc.pid)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    if namespace is not None:
+        _wait_namespace_empty(namespace)
+
+
+def _pid_namespace(pid: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/pid")
+    except OSError:
+        return None
+
+
+def _child_namespace(parent: int) -> str | None:
+    """The pid namespace of ``parent``'s child (the namespace init), if it is not ours."""
+    own = _pid_namespace("self")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == parent:
+            namespace = _pid_namespace(entry)
+            return namespace if namespace not in (None, own) else None
+    return None
+
+
+def _wait_namespace_empty(namespace: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        pids = (e for e in os.listdir("/proc") if e.isdigit())
+        if not any(_pid_namespace(pid) == namespace for pid in pids):
+            return
+        time.sleep(0.02)
 
 
 def _ms(started: float) -> float:
