@@ -165,6 +165,9 @@ class _Run:
         for lang_spec in self.request.languages:
             name = languages.parse_language_spec(lang_spec)[0].name
             yield ev.LanguageStarted(self.id, name, self.request.n)
+            for cand in (c for c in candidates if c.language == name):
+                yield ev.CandidateGenerated(self.id, cand)
+                yield ev.CandidateValidated(self.id, cand)
             yield ev.Ranked(self.id, name, tuple(c for c in candidates if c.language == name))
         self._add_time("total_ms", begun)
         result = Result(

@@ -13,13 +13,36 @@ from codegen.config import Settings
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Servers and other processes started by module- or session-scoped fixtures come up
+    before the per-test isolation below: give the whole session its own config, data dir,
+    response cache and audit log (the assembled models stay where they are)."""
+    root = tmp_path_factory.mktemp("session")
+    values = {
+        "CODEGEN_CONFIG": str(root / "config.toml"),
+        "CODEGEN_DATA_DIR": str(root / "data"),
+        "CODEGEN_CACHE_ENABLED": "0",
+        "CODEGEN_CACHE_PATH": str(root / "responses.sqlite3"),
+        "CODEGEN_AUDIT_PATH": str(root / "audit.jsonl"),
+    }
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No test reads the developer's own config file or CODEGEN_* variables."""
     for var in list(os.environ):
-        if var.startswith("CODEGEN_") and var != "CODEGEN_CACHE_DIR":
+        if var.startswith("CODEGEN_") and var not in ("CODEGEN_CACHE_DIR", "CODEGEN_DATA_DIR"):
             monkeypatch.delenv(var)
     monkeypatch.setenv("CODEGEN_CONFIG", str(tmp_path_factory.mktemp("cfg") / "config.toml"))
     monkeypatch.setenv("NO_COLOR", "1")

@@ -81,6 +81,9 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
     command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), *argv])
     socket_path = ""
     try:
+        # remain-on-exit before the session exists: if the REPL ever exits early, its pane (and
+        # what it printed) stays for the assertion message instead of the session vanishing.
+        _retry(lambda: tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on"))
         _retry(
             lambda: tmux(
                 "new-session",

@@ -164,7 +164,7 @@ def test_cli_survives_a_corrupted_cache(
     assert list(tmp_path.glob("c.db.corrupt-*"))
 
 
-def test_a_hit_streams_language_ranked_and_finished_events(
+def test_a_hit_streams_the_same_kinds_of_events_as_a_generation(
     tmp_path: Path, loads: list[str]
 ) -> None:
     settings = _settings(tmp_path)
@@ -174,14 +174,10 @@ def test_a_hit_streams_language_ranked_and_finished_events(
     Assistant(settings).generate(request)
     events = list(Assistant(settings).stream(request))
     kinds = [type(e).__name__ for e in events]
-    assert kinds == [
-        "Started",
-        "LanguageStarted",
-        "Ranked",
-        "LanguageStarted",
-        "Ranked",
-        "Finished",
-    ]
+    n = request.n
+    per_language = ["LanguageStarted", *["CandidateGenerated", "CandidateValidated"] * n, "Ranked"]
+    assert kinds == ["Started", *per_language, *per_language, "Finished"]
+    assert events[-1].result.cached  # type: ignore[union-attr]
 
 
 def test_settings_that_shape_the_answer_change_the_key(tmp_path: Path) -> None:
