@@ -81,9 +81,9 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
     command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), *argv])
     socket_path = ""
     try:
-        # remain-on-exit before the session exists: if the REPL ever exits early, its pane (and
-        # what it printed) stays for the assertion message instead of the session vanishing.
-        _retry(lambda: tmux("start-server", ";", "set-option", "-g", "remain-on-exit", "on"))
+        # Any tmux client command that finds no server starts one of its own: wait until our
+        # foreground server listens, or new-session could race it and land in a second server.
+        _wait_for_socket(tmux.socket)
         _retry(
             lambda: tmux(
                 "new-session",
@@ -111,6 +111,22 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
             server.wait(timeout=20)
         if socket_path:
             Path(socket_path).unlink(missing_ok=True)
+
+
+def _wait_for_socket(name: str, timeout: float = 30) -> None:
+    import socket as socket_mod
+
+    base = Path(os.environ.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}" / name
+    deadline = time.monotonic() + timeout
+    while True:
+        with socket_mod.socket(socket_mod.AF_UNIX, socket_mod.SOCK_STREAM) as probe:
+            try:
+                probe.connect(str(base))
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"tmux server did not listen on {base}") from None
+        time.sleep(0.05)
 
 
 def _retry(action: Callable[[], object], timeout: float = 10) -> None:
