@@ -36,7 +36,10 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy codegen
 
 test: $(VENV)/.dev-installed system-deps lint typecheck vscode
-	$(BIN)/python -m pytest -q -ra
+	# The REPL-in-tmux test runs in a pytest process of its own: after other tests in the same
+	# process, `tmux send-keys` answers "no current client" (root cause not found yet; see README).
+	$(BIN)/python -m pytest -q -ra tests/integration/test_repl_tmux.py
+	$(BIN)/python -m pytest -q -ra --ignore=tests/integration/test_repl_tmux.py
 
 # The VS Code extension: install (npm registry only), build, test against the real server, package.
 vscode-extension/node_modules/.installed: vscode-extension/package-lock.json
