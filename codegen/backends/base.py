@@ -60,6 +60,19 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
+def check_call(n: int, max_n: int, prompt_tokens: int, max_tokens: int, context: int) -> None:
+    """The limits every local backend enforces before it decodes anything."""
+    from codegen.errors import BackendError
+
+    if not 1 <= n <= max_n:
+        raise BackendError(f"n must be between 1 and {max_n}, got {n}")
+    if prompt_tokens + max_tokens > context:
+        raise BackendError(
+            f"prompt ({prompt_tokens} tokens) + max_tokens ({max_tokens}) exceeds the "
+            f"context window ({context})"
+        )
+
+
 Script = Callable[[Sequence[Message], SamplingParams, int], list[str]]
 
 

@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from codegen.backends.base import ModelInfo
+from codegen.backends.base import ModelInfo, check_call
 from codegen.config import Settings
-from codegen.errors import BackendError, ModelError
+from codegen.errors import ModelError
 from codegen.prompting.extract import code_complete
 from codegen.types import Completion, FinishReason, Message, SamplingParams
 
@@ -233,14 +233,8 @@ class TransformersBackend:
         n: int,
         cancel: threading.Event | None = None,
     ) -> list[Completion]:
-        if not 1 <= n <= 64:
-            raise BackendError(f"n must be between 1 and 64, got {n}")
         prompt = self._encode(messages)
-        if len(prompt) + params.max_tokens > self._context_length:
-            raise BackendError(
-                f"prompt ({len(prompt)} tokens) + max_tokens ({params.max_tokens}) exceeds the "
-                f"context window ({self._context_length})"
-            )
+        check_call(n, 64, len(prompt), params.max_tokens, self._context_length)
         with self._lock:
             return self._generate_locked(prompt, params, n, cancel)
 

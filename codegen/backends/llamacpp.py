@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends import chat_template
-from codegen.backends.base import ModelInfo
+from codegen.backends.base import ModelInfo, check_call
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
 from codegen.prompting.extract import code_complete
@@ -98,14 +98,8 @@ class LlamaCppBackend:
         n: int,
         cancel: threading.Event | None = None,
     ) -> list[Completion]:
-        if not 1 <= n <= MAX_SEQUENCES:
-            raise BackendError(f"n must be between 1 and {MAX_SEQUENCES}, got {n}")
         prompt = self._tokenize(self._template.render(messages))
-        if len(prompt) + params.max_tokens > self._context_length:
-            raise BackendError(
-                f"prompt ({len(prompt)} tokens) + max_tokens ({params.max_tokens}) exceeds the "
-                f"context window ({self._context_length})"
-            )
+        check_call(n, MAX_SEQUENCES, len(prompt), params.max_tokens, self._context_length)
         with self._lock:
             return self._generate_locked(prompt, params, n, cancel)
 
