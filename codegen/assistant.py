@@ -230,6 +230,7 @@ class _Run:
             max_tokens=r.max_tokens,
             seed=r.seed,
             stop_after_code=True,
+            greedy_first=self.a.settings.greedy_first,
         )
 
 

@@ -31,6 +31,7 @@ class Settings:
     top_p: float = 0.95
     max_tokens: int = 512
     seed: int | None = None
+    greedy_first: bool = True
     few_shot: int = 2
     context_window: int = 8192
     threads: int = 0
@@ -49,6 +50,7 @@ class Settings:
     openai_api_key: str = ""
     openai_timeout: float = 60.0
     openai_retries: int = 4
+    openai_logprobs: bool = True
     backend: str = "auto"
     device: str = "auto"
     adapter: str = ""
@@ -129,6 +131,7 @@ KEYS: tuple[Key, ...] = (
     Key("top_p", float, "nucleus sampling mass", _check_range(0, 1, lo_open=True)),
     Key("max_tokens", int, "tokens to generate per candidate", _check_range(1, 1 << 20)),
     Key("seed", int, "sampling seed (unset: random)", optional=True),
+    Key("greedy_first", bool, "with n > 1, candidate 0 is the greedy decode, the rest sampled"),
     Key("few_shot", int, "examples shown to the model per request", _check_range(0, 16)),
     Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
     Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
@@ -152,6 +155,7 @@ KEYS: tuple[Key, ...] = (
     Key("openai.api_key", str, "API key for openai: backends", secret=True),
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
+    Key("openai.logprobs", bool, "ask for token log-probabilities (used in ranking)"),
     Key(
         "backend",
         str,
@@ -168,8 +172,12 @@ KEYS: tuple[Key, ...] = (
     Key("audit.path", str, "audit log file (empty: user data dir)"),
     Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
     Key("safety.blocked_terms", list, "words that make a description refused"),
-    Key("safety.blocked_patterns", list, "regular expressions that refuse a description",
-        _check_regexes),
+    Key(
+        "safety.blocked_patterns",
+        list,
+        "regular expressions that refuse a description",
+        _check_regexes,
+    ),
     Key("safety.secrets", str, "keys/tokens/passwords found", _check_choice(_ACTIONS)),
     Key("safety.hardcoded_credentials", str, "credentials in code", _check_choice(_ACTIONS)),
     Key("safety.rm_rf", str, "rm -rf / in code", _check_choice(_ACTIONS)),

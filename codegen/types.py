@@ -96,6 +96,13 @@ class SamplingParams:
     # Stop a sequence once its first complete fenced code block is closed (saves tokens
     # the model would spend on explanations); backends that cannot do it ignore it.
     stop_after_code: bool = False
+    # With n > 1, candidate 0 is the greedy decode (the model's single best guess) and the
+    # others are sampled: a set that holds both does better than n samples alone.
+    greedy_first: bool = False
+
+    def temperature_of(self, index: int, n: int) -> float:
+        """The temperature candidate ``index`` of ``n`` is decoded with."""
+        return 0.0 if self.greedy_first and index == 0 and n > 1 else self.temperature
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,7 @@ def _load_openai(spec: str, settings: Settings, progress: Progress | None) -> Ba
         timeout=settings.openai_timeout,
         retries=settings.openai_retries,
         context_window=settings.context_window,
+        logprobs=settings.openai_logprobs,
     )
 
 

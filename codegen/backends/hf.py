@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -265,6 +266,15 @@ class TransformersBackend:
         return ids
 
     def _generate_locked(
+        self, prompt: list[int], params: SamplingParams, n: int, cancel: threading.Event | None
+    ) -> list[Completion]:
+        """One ``generate`` call, or two when candidate 0 is greedy and the others sampled."""
+        if params.temperature_of(0, n) != params.temperature:
+            greedy = self._decode(prompt, replace(params, temperature=0.0), 1, cancel)
+            return greedy + self._decode(prompt, params, n - 1, cancel)
+        return self._decode(prompt, params, n, cancel)
+
+    def _decode(
         self, prompt: list[int], params: SamplingParams, n: int, cancel: threading.Event | None
     ) -> list[Completion]:
         torch = _torch()

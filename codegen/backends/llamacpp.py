@@ -202,7 +202,10 @@ class LlamaCppBackend:
         logits = np.repeat(first_logits[None, :], len(seqs), axis=0)
         for step in range(params.max_tokens):
             tokens, logprobs = sample(
-                logits, [rngs[s.index] for s in live], params.temperature, params.top_p
+                logits,
+                [rngs[s.index] for s in live],
+                [params.temperature_of(s.index, len(seqs)) for s in live],
+                params.top_p,
             )
             for seq, token, lp in zip(live, tokens, logprobs, strict=True):
                 self._accept(seq, token, lp, params)

@@ -31,7 +31,7 @@ import httpx
 
 from codegen.backends.base import ModelInfo
 from codegen.backends.openai_pool import Endpoint, EndpointPool
-from codegen.backends.openai_wire import Reply, parse_json, parse_stream, request_body
+from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
 from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
 from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
 from codegen.types import Completion, Message, SamplingParams
@@ -74,6 +74,7 @@ class OpenAIBackend:
         timeout: float = 60.0,
         retries: int = 4,
         context_window: int = 8192,
+        logprobs: bool = True,
         transport: httpx.BaseTransport | None = None,
         backoff: Backoff | None = None,
     ) -> None:
@@ -93,6 +94,8 @@ class OpenAIBackend:
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
         )
         self._model_lock = threading.Lock()
+        self._logprobs = logprobs
+        self._one_choice = False
 
     @property
     def pool(self) -> EndpointPool:
@@ -125,14 +128,31 @@ class OpenAIBackend:
             raise BackendError(f"n must be at least 1, got {n}")
         model = self.model_name()
         started = time.perf_counter()
-        body = request_body(model, messages, params, n, params.seed)
-        first = self._complete(body, cancel, params.stop_after_code)
-        replies = [first]
-        missing = n - len(first.choices)
+        parts = self._plan(params, n)
+        replies = self._send(model, messages, params, parts, cancel)
+        got = sum(len(r.choices) for r in replies)
+        if got < sum(p.n for p in parts) and any(p.n > 1 for p in parts):
+            self._one_choice = True  # from now on n requests of one choice, all at once
+        missing = n - got
         if missing > 0 and not _cancelled(cancel):
-            replies += self._fill(model, messages, params, missing, cancel)
+            seed = params.seed
+            fill = [Part(1, params.temperature, None if seed is None else seed + k)
+                    for k in range(1, missing + 1)]  # fmt: skip
+            replies += self._send(model, messages, params, fill, cancel)
         elapsed_ms = (time.perf_counter() - started) * 1000
         return self._completions(replies, messages, n, elapsed_ms, cancel)
+
+    def _plan(self, params: SamplingParams, n: int) -> list[Part]:
+        """The requests for n choices: one request, or the greedy one apart (a server
+        samples all choices of a request at one temperature), or n single-choice requests
+        to a server known to ignore ``n``."""
+        temps = [params.temperature_of(i, n) for i in range(n)]
+        seed = params.seed
+        if self._one_choice:
+            return [Part(1, t, None if seed is None else seed + i) for i, t in enumerate(temps)]
+        if n > 1 and temps[0] != temps[1]:
+            return [Part(1, temps[0], seed), Part(n - 1, temps[1], seed)]
+        return [Part(n, temps[0], seed)]
 
     def info(self) -> ModelInfo:
         extra = {
@@ -175,23 +195,24 @@ class OpenAIBackend:
         return []
 
     # -- requests ------------------------------------------------------------------------
-    def _fill(
+    def _send(
         self,
         model: str,
         messages: Sequence[Message],
         params: SamplingParams,
-        missing: int,
+        parts: Sequence[Part],
         cancel: threading.Event | None,
     ) -> list[Reply]:
-        """The choices a server left out, one request each, sent concurrently."""
+        """One request per part, sent concurrently."""
 
-        def one(k: int) -> Reply:
-            seed = None if params.seed is None else params.seed + k
-            body = request_body(model, messages, params, 1, seed)
+        def one(part: Part) -> Reply:
+            body = request_body(model, messages, params, part, self._logprobs)
             return self._complete(body, cancel, params.stop_after_code)
 
-        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, missing)) as pool:
-            return list(pool.map(one, range(1, missing + 1)))
+        if len(parts) == 1:
+            return [one(parts[0])]
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL, len(parts))) as pool:
+            return list(pool.map(one, parts))
 
     def _complete(
         self, body: dict[str, Any], cancel: threading.Event | None, early: bool = False

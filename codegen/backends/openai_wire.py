@@ -45,25 +45,38 @@ class Reply:
         return self.choices[index]
 
 
+@dataclass(frozen=True)
+class Part:
+    """One request of a ``generate`` call: ``n`` choices at ``temperature`` from ``seed``."""
+
+    n: int
+    temperature: float
+    seed: int | None
+
+
 def request_body(
-    model: str, messages: Sequence[Message], params: SamplingParams, n: int, seed: int | None
+    model: str,
+    messages: Sequence[Message],
+    params: SamplingParams,
+    part: Part,
+    logprobs: bool = True,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "model": model,
         "messages": [{"role": m.role, "content": m.content} for m in messages],
-        "n": n,
-        "temperature": params.temperature,
+        "n": part.n,
+        "temperature": part.temperature,
         "top_p": params.top_p,
         "max_tokens": params.max_tokens,
-        "logprobs": True,
-        "top_logprobs": 1,
         "stream": True,
         "stream_options": {"include_usage": True},
     }
+    if logprobs:
+        body.update(logprobs=True, top_logprobs=1)
     if params.stop:
         body["stop"] = list(params.stop)
-    if seed is not None:
-        body["seed"] = seed
+    if part.seed is not None:
+        body["seed"] = part.seed
     return body
 
 

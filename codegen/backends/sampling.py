@@ -7,6 +7,7 @@ seed gives the same candidates whatever else runs. Log-probabilities are the mod
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -32,19 +33,19 @@ def log_softmax_at(logits: Any, tokens: Any) -> Any:
 def sample(
     logits: Any,
     rngs: list[np.random.Generator],
-    temperature: float,
+    temperatures: Sequence[float],
     top_p: float,
 ) -> tuple[list[int], list[float]]:
-    """One token per row of ``logits`` and its log-probability."""
+    """One token per row of ``logits`` and its log-probability; each row has its own
+    temperature (0: greedy)."""
     logits = np.asarray(logits, dtype=np.float32)
-    if temperature <= 0.0:
-        tokens = logits.argmax(axis=1)
-    else:
+    tokens = logits.argmax(axis=1)
+    if any(t > 0.0 for t in temperatures):
         k = min(TOP_K, logits.shape[1])
         top = np.argpartition(-logits, k - 1, axis=1)[:, :k]
-        tokens = np.empty(len(logits), dtype=np.int64)
-        for row, rng in enumerate(rngs):
-            tokens[row] = _pick(logits[row], top[row], rng, temperature, top_p)
+        for row, (rng, temperature) in enumerate(zip(rngs, temperatures, strict=True)):
+            if temperature > 0.0:
+                tokens[row] = _pick(logits[row], top[row], rng, temperature, top_p)
     logprobs = log_softmax_at(logits, tokens)
     return [int(t) for t in tokens], [float(v) for v in logprobs]
 

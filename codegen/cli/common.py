@@ -80,9 +80,7 @@ def _float(flag: str) -> Callable[[str], float]:
 def load_settings(args: argparse.Namespace) -> Settings:
     from codegen import config
 
-    flags = {
-        name: getattr(args, name, None) for name in ("model", "backend", "device", "adapter")
-    }
+    flags = {name: getattr(args, name, None) for name in ("model", "backend", "device", "adapter")}
     return config.load({k: v for k, v in flags.items() if v is not None})
 
 
