@@ -135,9 +135,9 @@ class OpenAIBackend:
             self._one_choice = True  # from now on n requests of one choice, all at once
         missing = n - got
         if missing > 0 and not _cancelled(cancel):
-            seed = params.seed
-            fill = [Part(1, params.temperature, None if seed is None else seed + k)
-                    for k in range(1, missing + 1)]  # fmt: skip
+            fill = [
+                Part(1, params.temperature, _plus(params.seed, k)) for k in range(1, missing + 1)
+            ]
             replies += self._send(model, messages, params, fill, cancel)
         elapsed_ms = (time.perf_counter() - started) * 1000
         return self._completions(replies, messages, n, elapsed_ms, cancel)
@@ -148,9 +148,11 @@ class OpenAIBackend:
         to a server known to ignore ``n``."""
         temps = [params.temperature_of(i, n) for i in range(n)]
         seed = params.seed
-        if self._one_choice:
-            return [Part(1, t, None if seed is None else seed + i) for i, t in enumerate(temps)]
-        if n > 1 and temps[0] != temps[1]:
+        greedy = n > 1 and temps[0] != temps[1]
+        if self._one_choice:  # the seeds the fill requests would have used
+            shift = 1 if greedy else 0
+            return [Part(1, t, _plus(seed, max(0, i - shift))) for i, t in enumerate(temps)]
+        if greedy:
             return [Part(1, temps[0], seed), Part(n - 1, temps[1], seed)]
         return [Part(n, temps[0], seed)]
 
@@ -351,6 +353,10 @@ class OpenAIBackend:
         prompt_tokens = out[0].prompt_tokens if out else self.count_tokens(messages)
         out += [Completion("", "cancelled", prompt_tokens, 0) for _ in range(n - len(out))]
         return out[:n]
+
+
+def _plus(seed: int | None, k: int) -> int | None:
+    return None if seed is None else seed + k
 
 
 def _cancelled(cancel: threading.Event | None) -> bool:

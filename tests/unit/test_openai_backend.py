@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -88,6 +89,44 @@ def test_server_ignoring_n_gets_the_rest_concurrently_with_distinct_seeds() -> N
     assert len(out) == 4
     assert sorted(seeds) == [7, 8, 9, 10]
     assert sorted(c.text for c in out) == ["seed10", "seed7", "seed8", "seed9"]
+
+
+def test_greedy_first_is_its_own_request_and_a_server_ignoring_n_is_remembered() -> None:
+    bodies: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        with lock:
+            bodies.append(body)
+        return stream_response(sse([(0, f"t{body['temperature']}s{body.get('seed')}")]))
+
+    params = SamplingParams(temperature=0.8, max_tokens=16, seed=7, greedy_first=True)
+    llm = backend(handler)
+    out = llm.generate(MESSAGES, params, 3)
+    assert out[0].text == "t0.0s7"  # candidate 0 is the greedy one
+    assert sorted(c.text for c in out[1:]) == ["t0.8s7", "t0.8s8"]
+    first_round = sorted((b["n"], b["temperature"]) for b in bodies[:2])
+    assert first_round == [(1, 0.0), (2, 0.8)]
+    bodies.clear()
+    again = llm.generate(MESSAGES, params, 3)  # the server ignored n: three requests of one
+    assert sorted((b["n"], b["temperature"], b["seed"]) for b in bodies) == [
+        (1, 0.0, 7),
+        (1, 0.8, 7),
+        (1, 0.8, 8),
+    ]
+    assert [c.text for c in again] == [c.text for c in out]  # the same seed, the same set
+
+
+def test_logprobs_can_be_turned_off_for_servers_that_compute_them_slowly() -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return stream_response(sse([(0, "aaaa")]))
+
+    backend(handler, logprobs=False).generate(MESSAGES, PARAMS, 1)
+    assert "logprobs" not in bodies[0] and "top_logprobs" not in bodies[0]
 
 
 def test_plain_json_answers_are_read() -> None:
