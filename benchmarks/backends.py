@@ -2,7 +2,9 @@
 
 - llama.cpp direct: the small embedded model (0.5B, Q4_K_M) in process;
 - openai: the OpenAI backend against ``python -m llama_cpp.server`` on the same GGUF, started
-  here on 127.0.0.1 (that server ignores ``n``: n = 4 is the concurrent-request fallback);
+  here on 127.0.0.1 (that server ignores ``n``: n = 4 is the concurrent-request fallback),
+  with and without logprobs (llama-cpp-python's server computes them in Python over the whole
+  vocabulary, about 0.25 s a token on this machine);
 - transformers (CPU): the same GGUF de-quantised through transformers (``--hf gguf``; the
   first run converts and caches it), or a tiny model built from a config (``--hf tiny``).
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -68,13 +71,15 @@ def main() -> None:
         lambda: POOL.get("embedded-small", Settings(model="embedded-small")), args.max_tokens
     )
     with tempfile.TemporaryDirectory() as tmp:
-        server = LlamaServer(gguf, Path(tmp) / "server.log", threads=None).wait_ready()
+        server = LlamaServer(gguf, Path(tmp) / "server.log", threads=os.cpu_count()).wait_ready()
         try:
             from codegen.backends.openai import OpenAIBackend
 
-            out["openai (llama.cpp server)"] = bench(
-                lambda: OpenAIBackend(f"openai:{server.url}#small"), args.max_tokens
-            )
+            for logprobs in (True, False):
+                out[f"openai (llama.cpp server, logprobs {'on' if logprobs else 'off'})"] = bench(
+                    lambda lp=logprobs: OpenAIBackend(f"openai:{server.url}#small", logprobs=lp),
+                    args.max_tokens,
+                )
         finally:
             server.kill()
         if args.hf != "none":
