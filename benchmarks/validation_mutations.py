@@ -10,9 +10,10 @@ Figures per language: the tree-sitter tier alone against the reference (false-ac
 the key figure; false-reject rate; snippets/s; median ms per 100 lines), the combined tiers'
 false rejects on unmutated snippets (must be 0), deterministic repair's fix rate on the
 invalid single-mutation snippets and how many repairs dropped a name, and (with
-``--model-budget`` > 0) the share fixed with the model on a subset.
+``--model-budget`` > 0) the share fixed with the model on a random sample of the rest.
 
     python benchmarks/validation_mutations.py [--per-language 300] [--model-budget 0]
+        [--model-count N] [--model-attempts K] [--model-max-lines L]
 """
 
 from __future__ import annotations
@@ -200,32 +201,39 @@ def bench_language(language: str, snippets: list[str], rng: random.Random) -> di
 
 
 def model_fix_rate(
-    language: str, unfixed: list[str], budget_s: float, spec: str, max_lines: int
+    language: str, unfixed: list[str], args: argparse.Namespace, rng: random.Random
 ) -> dict[str, Any]:
-    """Share of the deterministic repair's failures the model fixes, within a time budget."""
+    """Share of the deterministic repair's failures the model fixes: a random sample of them
+    (at most ``--model-max-lines`` lines, at most ``--model-count``), within a time budget."""
     from codegen.backends.factory import POOL
     from codegen.config import Settings
     from codegen.repair.guided import GuidedOptions
     from codegen.repair.pipeline import PipelineRepairer
 
-    settings = Settings(model=spec)
+    settings = Settings(model=args.model)
     validator = TieredValidator(timeout=20.0)
-    repairer = PipelineRepairer(validator, lambda s: POOL.get(spec, settings), rounds=2)
+    repairer = PipelineRepairer(validator, lambda s: POOL.get(args.model, settings), rounds=2)
     tried = fixed = 0
-    deadline = time.monotonic() + budget_s
-    short = [c for c in unfixed if c.count("\n") <= max_lines]
-    for code in sorted(short, key=len):
+    deadline = time.monotonic() + args.model_budget
+    short = [c for c in unfixed if c.count("\n") <= args.model_max_lines]
+    sample = rng.sample(short, min(len(short), args.model_count))
+    started = time.perf_counter()
+    for code in sample:
         if time.monotonic() > deadline:
             break
         tokens = max(128, min(1024, len(code) // 2))
-        report = repairer.repair_code(code, language, options=GuidedOptions(2, tokens))
+        options = GuidedOptions(2, tokens, attempts=args.model_attempts)
+        report = repairer.repair_code(code, language, options=options)
         tried += 1
         fixed += report.outcome.valid
     return {
-        "model": spec,
-        "model_subset": f"unfixed snippets of at most {max_lines} lines, shortest first",
+        "model": args.model,
+        "model_attempts_per_round": args.model_attempts,
+        "model_subset": f"random unfixed snippets of at most {args.model_max_lines} lines "
+        f"({len(short)} of {len(unfixed)} unfixed)",
         "model_tried": tried,
         "model_fixed": fixed,
+        "model_s_per_snippet": round((time.perf_counter() - started) / max(tried, 1), 2),
     }
 
 
@@ -235,7 +243,9 @@ def main() -> None:
     parser.add_argument("--model-budget", type=float, default=0.0, help="seconds per language")
     parser.add_argument("--model", default="embedded-small")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--model-max-lines", type=int, default=40)
+    parser.add_argument("--model-max-lines", type=int, default=60)
+    parser.add_argument("--model-count", type=int, default=1000, help="snippets per language")
+    parser.add_argument("--model-attempts", type=int, default=4, help="attempts per round")
     parser.add_argument("--languages", default="python,javascript,c")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -252,16 +262,14 @@ def main() -> None:
         stats = bench_language(language, source(args.per_language, rng), rng)
         unfixed = stats.pop("_unfixed")
         if args.model_budget > 0 and language in ("python", "javascript"):
-            model = model_fix_rate(
-                language, unfixed, args.model_budget, args.model, args.model_max_lines
-            )
+            model = model_fix_rate(language, unfixed, args, random.Random(args.seed))
             stats.update(model)
             total = max(stats["invalid_mutants"], 1)
             det = stats["deterministic_fix_rate"] * total
             if model["model_tried"] == len(unfixed) and model["model_tried"]:
                 stats["with_model_fix_rate"] = round((det + model["model_fixed"]) / total, 4)
             elif model["model_tried"]:
-                # Budget ran out: extrapolate the model's rate on the (shortest) ones it tried.
+                # A sample: extrapolate the model's rate on it to all unfixed snippets.
                 share = model["model_fixed"] / model["model_tried"]
                 estimate = (det + share * len(unfixed)) / total
                 stats["with_model_fix_rate_estimated"] = round(estimate, 4)

@@ -1,12 +1,15 @@
 """Model-guided repair: the code and its diagnostics go to the model, at most R rounds.
 
 The prompt is ``prompts/repair.j2``: each diagnostic with its line, message, the line itself
-and a marker under the column. A repair is kept only when it validates and still defines
-every name the original defined.
+and a marker under the column. Each round asks for several attempts in one batch (the greedy
+one and the rest sampled); an attempt is kept only when it validates and still defines every
+name the original defined, and of those the one that changes fewest lines wins. Otherwise the
+next round starts from the attempt with the fewest errors.
 """
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +34,9 @@ class GuidedOptions:
     max_tokens: int = 1024
     model: str | None = None
     seed: int | None = 0
+    # Attempts per round, decoded as one batch: the greedy one and the rest sampled. Batched,
+    # four cost about twice one, and a small model often fixes on one try of several.
+    attempts: int = 4
 
 
 def diagnostic_context(code: str, diagnostics: Sequence[Diagnostic]) -> list[dict[str, object]]:
@@ -88,22 +94,39 @@ class GuidedRepair:
                 raise Cancelled("cancelled")
             assert backend is not None
             params = SamplingParams(
-                temperature=0.0 if round_no == 1 else 0.4,
+                temperature=0.0 if options.attempts == 1 and round_no == 1 else 0.7,
                 max_tokens=options.max_tokens,
-                seed=options.seed,
+                seed=None if options.seed is None else options.seed + round_no - 1,
                 stop_after_code=True,
+                greedy_first=True,
             )
             messages = build_prompt(code, language, validation.diagnostics)
-            (completion,) = backend.generate(messages, params, 1, cancel)[:1]
-            new = extract(completion.text, language).code
-            if not new.strip() or new == code:
-                continue
-            new_validation = self.validator.validate(new, language, version, signature)
-            if new_validation.valid and wanted <= defined_names(language, new):
+            completions = backend.generate(messages, params, max(options.attempts, 1), cancel)
+            tries = [self._check(c.text, code, language, version, signature) for c in completions]
+            kept = [t for t in tries if t is not None and t[1].valid and wanted <= t[2]]
+            if kept:
+                new, new_validation, _ = min(kept, key=lambda t: _distance(start.code, t[0]))
                 step = make_step(f"model_repair_{round_no}", start.code, new, language)
                 return Outcome(new, (*start.steps, step), new_validation)
-            code, validation = _better(code, validation, new, new_validation)
+            for tried in (t for t in tries if t is not None):
+                code, validation = _better(code, validation, tried[0], tried[1])
         return None
+
+    def _check(
+        self, text: str, code: str, language: str, version: str | None, signature: str | None
+    ) -> tuple[str, Validation, set[str]] | None:
+        """An attempt's code, its validation and the names it defines; None if empty or same."""
+        new = extract(text, language).code
+        if not new.strip() or new == code:
+            return None
+        validation = self.validator.validate(new, language, version, signature)
+        return new, validation, defined_names(language, new)
+
+
+def _distance(before: str, after: str) -> int:
+    """Lines changed: of several valid repairs, the one that changes least is kept."""
+    diff = difflib.ndiff(before.splitlines(), after.splitlines())
+    return sum(line[:2] in ("+ ", "- ") for line in diff)
 
 
 def _better(old: str, old_v: Validation, new: str, new_v: Validation) -> tuple[str, Validation]:

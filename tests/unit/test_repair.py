@@ -108,6 +108,23 @@ def test_model_repair_that_drops_a_name_is_refused() -> None:
     assert "dropped 50% of the lines" in report.outcome.steps[-1].note
 
 
+def test_a_round_is_one_batch_and_the_smallest_valid_change_wins() -> None:
+    broken = "def add(a, b):\n    total = a + * * b\n    return total\n"
+    replies = [
+        _reply(broken),  # unchanged
+        _reply("def add(a, b):\n    return a + b\n"),  # valid, but rewrites two lines
+        _reply("def add(a, b):\n    total = a + b\n    return total\n"),  # one line
+        _reply("def add(a, b):\n    total = a +\n"),  # still broken
+    ]
+    backend = ScriptedBackend(replies)
+    repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=2)
+    report = repairer.repair_code(broken, "python")
+    assert report.used_model
+    assert report.outcome.code.strip() == "def add(a, b):\n    total = a + b\n    return total"
+    ((_messages, params, n),) = backend.calls
+    assert n == 4 and params.greedy_first and params.temperature > 0
+
+
 def test_no_model_with_zero_rounds() -> None:
     backend = ScriptedBackend([_reply("x = 1\n")])
     repairer = PipelineRepairer(VALIDATOR, lambda spec: backend, rounds=0)
