@@ -44,6 +44,16 @@ def test_same_seed_same_candidates_other_seed_differs(small_backend: Any) -> Non
     assert len(set(first)) > 1  # the three sequences of one batch differ from each other
 
 
+def test_greedy_first_puts_the_greedy_answer_in_the_batch(small_backend: Any) -> None:
+    messages = [Message("user", "Write a Python function that reverses a string.")]
+    greedy = SamplingParams(temperature=0.0, max_tokens=24, seed=3)
+    (alone,) = small_backend.generate(messages, greedy, 1)
+    mixed = SamplingParams(temperature=1.0, max_tokens=24, seed=3, greedy_first=True)
+    batch = [c.text for c in small_backend.generate(messages, mixed, 3)]
+    assert batch[0] == alone.text  # decoded greedily inside the same batch
+    assert batch[1:] != [alone.text, alone.text]
+
+
 def test_cancel_stops_a_long_generation_within_a_second(small_backend: Any) -> None:
     cancel = threading.Event()
     messages = [Message("user", "Write a very long Python module with twenty classes.")]
