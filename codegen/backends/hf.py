@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends.base import ModelInfo, check_call
+from codegen.backends.repetition import looping
 from codegen.config import Settings
 from codegen.errors import ModelError
 from codegen.prompting.extract import code_complete
@@ -149,7 +150,8 @@ def _convert_gguf(path: Path, target: Path, spec: str) -> None:
 
 
 class _Stop:
-    """Stopping criterion: everything on cancel; a sequence once its code block closed."""
+    """Stopping criterion: everything on cancel; a sequence once its code block closed or it
+    fell into a loop (``repetition.looping``)."""
 
     def __init__(self, cancel: threading.Event | None, tokenizer: Any, prompt_len: int, code: bool):
         self.cancel = cancel
@@ -157,6 +159,7 @@ class _Stop:
         self.prompt_len = prompt_len
         self.code = code
         self.code_done: set[int] = set()
+        self.looped: set[int] = set()
 
     def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
         torch = _torch()
@@ -164,18 +167,23 @@ class _Stop:
         if self.cancel is not None and self.cancel.is_set():
             return torch.ones(batch, dtype=torch.bool, device=input_ids.device)
         done = torch.zeros(batch, dtype=torch.bool, device=input_ids.device)
-        if self.code:
-            for row in range(batch):
-                if row in self.code_done:
-                    done[row] = True
-                    continue
-                text = self.tokenizer.decode(
-                    input_ids[row, self.prompt_len :], skip_special_tokens=True
-                )
-                if text.endswith(("\n", "`")) and code_complete(text):
-                    self.code_done.add(row)
-                    done[row] = True
+        for row in range(batch):
+            done[row] = self._row_done(row, input_ids[row, self.prompt_len :])
         return done
+
+    def _row_done(self, row: int, generated: Any) -> bool:
+        if row in self.code_done or row in self.looped:
+            return True
+        if looping(generated.tolist()):
+            self.looped.add(row)
+            return True
+        if not self.code:
+            return False
+        text = self.tokenizer.decode(generated, skip_special_tokens=True)
+        if text.endswith(("\n", "`")) and code_complete(text):
+            self.code_done.add(row)
+            return True
+        return False
 
 
 class TransformersBackend:
@@ -336,7 +344,7 @@ class TransformersBackend:
                 finish = "stop"
             elif cancelled:
                 finish = "cancelled"
-            elif length >= params.max_tokens:
+            elif length >= params.max_tokens or row in stop.looped:
                 finish = "length"
             counted = length + 1 if with_eos else length
             completions.append(

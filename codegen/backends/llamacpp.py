@@ -18,6 +18,7 @@ from typing import Any
 
 from codegen.backends import chat_template
 from codegen.backends.base import ModelInfo, check_call
+from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
 from codegen.prompting.extract import code_complete
@@ -232,6 +233,9 @@ class LlamaCppBackend:
         seq.logprobs.append(logprob)
         piece = bytes(self._model.detokenize([token]))
         seq.data.extend(piece)
+        if looping(seq.tokens):
+            seq.finish = "length"
+            return
         if b"\n" in piece or b"`" in piece:
             text = seq.data.decode("utf-8", "replace")
             if any(s in text for s in params.stop) or (
