@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends.base import ModelInfo, check_call
-from codegen.backends.repetition import looping
+from codegen.backends.repetition import WINDOW, looping
 from codegen.config import Settings
 from codegen.errors import ModelError
 from codegen.prompting.extract import code_complete
@@ -174,7 +174,7 @@ class _Stop:
     def _row_done(self, row: int, generated: Any) -> bool:
         if row in self.code_done or row in self.looped:
             return True
-        if looping(generated.tolist()):
+        if looping(generated[-WINDOW:].tolist()):
             self.looped.add(row)
             return True
         if not self.code:

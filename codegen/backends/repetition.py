@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 SPAN = 64
 MAX_PERIOD = 8
+# The most trailing tokens ``looping`` ever reads: callers may pass just this tail.
+WINDOW = SPAN + MAX_PERIOD
 
 
 def looping(tokens: Sequence[int], span: int = SPAN, max_period: int = MAX_PERIOD) -> bool:
