@@ -4,7 +4,8 @@ The prompt is ``prompts/repair.j2``: each diagnostic with its line, message, the
 and a marker under the column. Each round asks for several attempts in one batch (the greedy
 one and the rest sampled); an attempt is kept only when it validates and still defines every
 name the original defined, and of those the one that changes fewest lines wins. Otherwise the
-next round starts from the attempt with the fewest errors.
+next round starts from the attempt with the fewest errors. Past ``excerpt.LONG`` lines the model
+sees only the lines around the first error and its answer is spliced back in (``excerpt.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from codegen.errors import Cancelled
 from codegen.prompting.builder import render
 from codegen.prompting.extract import extract
 from codegen.repair.deterministic import Outcome, make_step
+from codegen.repair.excerpt import Excerpt, excerpt_for, in_excerpt
 from codegen.types import Diagnostic, Message, SamplingParams
 from codegen.validation.base import Validation, Validator
 from codegen.validation.names import defined_names
@@ -60,15 +62,36 @@ def diagnostic_context(code: str, diagnostics: Sequence[Diagnostic]) -> list[dic
     return out
 
 
-def build_prompt(code: str, language: str, diagnostics: Sequence[Diagnostic]) -> list[Message]:
-    lang = languages.get(language)
+def build_prompt(
+    code: str,
+    language: str,
+    diagnostics: Sequence[Diagnostic],
+    excerpt: Excerpt | None = None,
+) -> list[Message]:
+    """The repair prompt for ``code``, or for its ``excerpt`` when one is given."""
+    shown = diagnostics if excerpt is None else in_excerpt(diagnostics, excerpt)
+    lines = None if excerpt is None else {"first": excerpt.first_line, "last": excerpt.last_line}
     user = render(
         "repair.j2",
-        language=lang,
-        code=code,
-        diagnostics=diagnostic_context(code, diagnostics),
+        language=languages.get(language),
+        code=code if excerpt is None else excerpt.text,
+        diagnostics=diagnostic_context(code, shown),
+        excerpt=lines,
     )
     return [Message("system", _SYSTEM), Message("user", user)]
+
+
+def _whole(code: str) -> str:
+    return code
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What an attempt is checked against: the language, its version, the signature."""
+
+    language: str
+    version: str | None
+    signature: str | None
 
 
 class GuidedRepair:
@@ -87,22 +110,15 @@ class GuidedRepair:
     ) -> Outcome | None:
         """A valid repair of ``start.code`` keeping its names, or None after R rounds."""
         wanted = defined_names(language, start.code)
+        target = _Target(language, version, signature)
         code, validation = start.code, start.validation
         backend = self.backend(options.model) if options.rounds > 0 else None
         for round_no in range(1, options.rounds + 1):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("cancelled")
             assert backend is not None
-            params = SamplingParams(
-                temperature=0.0 if options.attempts == 1 and round_no == 1 else 0.7,
-                max_tokens=options.max_tokens,
-                seed=None if options.seed is None else options.seed + round_no - 1,
-                stop_after_code=True,
-                greedy_first=True,
-            )
-            messages = build_prompt(code, language, validation.diagnostics)
-            completions = backend.generate(messages, params, max(options.attempts, 1), cancel)
-            tries = [self._check(c.text, code, language, version, signature) for c in completions]
+            params = _params(options, round_no)
+            tries = self._round(backend, code, validation, target, params, options.attempts, cancel)
             kept = [t for t in tries if t is not None and t[1].valid and wanted <= t[2]]
             if kept:
                 new, new_validation, _ = min(kept, key=lambda t: _distance(start.code, t[0]))
@@ -112,15 +128,44 @@ class GuidedRepair:
                 code, validation = _better(code, validation, tried[0], tried[1])
         return None
 
+    def _round(
+        self,
+        backend: Backend,
+        code: str,
+        validation: Validation,
+        target: _Target,
+        params: SamplingParams,
+        attempts: int,
+        cancel: threading.Event | None,
+    ) -> list[tuple[str, Validation, set[str]] | None]:
+        """One batch of attempts at ``code`` (or at its excerpt, for a long file), checked."""
+        excerpt = excerpt_for(code, validation.diagnostics)
+        messages = build_prompt(code, target.language, validation.diagnostics, excerpt)
+        splice = _whole if excerpt is None else excerpt.splice
+        completions = backend.generate(messages, params, max(attempts, 1), cancel)
+        return [
+            self._check(splice(extract(c.text, target.language).code), code, target)
+            for c in completions
+        ]
+
     def _check(
-        self, text: str, code: str, language: str, version: str | None, signature: str | None
+        self, new: str, code: str, target: _Target
     ) -> tuple[str, Validation, set[str]] | None:
         """An attempt's code, its validation and the names it defines; None if empty or same."""
-        new = extract(text, language).code
         if not new.strip() or new == code:
             return None
-        validation = self.validator.validate(new, language, version, signature)
-        return new, validation, defined_names(language, new)
+        validation = self.validator.validate(new, target.language, target.version, target.signature)
+        return new, validation, defined_names(target.language, new)
+
+
+def _params(options: GuidedOptions, round_no: int) -> SamplingParams:
+    return SamplingParams(
+        temperature=0.0 if options.attempts == 1 and round_no == 1 else 0.7,
+        max_tokens=options.max_tokens,
+        seed=None if options.seed is None else options.seed + round_no - 1,
+        stop_after_code=True,
+        greedy_first=True,
+    )
 
 
 def _distance(before: str, after: str) -> int:

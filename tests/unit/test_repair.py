@@ -6,8 +6,9 @@ import pytest
 
 from codegen.backends.base import ScriptedBackend
 from codegen.repair import steps
-from codegen.repair.deterministic import DeterministicRepair
-from codegen.repair.guided import GuidedOptions, build_prompt
+from codegen.repair.deterministic import DeterministicRepair, Outcome
+from codegen.repair.excerpt import Excerpt, excerpt_for
+from codegen.repair.guided import GuidedOptions, GuidedRepair, build_prompt
 from codegen.repair.pipeline import PipelineRepairer
 from codegen.types import Candidate, Diagnostic, GenerationRequest
 from codegen.validation.tiered import TieredValidator
@@ -195,3 +196,65 @@ def test_pipeline_repairs_invalid_candidates_and_times_it() -> None:
     assert cand.validators == ("tree-sitter", "cpython")
     assert {"validate_ms", "repair_ms"} <= set(result.timings)
     jsonschema.validate(result.to_dict(), resources.schema("result"))
+
+
+def _long_python(broken_at: int | None = None) -> str:
+    """30 three-line functions (90 lines); function ``broken_at`` has a syntax error."""
+    parts = []
+    for i in range(30):
+        op = "+ *" if i == broken_at else "+"
+        parts.append(f"def f{i}(x):\n    return x {op} {i}\n")
+    return "\n".join(parts)
+
+
+def test_a_long_file_is_repaired_through_an_excerpt_around_the_error() -> None:
+    broken, fixed = _long_python(broken_at=20), _long_python()
+    start = Outcome(broken, (), VALIDATOR.validate(broken, "python"))
+    excerpt = excerpt_for(broken, start.validation.diagnostics)
+    assert excerpt is not None and excerpt.end - excerpt.start < 40
+    reply = "\n".join(fixed.split("\n")[excerpt.start : excerpt.end])
+    backend = ScriptedBackend([_reply(reply + "\n")])
+    outcome = GuidedRepair(VALIDATOR, lambda spec: backend).run(
+        start, "python", None, None, GuidedOptions(rounds=1)
+    )
+    assert outcome is not None and outcome.valid and outcome.code == fixed
+    prompt = backend.calls[0][0][-1].content
+    first, last = excerpt.start + 1, excerpt.end
+    assert f"Lines {first} to {last} of a longer Python file" in prompt
+    assert "def f0(x)" not in prompt and "def f29(x)" not in prompt
+    assert "return x + * 20" in prompt
+
+
+def test_a_bad_splice_is_an_attempt_that_failed() -> None:
+    broken = _long_python(broken_at=20)
+    start = Outcome(broken, (), VALIDATOR.validate(broken, "python"))
+    backend = ScriptedBackend([_reply("def f20(x):\n    return (x\n")])
+    outcome = GuidedRepair(VALIDATOR, lambda spec: backend).run(
+        start, "python", None, None, GuidedOptions(rounds=2)
+    )
+    assert outcome is None and len(backend.calls) == 2
+
+
+def test_short_code_is_sent_whole() -> None:
+    code = _long_python(broken_at=2).split("\n")
+    short = "\n".join(code[:20])
+    assert excerpt_for(short, VALIDATOR.validate(short, "python").diagnostics) is None
+
+
+def test_splice_restores_the_indentation_the_model_dropped() -> None:
+    body = [f"    def m{i}(self):\n        return {i}\n" for i in range(40)]
+    code = "class C:\n" + "\n".join(body)
+    excerpt = Excerpt(code, 10, 14)
+    lines = code.split("\n")
+    dedented = "\n".join(line[4:] for line in lines[10:14])
+    assert excerpt.splice(dedented) == code
+    assert excerpt.splice("\n".join(lines[10:14])) == code
+
+
+def test_an_excerpt_starts_and_ends_between_definitions() -> None:
+    broken = _long_python(broken_at=20)
+    excerpt = excerpt_for(broken, VALIDATOR.validate(broken, "python").diagnostics)
+    assert excerpt is not None
+    lines = broken.split("\n")
+    assert excerpt.text.startswith("def ") and not lines[excerpt.start - 1].strip()
+    assert excerpt.end == len(lines) or not lines[excerpt.end].strip()
