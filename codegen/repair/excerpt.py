@@ -39,10 +39,14 @@ class Excerpt:
         return self.end
 
     def splice(self, replacement: str) -> str:
-        """``code`` with the excerpt's lines replaced by ``replacement``, re-indented if the
-        model dropped the excerpt's common indentation."""
+        """``code`` with the excerpt's lines replaced by ``replacement``: re-indented if the
+        model dropped the excerpt's common indentation, the blank lines around it kept."""
         lines = self.code.split("\n")
-        new = _reindent(replacement.strip("\n").split("\n"), _indent(lines[self.start : self.end]))
+        old = lines[self.start : self.end]
+        lead = _blank_run(old)
+        trail = _blank_run(old[::-1]) if lead < len(old) else 0
+        body = _reindent(replacement.strip("\n").split("\n"), _indent(old))
+        new = [*old[:lead], *body, *old[len(old) - trail :]]
         return "\n".join([*lines[: self.start], *new, *lines[self.end :]])
 
 
@@ -73,6 +77,11 @@ def _snap(lines: Sequence[str], start: int, end: int) -> tuple[int, int]:
 
 def in_excerpt(diagnostics: Sequence[Diagnostic], excerpt: Excerpt) -> list[Diagnostic]:
     return [d for d in diagnostics if excerpt.first_line <= d.line <= excerpt.last_line]
+
+
+def _blank_run(lines: Sequence[str]) -> int:
+    """How many of ``lines`` are blank before the first that is not."""
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
 
 
 def _indent(lines: Sequence[str]) -> int:

@@ -258,3 +258,12 @@ def test_an_excerpt_starts_and_ends_between_definitions() -> None:
     lines = broken.split("\n")
     assert excerpt.text.startswith("def ") and not lines[excerpt.start - 1].strip()
     assert excerpt.end == len(lines) or not lines[excerpt.end].strip()
+
+
+def test_splice_keeps_the_final_newline() -> None:
+    broken = _long_python(broken_at=29)
+    excerpt = excerpt_for(broken, VALIDATOR.validate(broken, "python").diagnostics)
+    assert excerpt is not None and excerpt.end == len(broken.split("\n"))
+    fixed = _long_python()
+    answer = "\n".join(fixed.split("\n")[excerpt.start : excerpt.end]).strip("\n")
+    assert excerpt.splice(answer) == fixed and fixed.endswith("\n")
