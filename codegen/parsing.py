@@ -54,6 +54,20 @@ def parse(name: str, code: str) -> Any | None:
     return None if parser is None else parser.parse(code.encode("utf-8"))
 
 
+def leaves(node: Any) -> list[Any]:
+    """The tokens under ``node`` in source order: its leaf nodes that cover some text."""
+    out: list[Any] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.child_count == 0:
+            if current.end_byte > current.start_byte:
+                out.append(current)
+            continue
+        stack.extend(reversed(current.children))
+    return out
+
+
 @dataclass(frozen=True)
 class Chunk:
     """A top-level piece of a source file (a function, a class, a run of statements)."""

@@ -2,14 +2,19 @@
 
 Tried only after the cheaper steps fail, and kept only when the result validates: delete the
 token at the error, insert a closer or separator there or at the end of the line before, and
-for Python re-indent the offending line to an indentation used above it.
+for Python re-indent the offending line to an indentation used above it. When the file has
+more of one bracket than of its partner, the missing one is tried at each token boundary of
+the error's line and the line before (nearest the error first), and a surplus one there is
+tried deleted: a dropped ``(`` or ``}`` mid-line is where checkers point one line late.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
+from codegen import parsing
 from codegen.types import Diagnostic
 
 _TOKEN = re.compile(r"[A-Za-z_]\w*|\d+|\S")
@@ -17,6 +22,8 @@ _INSERTS = (")", "]", "}", ";", ":", ",")
 _INDENT_MSG = re.compile(r"indent", re.I)
 _NEVER_CLOSED = re.compile(r"'([(\[{])' was never closed")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
+_BRACKET_TOKENS = {"${": "{", **{b: b for b in "()[]{}"}}  # a JS template's ${ opens a {
+_NEAREST = 16  # token boundaries tried for a missing bracket, nearest the error first
 
 
 def _offset(lines: list[str], line: int, column: int) -> int:
@@ -39,6 +46,9 @@ def edits(code: str, language: str, diagnostic: Diagnostic) -> Iterator[str]:
     prev = row - 1
     while prev >= 0 and not lines[prev].strip():
         prev -= 1
+    window = (_offset(lines, prev + 1, 1) if prev >= 0 else 0, _offset(lines, row + 1, 1))
+    window = (window[0], window[1] + len(lines[row]))
+    yield from _balance(code, language, at, window)
     starts_line = diagnostic.column - 1 <= len(lines[row]) - len(lines[row].lstrip())
     if starts_line and prev >= 0:
         yield from (_append_to_line(lines, prev, text) for text in _INSERTS)
@@ -50,6 +60,42 @@ def edits(code: str, language: str, diagnostic: Diagnostic) -> Iterator[str]:
     for other in (row,) if starts_line or prev < 0 else (prev, row):
         yield from (_append_to_line(lines, other, text) for text in _INSERTS)
     yield from _around(code, at)
+
+
+def _balance(code: str, language: str, at: int, window: tuple[int, int]) -> Iterator[str]:
+    """Insert the bracket the file lacks, or delete one it has too many of, near ``at``."""
+    tokens = _tokens(code, language)
+    if tokens is None:
+        return
+    counts = Counter(_BRACKET_TOKENS.get(kind, "") for kind, _, _ in tokens)
+    near = [(kind, s, e) for kind, s, e in tokens if window[0] <= s < window[1]]
+    spots = sorted({p for _, s, e in near for p in (s, e)}, key=lambda p: abs(p - at))
+    for opener, closer in _PAIRS.items():
+        surplus = counts[opener] - counts[closer]
+        if surplus == 0:
+            continue
+        missing, extra = (closer, opener) if surplus > 0 else (opener, closer)
+        deletions = [code[:s] + code[e:] for kind, s, e in near if kind == extra]
+        if any(kind == extra and s <= at < e + 1 for kind, s, e in near):
+            yield from deletions  # the checker points at the surplus bracket itself
+        yield from (code[:p] + missing + code[p:] for p in spots[:_NEAREST])
+        yield from deletions
+
+
+def _tokens(code: str, language: str) -> list[tuple[str, int, int]] | None:
+    """(type, start, end) of each token tree-sitter sees, as string offsets; a string literal's
+    inside is not a token. None when the language has no grammar."""
+    tree = parsing.parse(language, code)
+    if tree is None:
+        return None
+    data = code.encode("utf-8")
+    ascii_only = len(data) == len(code)
+
+    def offset(byte: int) -> int:
+        return byte if ascii_only else len(data[:byte].decode("utf-8", "replace"))
+
+    leaves = parsing.leaves(tree.root_node)
+    return [(leaf.type, offset(leaf.start_byte), offset(leaf.end_byte)) for leaf in leaves]
 
 
 def _around(code: str, at: int) -> Iterator[str]:

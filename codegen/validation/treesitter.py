@@ -70,7 +70,7 @@ def _error(node: Any, data: bytes, pos: _Positions) -> Diagnostic:
         kind = node.type
         text = f"missing '{kind}'" if not node.is_named else f"missing {kind.replace('_', ' ')}"
         return Diagnostic(sl, sc, el, ec, text, TIER)
-    leaves = _leaves(node)
+    leaves = parsing.leaves(node)
     at_end = node.end_byte >= len(data.rstrip())
     if at_end:
         unclosed = _unclosed(leaves, data)
@@ -85,19 +85,6 @@ def _error(node: Any, data: bytes, pos: _Positions) -> Diagnostic:
     line, col = pos.convert(target.start_point)
     end_line, end_col = pos.convert(target.end_point)
     return Diagnostic(line, col, end_line, end_col, f"unexpected {_show(target, data)}", TIER)
-
-
-def _leaves(node: Any) -> list[Any]:
-    out: list[Any] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.child_count == 0:
-            if current.end_byte > current.start_byte:
-                out.append(current)
-            continue
-        stack.extend(reversed(current.children))
-    return out
 
 
 def _unclosed(leaves: list[Any], data: bytes) -> Any | None:

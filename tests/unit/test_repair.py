@@ -169,6 +169,17 @@ def test_prompt_marks_the_column() -> None:
             "int f(int a) {\n  int b = a\n  return b;\n}\n",
             "int f(int a) {\n  int b = a;\n  return b;\n}\n",
         ),
+        # a dropped bracket mid-line: the file has one too few, put back near the error
+        ("javascript", "const B = require'./b.js')\n", "const B = require('./b.js')\n"),
+        (
+            "javascript",
+            "function toSegments hash) {\n  return hash\n}\n",
+            "function toSegments (hash) {\n  return hash\n}\n",
+        ),
+        ("javascript", "const f = (o = }) => o\n", "const f = (o = {}) => o\n"),
+        ("python", "def f(a):\n    return g a, b)\n", "def f(a):\n    return g (a, b)\n"),
+        # one too many, and the checker points at it: the surplus bracket is deleted
+        ("python", "def f(a):\n    return a)\n", "def f(a):\n    return a\n"),
     ],
 )
 def test_fix_at_error(language: str, broken: str, fixed: str) -> None:
