@@ -11,8 +11,10 @@ tried deleted: a dropped ``(`` or ``}`` mid-line is where checkers point one lin
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
+from itertools import accumulate
 
 from codegen import parsing
 from codegen.types import Diagnostic
@@ -46,8 +48,7 @@ def edits(code: str, language: str, diagnostic: Diagnostic) -> Iterator[str]:
     prev = row - 1
     while prev >= 0 and not lines[prev].strip():
         prev -= 1
-    window = (_offset(lines, prev + 1, 1) if prev >= 0 else 0, _offset(lines, row + 1, 1))
-    window = (window[0], window[1] + len(lines[row]))
+    window = (_offset(lines, max(prev, 0) + 1, 1), _offset(lines, row + 1, 1) + len(lines[row]))
     yield from _balance(code, language, at, window)
     starts_line = diagnostic.column - 1 <= len(lines[row]) - len(lines[row].lstrip())
     if starts_line and prev >= 0:
@@ -83,19 +84,19 @@ def _balance(code: str, language: str, at: int, window: tuple[int, int]) -> Iter
 
 
 def _tokens(code: str, language: str) -> list[tuple[str, int, int]] | None:
-    """(type, start, end) of each token tree-sitter sees, as string offsets; a string literal's
-    inside is not a token. None when the language has no grammar."""
+    """(type, start, end) of each token tree-sitter sees, as string offsets (a string literal's
+    inside is one token, not many). None when the language has no grammar."""
     tree = parsing.parse(language, code)
     if tree is None:
         return None
-    data = code.encode("utf-8")
-    ascii_only = len(data) == len(code)
-
-    def offset(byte: int) -> int:
-        return byte if ascii_only else len(data[:byte].decode("utf-8", "replace"))
-
     leaves = parsing.leaves(tree.root_node)
-    return [(leaf.type, offset(leaf.start_byte), offset(leaf.end_byte)) for leaf in leaves]
+    if len(code.encode("utf-8")) == len(code):
+        return [(leaf.type, leaf.start_byte, leaf.end_byte) for leaf in leaves]
+    ends = list(accumulate(len(ch.encode("utf-8")) for ch in code))  # byte end of each char
+    return [
+        (leaf.type, bisect_right(ends, leaf.start_byte), bisect_right(ends, leaf.end_byte))
+        for leaf in leaves
+    ]
 
 
 def _around(code: str, at: int) -> Iterator[str]:

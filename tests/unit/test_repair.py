@@ -278,3 +278,10 @@ def test_splice_keeps_the_final_newline() -> None:
     fixed = _long_python()
     answer = "\n".join(fixed.split("\n")[excerpt.start : excerpt.end]).strip("\n")
     assert excerpt.splice(answer) == fixed and fixed.endswith("\n")
+
+
+def test_bracket_balance_counts_characters_not_bytes() -> None:
+    broken = "const s = \"héllo wörld ünïcode\"\nconst B = require'./b.js')\n"
+    outcome = FIXER.run(broken, "javascript", truncated=False)
+    assert outcome.valid and outcome.code.endswith("const B = require('./b.js')\n")
+    assert outcome.code.startswith('const s = "héllo wörld ünïcode"\n')
