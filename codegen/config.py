@@ -46,6 +46,7 @@ class Settings:
     rank_w_repair: float = 1.0
     rank_w_gen_tests: float = 1.0
     rank_gen_tests: bool = False
+    rank_probes: int = 12
     validation_timeout: float = 10.0
     openai_api_key: str = ""
     openai_timeout: float = 60.0
@@ -146,6 +147,12 @@ KEYS: tuple[Key, ...] = (
     Key("rank.w_repair", float, "rank weight: penalty per repair", _check_range(0, 100)),
     Key("rank.w_gen_tests", float, "rank weight: model-test agreement", _check_range(0, 100)),
     Key("rank.gen_tests", bool, "rank also by tests the model writes (exec)"),
+    Key(
+        "rank.probes",
+        int,
+        "calls near the examples' whose outputs candidates must agree on (exec; 0: off)",
+        _check_range(0, 50),
+    ),
     Key(
         "validation.timeout",
         float,

@@ -2,8 +2,11 @@
 
 Python and JavaScript candidates are loaded by a harness that calls each example separately
 (outputs recorded for agreement between candidates) and runs each top-level test statement
-separately (a pass rate, not all-or-nothing). For the compiled languages the tests are
-appended to the code and the program passes when it exits with status 0.
+separately (a pass rate, not all-or-nothing). Probe calls (``probes.py``) run last, each under a
+short timer and all within a small budget; their outputs are printed on a line of their own
+after the results, so a candidate that hangs on a probe keeps its test results. For the
+compiled languages the tests are appended to the code and the program passes when it exits
+with status 0.
 """
 
 from __future__ import annotations
@@ -11,13 +14,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codegen.ranking import runners
 from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.testcases import ENTRY, Example, split_python_tests
 
 MARK = "@@CODEGEN-RESULTS@@"
+PROBE_MARK = "@@CODEGEN-PROBES@@"
+PROBE_S = 0.25  # seconds one probe call may take
+PROBE_BUDGET_S = 1.5  # seconds all probe calls of one candidate may take together
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Outcome:
     outputs: tuple[str, ...] = ()
     reason: str = ""
     test_results: tuple[bool, ...] = ()  # per counted test, in order (Python and JavaScript)
+    # What each probe call returned ("raised" for any exception, "!..." when it did not end).
+    probe_outputs: tuple[str, ...] = ()
 
     @property
     def passed(self) -> int:
@@ -42,7 +50,7 @@ class Outcome:
 
 
 _PY_HARNESS = """
-import io, json, signal, sys
+import io, json, signal, sys, time
 def _cg_alarm(*_):
     raise TimeoutError("case timed out")
 signal.signal(signal.SIGALRM, _cg_alarm)
@@ -83,6 +91,26 @@ for _cg_kind, _cg_a, _cg_b in _cg_items:
         _cg_res.append([_cg_kind, False, "!" + type(e).__name__])
 _cg_out.write("\\n%(mark)s" + json.dumps(_cg_res) + "\\n")
 _cg_out.flush()
+_cg_probe_res = []
+_cg_left = %(probe_budget)r
+for _cg_a in json.loads(%(probes)r):
+    if _cg_err or _cg_left <= 0:
+        _cg_probe_res.append("!skipped")
+        continue
+    sys.stdout = io.StringIO()
+    _cg_t0 = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, min(%(probe_s)r, _cg_left))
+        _cg_txt = repr(eval(_cg_a, _cg_ns))[:500]
+    except TimeoutError:
+        _cg_txt = "!timeout"
+    except BaseException:
+        _cg_txt = "raised"
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    _cg_left -= time.monotonic() - _cg_t0
+    _cg_probe_res.append(_cg_txt)
+_cg_out.write("\\n%(probe_mark)s" + json.dumps(_cg_probe_res) + "\\n")
+_cg_out.flush()
 """
 
 _JS_HARNESS = """
@@ -106,6 +134,14 @@ _JS_HARNESS = """
     }
   }
   process.stdout.write("\\n%(mark)s" + JSON.stringify(_cgRes) + "\\n");
+  const _cgProbeRes = [];
+  const _cgStart = Date.now();
+  for (const a of %(probes)s) {
+    if (Date.now() - _cgStart > %(probe_ms)s) { _cgProbeRes.push("!skipped"); continue; }
+    try { _cgProbeRes.push(String(JSON.stringify(eval(a))).slice(0, 500)); }
+    catch (e) { _cgProbeRes.push("raised"); }
+  }
+  process.stdout.write("\\n%(probe_mark)s" + JSON.stringify(_cgProbeRes) + "\\n");
 })();
 """
 
@@ -116,16 +152,27 @@ def _js_literal(expected: str) -> str:
     return expected
 
 
+def _call(language: str, ex: Example, entry: str | None) -> str | None:
+    if ENTRY in ex.call and entry is None:
+        return None
+    call = ex.call.replace(ENTRY, entry or ENTRY)
+    return call if language == "python" else _js_literal(call)
+
+
+def _probes(language: str, examples: Sequence[Example], entry: str | None) -> list[str]:
+    calls = (_call(language, ex, entry) for ex in examples if ex.probe)
+    return [call for call in calls if call is not None]
+
+
 def _items(
     language: str, examples: Sequence[Example], entry: str | None, tests: str
 ) -> list[list[str]]:
     items: list[list[str]] = []
     for ex in examples:
-        if ENTRY in ex.call and entry is None:
-            continue
-        call = ex.call.replace(ENTRY, entry or ENTRY)
-        expected = ex.expected if language == "python" else _js_literal(ex.expected)
-        items.append(["example", call, expected])
+        call = None if ex.probe else _call(language, ex, entry)
+        if call is not None:
+            expected = ex.expected if language == "python" else _js_literal(ex.expected)
+            items.append(["example", call, expected])
     if tests.strip():
         if language == "python":
             items.extend([kind, code, ""] for kind, code in split_python_tests(tests))
@@ -142,20 +189,38 @@ def run_candidate(
     tests: str,
     entry: str | None,
 ) -> Outcome:
-    """Run ``code`` with the examples and tests; an Outcome with counts and example outputs."""
+    """Run ``code`` with the examples and tests (and the probe calls among ``examples``); an
+    Outcome with counts, example outputs and probe outputs."""
     if language not in ("python", "javascript"):
         return _run_program(sandbox, language, code, tests)
     items = _items(language, examples, entry, tests)
-    if not items:
+    probes = _probes(language, examples, entry)
+    if not items and not probes:
         return Outcome()
+    marks = {"mark": MARK, "probe_mark": PROBE_MARK}
     if language == "python":
-        case_s = max(0.5, min(3.0, sandbox.limits.wall_s / (len(items) + 1)))
+        room = max(1.0, sandbox.limits.wall_s - PROBE_BUDGET_S - 0.5)
+        case_s = max(0.5, min(3.0, room / (len(items) + 1)))
         values = {"items": json.dumps(items), "code": code, "load_s": case_s, "case_s": case_s}
-        source = _PY_HARNESS % {**values, "mark": MARK}
+        timing = {"probe_s": PROBE_S, "probe_budget": PROBE_BUDGET_S}
+        source = _PY_HARNESS % {**values, **timing, "probes": json.dumps(probes), **marks}
     else:
-        source = code + "\n" + _JS_HARNESS % {"items": json.dumps(items), "mark": MARK}
+        values = {"items": json.dumps(items), "probes": json.dumps(probes)}
+        source = code + "\n" + _JS_HARNESS % {**values, "probe_ms": PROBE_BUDGET_S * 1000, **marks}
     result = runners.run_source(sandbox, language, source)
-    return _parse(result.stdout, items, result.reason)
+    outcome = _parse(result.stdout, items, result.reason)
+    return replace(outcome, probe_outputs=_probe_outputs(result.stdout, len(probes)))
+
+
+def _probe_outputs(stdout: str, count: int) -> tuple[str, ...]:
+    line = next((ln for ln in reversed(stdout.splitlines()) if ln.startswith(PROBE_MARK)), None)
+    try:
+        rows = json.loads(line[len(PROBE_MARK) :]) if line else None
+    except json.JSONDecodeError:
+        rows = None
+    if not isinstance(rows, list) or len(rows) != count:
+        return ("!crash",) * count
+    return tuple(str(row) for row in rows)
 
 
 def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:

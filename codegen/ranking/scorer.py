@@ -2,7 +2,8 @@
 
 score = w_logprob * exp(mean token logprob)          (length-normalised, in (0, 1])
       + w_consensus * text consensus                 (MBR over normalised token streams)
-      + w_agreement * output agreement               (same outputs on the same inputs; exec only)
+      + w_agreement * output agreement               (same outputs on the same inputs; exec only:
+                                                      the examples' calls and probe calls near them)
       + w_tests * pass rate                          (request tests + description examples; exec)
       + w_gen_tests * dual agreement                 (CodeT on model-written tests; --gen-tests)
       - w_repair * repair penalty                    (sum of the repairs' penalties, >= 0.1 each)
@@ -19,6 +20,7 @@ from codegen.config import Settings
 from codegen.ranking import consensus, gentests, runners
 from codegen.ranking.base import assign_ranks
 from codegen.ranking.execution import Outcome, run_candidate
+from codegen.ranking.probes import MAX_PROBES, probe_calls
 from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.testcases import Example, entry_name, from_description
 from codegen.types import Candidate, GenerationRequest
@@ -50,8 +52,10 @@ class EvidenceRanker:
         sandbox: Sandbox | None = None,
         execute: Executor = run_candidate,
         test_writer: TestWriter | None = None,
+        probes: int = MAX_PROBES,
     ) -> None:
         self.weights = weights or Weights()
+        self.probes = probes
         self.sandbox = sandbox or Sandbox()
         self.execute = execute
         self.test_writer = test_writer
@@ -78,6 +82,8 @@ class EvidenceRanker:
         language = valid[0].language
         tests = request.tests.get(language, "")
         examples = from_description(request.description)
+        calls = probe_calls(examples, self.probes) if self.probes else []
+        examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [
             self.execute(
                 self.sandbox,
@@ -89,9 +95,10 @@ class EvidenceRanker:
             )
             for c in valid
         ]
-        agreement = consensus.output_agreement([o.outputs for o in outcomes])
+        outputs = [o.outputs + o.probe_outputs for o in outcomes]
+        agreement = consensus.output_agreement(outputs)
         for cand, outcome, agree in zip(valid, outcomes, agreement, strict=True):
-            if any(o.outputs for o in outcomes):
+            if any(outputs):
                 parts[cand.id]["agreement"] = agree
             if outcome.total:
                 parts[cand.id]["tests"] = outcome.passed / outcome.total
@@ -166,4 +173,5 @@ def ranker_from_settings(
         gen_tests=settings.rank_w_gen_tests,
     )
     writer = gentests.ModelTestWriter(backend) if settings.rank_gen_tests and backend else None
-    return EvidenceRanker(weights, sandbox=Sandbox(unsafe=settings.unsafe_exec), test_writer=writer)
+    sandbox = Sandbox(unsafe=settings.unsafe_exec)
+    return EvidenceRanker(weights, sandbox=sandbox, test_writer=writer, probes=settings.rank_probes)

@@ -20,6 +20,7 @@ ENTRY = "__entry__"  # stands for the function name in Input/Output examples
 class Example:
     call: str
     expected: str
+    probe: bool = False  # a probe call (probes.py): its output is compared, nothing expected
 
 
 _ARROW = re.compile(
