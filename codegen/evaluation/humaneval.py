@@ -25,7 +25,7 @@ from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
 from codegen.prompting.extract import extract
 from codegen.ranking.sandbox import Limits, Sandbox
-from codegen.types import GenerationRequest, Message, SamplingParams
+from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 
 MODES = ("raw", "pipeline")
 RAW_PROMPT = (
@@ -142,26 +142,8 @@ class Runner:
         )
 
     def pipeline(self, problem: Mapping[str, Any]) -> dict[str, Any]:
-        from codegen.assistant import Assistant
-
-        request = GenerationRequest(
-            description=RAW_PROMPT.format(prompt=problem["prompt"]),
-            languages=("python",),
-            n=self.opts.n,
-            temperature=self.opts.temperature,
-            max_tokens=self.opts.max_tokens,
-            seed=self.opts.seed,
-            model=self.model,
-            signature=signature_of(problem),
-            exec=True,
-        )
-        assistant = Assistant(self.settings, backend=self.backend, stages=self.stages)
-        started = time.perf_counter()
-        result = assistant.generate(request)
-        latency = time.perf_counter() - started
-        cands = result.for_language("python")
+        cands, best, latency = self.generate(problem)
         passed = [bool(c.valid) and hidden_test(self.sandbox, problem, c.code) for c in cands]
-        best = result.best("python")
         top = best is not None and passed[cands.index(best)]
         tokens = sum(c.completion_tokens for c in cands)
         return self._record(
@@ -173,6 +155,33 @@ class Runner:
             top,
             latency,
             tokens,
+        )
+
+    def generate(
+        self, problem: Mapping[str, Any]
+    ) -> tuple[list[Candidate], Candidate | None, float]:
+        """The pipeline's candidates for ``problem`` (best first), the top-ranked one and the
+        seconds it took."""
+        from codegen.assistant import Assistant
+
+        assistant = Assistant(self.settings, backend=self.backend, stages=self.stages)
+        started = time.perf_counter()
+        result = assistant.generate(self.request_for(problem))
+        latency = time.perf_counter() - started
+        return result.for_language("python"), result.best("python"), latency
+
+    def request_for(self, problem: Mapping[str, Any]) -> GenerationRequest:
+        """What the pipeline is asked: the raw prompt, n samples, the signature, execution on."""
+        return GenerationRequest(
+            description=RAW_PROMPT.format(prompt=problem["prompt"]),
+            languages=("python",),
+            n=self.opts.n,
+            temperature=self.opts.temperature,
+            max_tokens=self.opts.max_tokens,
+            seed=self.opts.seed,
+            model=self.model,
+            signature=signature_of(problem),
+            exec=True,
         )
 
     def _record(
