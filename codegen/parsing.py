@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -54,13 +55,17 @@ def parse(name: str, code: str) -> Any | None:
     return None if parser is None else parser.parse(code.encode("utf-8"))
 
 
-def leaves(node: Any) -> list[Any]:
-    """The tokens under ``node`` in source order: its leaf nodes that cover some text."""
+def leaves(node: Any, atoms: Collection[str] = (), drop_comments: bool = False) -> list[Any]:
+    """The tokens under ``node`` in source order: its leaf nodes that cover some text. A node
+    whose type is in ``atoms`` (say, a string literal) counts as one token; comments are left
+    out with ``drop_comments``."""
     out: list[Any] = []
     stack = [node]
     while stack:
         current = stack.pop()
-        if current.child_count == 0:
+        if drop_comments and "comment" in current.type:
+            continue
+        if current.child_count == 0 or current.type in atoms:
             if current.end_byte > current.start_byte:
                 out.append(current)
             continue

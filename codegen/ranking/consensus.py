@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import Any
 
 from codegen import parsing
 
+_ATOMS = ("string", "string_literal")  # a string literal is one token, whatever is inside
 _IDENTIFIER_TYPES = frozenset(
     {
         "identifier",
@@ -35,19 +35,12 @@ def tokens(language: str, code: str) -> list[str]:
         return code.split()
     names: dict[str, str] = {}
     out: list[str] = []
-    stack: list[Any] = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if "comment" in node.type:
-            continue
-        if node.child_count == 0 or node.type in ("string", "string_literal"):
-            text = node.text.decode("utf-8", "replace") if node.text else node.type
-            if node.type in _IDENTIFIER_TYPES:
-                text = names.setdefault(text, f"${len(names) + 1}")
-            if text.strip():
-                out.append(text)
-            continue
-        stack.extend(reversed(node.children))
+    for node in parsing.leaves(tree.root_node, _ATOMS, drop_comments=True):
+        text = node.text.decode("utf-8", "replace")
+        if node.type in _IDENTIFIER_TYPES:
+            text = names.setdefault(text, f"${len(names) + 1}")
+        if text.strip():
+            out.append(text)
     return out
 
 
