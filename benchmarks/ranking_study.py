@@ -53,16 +53,8 @@ def generate(runner: he.Runner, sandbox: Sandbox, out: Path, tasks: Sequence[Any
         if task["task_id"] in done:
             continue
         cands, _, latency = runner.generate(task)
-        rows: list[dict[str, Any]] = [
-            {
-                "id": c.id,
-                "code": c.code,
-                "valid": bool(c.valid),
-                "mean_logprob": c.mean_logprob,
-                "repairs": [[r.name, r.penalty] for r in c.repairs],
-                "passed": bool(c.valid) and he.hidden_test(sandbox, task, c.code),
-            }
-            for c in cands
+        rows = [
+            he.sample_row(c, bool(c.valid) and he.hidden_test(sandbox, task, c.code)) for c in cands
         ]
         record = {"task_id": task["task_id"], "latency_s": round(latency, 2), "candidates": rows}
         with out.open("a", encoding="utf-8") as fh:

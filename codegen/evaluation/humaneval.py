@@ -4,8 +4,8 @@
 ``pipeline``: ``n`` samples through the Assistant (validation, repair, ranking with execution on
 the examples in the docstring); the top-ranked candidate is scored. The hidden tests run in the
 sandbox and are never shown to the pipeline. Records go one JSON line per problem and mode to
-``--out``, which makes a run resumable. HumanEval is for measuring only: never for few-shot
-examples or tuning.
+``--out``, which makes a run resumable; each keeps its samples (code, pass/fail, score parts).
+HumanEval is for measuring only: never for few-shot examples or tuning.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ class Runner:
         code = extract(completion.text, "python").code
         parses = _parses(code)
         passed = parses and hidden_test(self.sandbox, problem, code)
-        return self._record(
+        record = self._record(
             problem,
             "raw",
             [passed],
@@ -140,13 +140,14 @@ class Runner:
             latency,
             completion.completion_tokens,
         )
+        return {**record, "samples": [{"id": "raw", "passed": passed, "code": code}]}
 
     def pipeline(self, problem: Mapping[str, Any]) -> dict[str, Any]:
         cands, best, latency = self.generate(problem)
         passed = [bool(c.valid) and hidden_test(self.sandbox, problem, c.code) for c in cands]
         top = best is not None and passed[cands.index(best)]
         tokens = sum(c.completion_tokens for c in cands)
-        return self._record(
+        record = self._record(
             problem,
             "pipeline",
             passed,
@@ -156,6 +157,8 @@ class Runner:
             latency,
             tokens,
         )
+        samples = [sample_row(c, ok) for c, ok in zip(cands, passed, strict=True)]
+        return {**record, "samples": samples}
 
     def generate(
         self, problem: Mapping[str, Any]
@@ -207,6 +210,20 @@ class Runner:
             "latency_s": round(latency, 3),
             "completion_tokens": tokens,
         }
+
+
+def sample_row(cand: Candidate, passed: bool) -> dict[str, Any]:
+    """One pipeline sample as kept in a record: enough to rank the samples again offline."""
+    return {
+        "id": cand.id,
+        "rank": cand.rank,
+        "passed": passed,
+        "valid": bool(cand.valid),
+        "mean_logprob": cand.mean_logprob,
+        "repairs": [[step.name, step.penalty] for step in cand.repairs],
+        "score_parts": dict(cand.score_parts),
+        "code": cand.code,
+    }
 
 
 def read_records(path: Path | None) -> list[dict[str, Any]]:

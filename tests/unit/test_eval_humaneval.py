@@ -35,6 +35,7 @@ def test_raw_mode_scores_one_greedy_sample(tmp_path: Path) -> None:
     good = he.run(runner([GOOD], ("raw",)), [PROBLEM], None)
     bad = he.run(runner([BAD], ("raw",)), [PROBLEM], None)
     assert good[0]["passed_top"] is True and good[0]["n"] == 1
+    assert good[0]["samples"][0]["passed"] is True and "def " in good[0]["samples"][0]["code"]
     assert bad[0]["passed_top"] is False and bad[0]["n_parsing"] == 1
 
 
@@ -44,6 +45,10 @@ def test_pipeline_scores_the_top_ranked_candidate_and_resumes(tmp_path: Path) ->
     records = he.run(first, [PROBLEM], out)
     assert records[0]["passed_top"] is True  # the docstring examples pick the right one
     assert records[0]["n_correct"] == 1 and records[0]["n_valid"] == 2
+    samples = records[0]["samples"]  # kept, so the samples can be ranked again offline
+    assert [s["passed"] for s in samples if s["rank"] == 1] == [True]
+    assert len({s["code"] for s in samples}) == 2 and all("def " in s["code"] for s in samples)
+    assert all("tests" in s["score_parts"] for s in samples)
     again = runner([BAD, GOOD], ("pipeline",))
     assert he.run(again, [PROBLEM], out) == records
     assert isinstance(again.backend, ScriptedBackend) and again.backend.calls == []
