@@ -150,7 +150,7 @@ KEYS: tuple[Key, ...] = (
     Key(
         "rank.probes",
         int,
-        "calls near the examples' whose outputs candidates must agree on (exec; 0: off)",
+        "probe calls made from the examples, whose outputs candidates compare (exec; 0: off)",
         _check_range(0, 50),
     ),
     Key(
