@@ -81,11 +81,9 @@ def rebuild(rows: Sequence[Mapping[str, Any]]) -> list[Candidate]:
 
 
 def scores(ranker: Ranker, runner: he.Runner, task: Any, rows: Any) -> dict[str, float]:
-    """Each valid candidate's score under ``ranker`` (rank order turned into a score when the
-    ranker sets none)."""
+    """Each ranked candidate's score under ``ranker`` (every ranker scores what it ranks)."""
     ranked = ranker.rank(rebuild(rows), runner.request_for(task))
-    valid = [c for c in ranked if c.rank is not None]
-    return {c.id: c.score if c.score is not None else -float(c.rank or 0) for c in valid}
+    return {c.id: c.score for c in ranked if c.rank is not None and c.score is not None}
 
 
 def top_passes(score: Mapping[str, float], passed: Mapping[str, bool], bonus: float) -> bool:
