@@ -30,7 +30,8 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check codegen tests benchmarks
+	$(BIN)/ruff check codegen tests benchmarks scripts
+	$(BIN)/ruff format --check codegen tests benchmarks scripts
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy codegen

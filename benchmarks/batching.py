@@ -18,8 +18,13 @@ from codegen.backends.factory import POOL
 from codegen.config import Settings
 from codegen.types import Message, SamplingParams
 
-PROMPT = [Message("user", "Write a Python module with a class for a bank account, with deposit, "
-                          "withdraw and a transaction history, fully documented.")]
+PROMPT = [
+    Message(
+        "user",
+        "Write a Python module with a class for a bank account, with deposit, "
+        "withdraw and a transaction history, fully documented.",
+    )
+]
 
 
 def timed(backend: Any, n: int, params: SamplingParams) -> tuple[float, int]:
@@ -40,19 +45,25 @@ def bench_model(spec: str, max_tokens: int) -> dict[str, Any]:
         wall, tokens = timed(backend, n, params)
         seq_wall, seq_tokens = 0.0, 0
         for i in range(n):
-            w, t = timed(backend, 1, SamplingParams(temperature=0.8, top_p=0.95,
-                                                    max_tokens=max_tokens, seed=100 + i))
+            w, t = timed(
+                backend,
+                1,
+                SamplingParams(temperature=0.8, top_p=0.95, max_tokens=max_tokens, seed=100 + i),
+            )
             seq_wall += w
             seq_tokens += t
         rows[f"n{n}"] = {
-            "batched_s": round(wall, 2), "batched_tokens": tokens,
+            "batched_s": round(wall, 2),
+            "batched_tokens": tokens,
             "batched_tok_per_s": round(tokens / wall, 1),
-            "sequential_s": round(seq_wall, 2), "sequential_tokens": seq_tokens,
+            "sequential_s": round(seq_wall, 2),
+            "sequential_tokens": seq_tokens,
             "sequential_tok_per_s": round(seq_tokens / seq_wall, 1),
         }
     rows["n8_over_n1_wall"] = round(rows["n8"]["batched_s"] / rows["n1"]["batched_s"], 2)
-    rows["n8_speedup_vs_sequential"] = round(rows["n8"]["sequential_s"] / rows["n8"]["batched_s"],
-                                             2)
+    rows["n8_speedup_vs_sequential"] = round(
+        rows["n8"]["sequential_s"] / rows["n8"]["batched_s"], 2
+    )
     POOL.close()
     return rows
 

@@ -25,24 +25,23 @@ def help_time(runs: int = 7) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "codegen", "--help"], capture_output=True,
-                       check=True)
+        subprocess.run([sys.executable, "-m", "codegen", "--help"], capture_output=True, check=True)
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def cold_first_candidate() -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "codegen", *GEN, "--model", MODEL],
-                   capture_output=True, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "codegen", *GEN, "--model", MODEL], capture_output=True, check=False
+    )
     return time.perf_counter() - started
 
 
 def warm_first_candidate() -> tuple[float, float]:
     settings = Settings(model=MODEL)
     assistant = Assistant(settings)
-    request = build_request({"description": GEN[1], "n": 1, "max_tokens": 128, "seed": 1},
-                            settings)
+    request = build_request({"description": GEN[1], "n": 1, "max_tokens": 128, "seed": 1}, settings)
     firsts = []
     for _ in range(2):
         started = time.perf_counter()
@@ -55,13 +54,17 @@ def warm_first_candidate() -> tuple[float, float]:
 
 def main() -> None:
     in_process_cold, warm = warm_first_candidate()
-    print(json.dumps({
-        "model": MODEL,
-        "help_median_s": round(help_time(), 3),
-        "cold_process_first_candidate_s": round(cold_first_candidate(), 2),
-        "in_process_first_request_s": round(in_process_cold, 2),
-        "warm_first_candidate_s": round(warm, 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "model": MODEL,
+                "help_median_s": round(help_time(), 3),
+                "cold_process_first_candidate_s": round(cold_first_candidate(), 2),
+                "in_process_first_request_s": round(in_process_cold, 2),
+                "warm_first_candidate_s": round(warm, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

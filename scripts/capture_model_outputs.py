@@ -22,8 +22,10 @@ PROBLEMS = [
     ("javascript", "Group an array of objects by the value of a given key."),
     ("javascript", "Debounce a function so it runs only after calls stop for N ms."),
 ]
-TEMPLATE = ("Please provide a self-contained {lang} script that solves the following problem "
-            "in a markdown code block:\n```\n{problem}\n```")
+TEMPLATE = (
+    "Please provide a self-contained {lang} script that solves the following problem "
+    "in a markdown code block:\n```\n{problem}\n```"
+)
 
 
 def main() -> None:
@@ -34,8 +36,14 @@ def main() -> None:
         prompt = TEMPLATE.format(lang=display, problem=problem)
         params = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=320, seed=100 + i)
         for comp in backend.generate([Message("user", prompt)], params, 5):
-            out.append({"language": lang, "prompt": problem, "text": comp.text,
-                        "finish_reason": comp.finish_reason})
+            out.append(
+                {
+                    "language": lang,
+                    "prompt": problem,
+                    "text": comp.text,
+                    "finish_reason": comp.finish_reason,
+                }
+            )
     path = Path(__file__).resolve().parents[1] / "tests/unit/data/model_outputs.json"
     path.write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {len(out)} answers to {path}")

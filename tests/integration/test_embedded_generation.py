@@ -15,8 +15,12 @@ from codegen.types import Message, SamplingParams
 def test_python_javascript_java_each_get_code(small_backend: Any, small_settings: Settings) -> None:
     assistant = Assistant(small_settings, backend=small_backend)
     request = build_request(
-        {"description": "Return the larger of two integers", "n": 2, "max_tokens": 128,
-         "languages": ["python", "javascript", "java"]},
+        {
+            "description": "Return the larger of two integers",
+            "n": 2,
+            "max_tokens": 128,
+            "languages": ["python", "javascript", "java"],
+        },
         small_settings,
     )
     result = assistant.generate(request)

@@ -59,7 +59,8 @@ def test_every_language_gets_its_own_prompt() -> None:
     no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
     result = Assistant(no_model_repair, backend=backend).generate(request)
     assert [c.id for c in result.candidates if c.language == "go"] == ["go-1", "go-2"] or sorted(
-        c.id for c in result.for_language("go")) == ["go-1", "go-2"]
+        c.id for c in result.for_language("go")
+    ) == ["go-1", "go-2"]
     systems = [call[0][0].content for call in backend.calls]
     assert "Python" in systems[0] and "Go" in systems[1]
     assert [call[2] for call in backend.calls] == [2, 2]

@@ -44,8 +44,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_json_output_is_valid_against_schema(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "fib", "-l", "python", "-l", "js", "-n", "2", "--model",
-                       "scripted", "--json")
+    code, out, _ = run(
+        capsys, "fib", "-l", "python", "-l", "js", "-n", "2", "--model", "scripted", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     jsonschema.validate(data, resources.schema("result"))
@@ -61,10 +62,23 @@ def test_no_valid_candidate_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no valid candidate" in out
 
 
-def test_out_writes_one_file_per_candidate(capsys: pytest.CaptureFixture[str],
-                                           tmp_path: Path) -> None:
-    code, _, _ = run(capsys, "fib", "-l", "python", "-l", "javascript", "-n", "2", "--model",
-                     "scripted", "--out", str(tmp_path / "o"))
+def test_out_writes_one_file_per_candidate(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, _ = run(
+        capsys,
+        "fib",
+        "-l",
+        "python",
+        "-l",
+        "javascript",
+        "-n",
+        "2",
+        "--model",
+        "scripted",
+        "--out",
+        str(tmp_path / "o"),
+    )
     assert code == 0
     names = sorted(p.name for p in (tmp_path / "o").iterdir())
     assert names == ["javascript-1.js", "javascript-2.js", "python-1.py", "python-2.py"]
@@ -86,8 +100,9 @@ def test_out_writes_one_file_per_candidate(capsys: pytest.CaptureFixture[str],
         (["x", "--model", "embeded"], "did you mean 'embedded'"),
     ],
 )
-def test_bad_input_one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str],
-                                   message: str) -> None:
+def test_bad_input_one_line_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     if "--model" not in argv:
         argv = [*argv, "--model", "scripted"]
     code, out, err = run(capsys, *argv)

@@ -23,8 +23,11 @@ def test_precedence_default_file_env_flag(tmp_path: Path) -> None:
 
 def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
     path = write(tmp_path, "n = 2\n\ntemprature = 0.1\n")
-    with pytest.raises(ConfigError, match=r"config.toml:3: unknown key 'temprature' \(did you "
-                                          r"mean 'temperature'\?\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"config.toml:3: unknown key 'temprature' \(did you "
+        r"mean 'temperature'\?\)",
+    ):
         config.load(path=path, environ={})
 
 

@@ -23,8 +23,19 @@ def test_required_languages_present_with_grammar_and_lexer() -> None:
 
     from codegen import parsing
 
-    for name in ["python", "javascript", "typescript", "java", "go", "rust", "c", "cpp",
-                 "csharp", "ruby", "bash"]:
+    for name in [
+        "python",
+        "javascript",
+        "typescript",
+        "java",
+        "go",
+        "rust",
+        "c",
+        "cpp",
+        "csharp",
+        "ruby",
+        "bash",
+    ]:
         lang = languages.get(name)
         get_lexer_by_name(lang.pygments_lexer)
         assert parsing.ts_language(name) is not None, name

@@ -63,8 +63,9 @@ def test_budget_drops_context_then_examples(tmp_path: Path) -> None:
     body = "    total = 1\n" * 40
     src.write_text("\n\n".join(f"def f{i}():\n{body}    return {i}\n" for i in range(6)))
     backend = ScriptedBackend(["x"], context_length=1100)
-    built = PromptBuilder(backend, few_shot=2).build(req(context=(str(src),), max_tokens=600),
-                                                     "python")
+    built = PromptBuilder(backend, few_shot=2).build(
+        req(context=(str(src),), max_tokens=600), "python"
+    )
     assert built.prompt_tokens <= 1100 - 600
     assert len(built.context) < 6
 
