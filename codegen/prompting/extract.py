@@ -86,14 +86,17 @@ def _matches(tag: str, language: str) -> bool:
 
 
 def _tag_on_own_line(block: Block) -> Block:
-    """An untagged fence whose first line is a bare language name (the small model writes
-    "```" then "javascript" on the next line): that line is the tag, not code."""
-    if block.tag or not block.lines:
+    """A fence whose first line is a bare language name (the small model writes "```" then
+    "javascript" on the next line, or "```python" then "python"): that line is the tag, not
+    code. It is dropped when the fence has no tag or the same language's."""
+    if not block.lines:
         return block
     first = block.lines[0].strip().lower()
-    if first and languages.from_fence_tag(first) is not None and " " not in first:
-        return Block(first, block.lines[1:], block.terminated, block.children, block.order)
-    return block
+    named = languages.from_fence_tag(first) if first and " " not in first else None
+    if named is None or (block.tag and languages.from_fence_tag(block.tag) is not named):
+        return block
+    tag = block.tag or first
+    return Block(tag, block.lines[1:], block.terminated, block.children, block.order)
 
 
 def _outside_fences(text: str) -> str:

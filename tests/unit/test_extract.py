@@ -106,6 +106,15 @@ def test_tag_on_its_own_line_after_a_bare_fence() -> None:
     assert got.code == "const a = 1;" and got.tag == "javascript"
 
 
+def test_the_tag_repeated_on_the_first_line_is_not_code() -> None:
+    # The 0.5B model does this now and then; the stray `python` line is a NameError on load.
+    text = "```python\npython\ndef f():\n    return 1\n```"
+    assert extract(text, "python").code == "def f():\n    return 1"
+    assert extract("```py\npython\nx = 1\n```", "python").code == "x = 1"
+    # Another language's name on the first line is left alone.
+    assert extract("```python\njavascript\n```", "python").code == "javascript"
+
+
 def test_empty_fences_then_unfenced_code() -> None:
     text = "```\n```\nfunction f() {\n  return 1;\n}\n```"
     assert extract(text, "javascript").code == "function f() {\n  return 1;\n}"
