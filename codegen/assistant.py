@@ -23,7 +23,7 @@ from codegen.errors import Cancelled, CodegenError
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import LogprobRanker, Ranker
-from codegen.repair.base import NoRepair, Repairer
+from codegen.repair.base import Fixer, NoFix, NoRepair, Repairer
 from codegen.repair.guided import BackendGetter
 from codegen.store.audit import AuditLog
 from codegen.store.cache import ResponseCache
@@ -31,6 +31,7 @@ from codegen.store.keeper import Keeper, Ticket
 from codegen.types import Candidate, Completion, GenerationRequest, Result, SamplingParams
 from codegen.validation.base import Validator
 from codegen.validation.basic import BasicValidator
+from codegen.validation.tiered import lacks_imports
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Stages:
     validator: Validator = field(default_factory=BasicValidator)
     repairer: Repairer = field(default_factory=NoRepair)
     ranker: Ranker = field(default_factory=LogprobRanker)
+    fixer: Fixer = field(default_factory=NoFix)
 
 
 class Assistant:
@@ -99,7 +101,10 @@ def default_stages(settings: Settings, backend: BackendGetter | None = None) -> 
     from codegen.ranking.scorer import ranker_from_settings
 
     ranker = ranker_from_settings(settings, backend)
-    return Stages(ranker=ranker, validator=validator, repairer=repairer)
+    from codegen.repair.feedback import fixer_from_settings
+
+    fixer = fixer_from_settings(settings, validator, backend)
+    return Stages(ranker=ranker, validator=validator, repairer=repairer, fixer=fixer)
 
 
 class _Run:
@@ -199,17 +204,29 @@ class _Run:
             yield ev.CandidateGenerated(self.id, cand)
             cand = self._validate(cand, version)
             yield ev.CandidateValidated(self.id, cand)
-            if not cand.valid:
+            if not cand.valid or lacks_imports(cand.diagnostics):
                 started = time.perf_counter()
                 cand = self.a.stages.repairer.repair(cand, self.request, version, self.cancel)
                 self._add_time("repair_ms", started)
                 yield ev.CandidateRepaired(self.id, cand)
             cand = self.a.keeper.screen(cand, lambda c: self._validate(c, version))
             candidates.append(cand)
+        ranked = self._rank(candidates)
+        started = time.perf_counter()
+        fixed = self.a.stages.fixer.fix(ranked, self.request, version, self.cancel)
+        self._add_time("fix_ms", started)
+        changed = [new for new, old in zip(fixed, ranked, strict=True) if new is not old]
+        for cand in changed:
+            yield ev.CandidateRepaired(self.id, cand)
+        if changed:
+            ranked = self._rank(fixed)
+        yield ev.Ranked(self.id, lang.name, tuple(ranked))
+        return ranked
+
+    def _rank(self, candidates: list[Candidate]) -> list[Candidate]:
         started = time.perf_counter()
         ranked = self.a.stages.ranker.rank(candidates, self.request)
         self._add_time("rank_ms", started)
-        yield ev.Ranked(self.id, lang.name, tuple(ranked))
         return ranked
 
     def _validate(self, cand: Candidate, version: str | None) -> Candidate:

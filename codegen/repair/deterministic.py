@@ -7,11 +7,14 @@
 5. ``fix_at_error``: one small edit where the checker points (``codegen.repair.local``).
 6. ``cut_truncated_tail``: cut a tail truncated by max_tokens back to the last complete
    top-level statement, closing what is open after the cut when that is enough.
+7. ``add_imports``: once the code is valid, the imports of well-known names it uses and
+   never imports (Python; the validator warns of them, ``codegen.validation.imports``).
 
 Cleanup steps (1, 2) are kept whenever they change the code; the others only when the
 result validates. Every kept step is a ``RepairStep`` with a unified diff. A step that drops
 a top-level name, or more than 30% of the lines, carries a penalty and a note saying so.
-Valid code is returned unchanged: the repairer validates before touching anything.
+Valid code is returned unchanged, but for ``add_imports`` when the validation warns of names
+never imported: the repairer validates before touching anything.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from codegen.types import RepairStep
 from codegen.validation import treesitter
 from codegen.validation.base import Validation, Validator
 from codegen.validation.names import defined_names
+from codegen.validation.tiered import lacks_imports
 
 NAME_PENALTY = 0.5
 LINES_PENALTY = 0.3
@@ -121,7 +125,7 @@ class DeterministicRepair:
 
         validation = check(code)
         if validation.valid:
-            return Outcome(code, (), validation)
+            return _with_imports(code, language, validation, check)
         current, done = code, []
         for name, cleanup in _CLEANUPS:
             new = cleanup(current, language)
@@ -129,7 +133,8 @@ class DeterministicRepair:
                 done.append(make_step(name, current, new, language, count_lines=False))
                 current, validation = new, check(new)
                 if validation.valid:
-                    return Outcome(current, tuple(done), validation)
+                    fixed = _with_imports(current, language, validation, check)
+                    return Outcome(fixed.code, (*done, *fixed.steps), fixed.validation)
         for name, search in _searches(validation):
             if name == "cut_truncated_tail" and not (
                 truncated if truncated is not None else looks_truncated(current, validation)
@@ -141,11 +146,21 @@ class DeterministicRepair:
             if found is not None:
                 new, validation = found
                 step = make_step(name, current, new, language)
-                if name == "fix_at_error":
-                    step = _guessed(step)
-                done.append(step)
-                return Outcome(new, tuple(done), validation)
+                done.append(_guessed(step) if name == "fix_at_error" else step)
+                fixed = _with_imports(new, language, validation, check)
+                return Outcome(fixed.code, (*done, *fixed.steps), fixed.validation)
         return Outcome(current, tuple(done), validation)
+
+
+def _with_imports(code: str, language: str, validation: Validation, check: _Check) -> Outcome:
+    """Valid ``code``, with the imports its validation says it lacks added (a step)."""
+    if not lacks_imports(validation.diagnostics):
+        return Outcome(code, (), validation)
+    imported = steps.add_imports(code, language)
+    if imported == code:
+        return Outcome(code, (), validation)
+    step = make_step("add_imports", code, imported, language, count_lines=False)
+    return Outcome(imported, (step,), check(imported))
 
 
 def _cut_and_close(code: str, language: str) -> Iterable[str]:

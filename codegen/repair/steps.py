@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from codegen.validation import imports
+
 _FENCE_LINE = re.compile(r"^\s*(?:`{3,}|~{3,})[\w+#.-]*\s*$")
 _PROSE = re.compile(r"^\s*(?:[-*]\s+|\d+[.)]\s+)?[A-Z][\w'’]*(?:[ \t]+[^\s]+){2,}\s*$")
 _CODEISH_END = re.compile(r"[;{}()\[\],=\\]\s*$|^\s*(?://|#|/\*|\*|--)")
@@ -52,6 +54,11 @@ def expand_tabs(code: str, language: str) -> str:
         body = line.lstrip(" \t")
         out.append(line[: len(line) - len(body)].expandtabs(8) + body)
     return "\n".join(out)
+
+
+def add_imports(code: str, language: str) -> str:
+    """Python: the imports of well-known names the code uses and never binds, at the top."""
+    return imports.add_imports(code) if language == "python" else code
 
 
 @dataclass

@@ -11,6 +11,10 @@ Combining rule (also in the README, "Validation"):
 4. A checker that timed out or crashed is listed in ``undecided`` with a warning diagnostic;
    it never makes code invalid by itself.
 5. With a signature, code that does not define the signature's name is invalid.
+6. Python code that uses a well-known standard-library name it never imports or binds
+   (``re``, ``Counter``, ``List``, ...; ``imports.py``) gets a warning from source
+   ``imports``: it would fail with NameError, and the repairer adds the import. It stays valid
+   (a snippet may be meant for a file that has the import).
 """
 
 from __future__ import annotations
@@ -21,10 +25,16 @@ from collections.abc import Sequence
 
 from codegen import languages
 from codegen.types import Diagnostic
-from codegen.validation import names, reference, treesitter
+from codegen.validation import imports, names, reference, treesitter
 from codegen.validation.base import Validation
 
 log = logging.getLogger(__name__)
+IMPORTS = "imports"  # the source of missing-import warnings
+
+
+def lacks_imports(diagnostics: Sequence[Diagnostic]) -> bool:
+    """Whether a validation found well-known names used and never imported."""
+    return any(d.source == IMPORTS for d in diagnostics)
 
 
 def antlr_available() -> bool:
@@ -90,6 +100,8 @@ class TieredValidator:
             for r in undecided
         ]
         diags += _signature(lang.name, code, signature)
+        if lang.name == "python" and not any(d.severity == "error" for d in diags):
+            diags += _imports(code)
         return Validation(tuple(diags), tuple(ran), tuple(r.tier for r in undecided))
 
     def _reference(
@@ -136,3 +148,18 @@ def _signature(language: str, code: str, signature: str | None) -> list[Diagnost
     if name is None or names.defines(language, code, name):
         return []
     return [Diagnostic(1, 1, 1, 1, f"does not define '{name}' (from the signature)", "signature")]
+
+
+def _imports(code: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            m.line,
+            m.column,
+            m.line,
+            m.column + len(m.name),
+            f"'{m.name}' is used but never imported (add `{m.statement}`)",
+            IMPORTS,
+            "warning",
+        )
+        for m in imports.missing_imports(code)
+    ]
