@@ -38,6 +38,7 @@ class Settings:
     color: str = "auto"
     exec: bool = False
     repair_rounds: int = 2
+    repair_test_fixes: int = 2
     unsafe_exec: bool = False
     rank_w_logprob: float = 1.0
     rank_w_consensus: float = 1.0
@@ -139,6 +140,12 @@ KEYS: tuple[Key, ...] = (
     Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
     Key("exec", bool, "run candidates in the sandbox to rank them"),
     Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),
+    Key(
+        "repair.test_fixes",
+        int,
+        "failing candidates the model fixes with the failed checks in hand (exec; 0: off)",
+        _check_range(0, 10),
+    ),
     Key("unsafe_exec", bool, "allow exec without namespace isolation (at your own risk)"),
     Key("rank.w_logprob", float, "rank weight: exp(mean token logprob)", _check_range(0, 100)),
     Key("rank.w_consensus", float, "rank weight: token-stream consensus", _check_range(0, 100)),

@@ -37,6 +37,7 @@ class Outcome:
     outputs: tuple[str, ...] = ()
     reason: str = ""
     test_results: tuple[bool, ...] = ()  # per counted test, in order (Python and JavaScript)
+    example_results: tuple[bool, ...] = ()  # per checked example, in order
     # What each probe call returned ("raised" for any exception, "!..." when it did not end).
     probe_outputs: tuple[str, ...] = ()
 
@@ -164,15 +165,24 @@ def _probes(language: str, examples: Sequence[Example], entry: str | None) -> li
     return [call for call in calls if call is not None]
 
 
-def _items(
-    language: str, examples: Sequence[Example], entry: str | None, tests: str
-) -> list[list[str]]:
-    items: list[list[str]] = []
+def checked_examples(
+    language: str, examples: Sequence[Example], entry: str | None
+) -> list[tuple[str, str]]:
+    """(call, expected) of each example a run checks, in the language's syntax and in order:
+    ``Outcome.outputs`` and ``Outcome.example_results`` line up with it."""
+    checked = []
     for ex in examples:
         call = None if ex.probe else _call(language, ex, entry)
         if call is not None:
             expected = ex.expected if language == "python" else _js_literal(ex.expected)
-            items.append(["example", call, expected])
+            checked.append((call, expected))
+    return checked
+
+
+def _items(
+    language: str, examples: Sequence[Example], entry: str | None, tests: str
+) -> list[list[str]]:
+    items = [["example", call, exp] for call, exp in checked_examples(language, examples, entry)]
     if tests.strip():
         if language == "python":
             items.extend([kind, code, ""] for kind, code in split_python_tests(tests))
@@ -229,11 +239,11 @@ def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:
     line = next((ln for ln in reversed(stdout.splitlines()) if ln.startswith(MARK)), None)
     if line is None:
         why = reason or "no results (the program ended early)"
-        return Outcome(0, n_tests, 0, n_examples, ("!crash",) * n_examples, why)
+        return _crashed(n_tests, n_examples, why)
     try:
         rows = json.loads(line[len(MARK) :])
     except json.JSONDecodeError:
-        return Outcome(0, n_tests, 0, n_examples, ("!crash",) * n_examples, "unreadable results")
+        return _crashed(n_tests, n_examples, "unreadable results")
     per_test = [bool(ok) for kind, ok, _ in rows if kind == "test"]
     per_test += [False] * (n_tests - len(per_test))
     tests_ok = sum(per_test)
@@ -247,6 +257,14 @@ def _parse(stdout: str, items: list[list[str]], reason: str) -> Outcome:
         outputs=tuple(str(out) for _, out in examples),
         reason=reason,
         test_results=tuple(per_test[:n_tests]),
+        example_results=tuple(bool(ok) for ok, _ in examples),
+    )
+
+
+def _crashed(n_tests: int, n_examples: int, why: str) -> Outcome:
+    fails = (False,) * n_examples
+    return Outcome(
+        0, n_tests, 0, n_examples, ("!crash",) * n_examples, why, (False,) * n_tests, fails
     )
 
 

@@ -121,7 +121,7 @@ class GuidedRepair:
             tries = self._round(backend, code, validation, target, params, options.attempts, cancel)
             kept = [t for t in tries if t is not None and t[1].valid and wanted <= t[2]]
             if kept:
-                new, new_validation, _ = min(kept, key=lambda t: _distance(start.code, t[0]))
+                new, new_validation, _ = min(kept, key=lambda t: lines_changed(start.code, t[0]))
                 step = make_step(f"model_repair_{round_no}", start.code, new, language)
                 return Outcome(new, (*start.steps, step), new_validation)
             for tried in (t for t in tries if t is not None):
@@ -168,7 +168,7 @@ def _params(options: GuidedOptions, round_no: int) -> SamplingParams:
     )
 
 
-def _distance(before: str, after: str) -> int:
+def lines_changed(before: str, after: str) -> int:
     """Lines changed: of several valid repairs, the one that changes least is kept."""
     diff = difflib.ndiff(before.splitlines(), after.splitlines())
     return sum(line[:2] in ("+ ", "- ") for line in diff)
