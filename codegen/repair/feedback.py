@@ -2,15 +2,16 @@
 
 After ranking, when even the top candidate fails some of its checks (the request's tests, the
 description's examples), the best-ranked failing candidates are answered again, one at a time:
-the request goes back through the prompt builder with what that candidate got wrong added to
-the description (``prompts/fix_tests.j2``: the call, what it should give, what it gave). The
-candidate's code itself is not shown: a small model shown wrong code mostly copies it back,
-while told only what went wrong it writes new code (``benchmarks/ranking_study.py``). Each
-asks for several attempts in one batch (the greedy one and the rest sampled). An attempt is
-kept only when it is valid, still defines every name the candidate defined, and passes more
-checks than the candidate did; of those, the one passing most wins, then the likelier one. The
-kept code replaces the candidate's under the same id, with a ``test_repair`` step (its diff and
-the checks before and after) in ``repairs``.
+the task goes back to the model as one plain message (``prompts/fix_tests.j2``: no system
+prompt, no few-shot examples) followed by what that candidate got wrong (the call, what it
+should give, what it gave). The candidate's code itself is not shown: a small model shown wrong
+code mostly copies it back, and with the few-shot prompt of the first answers it fixed none of
+our study's problems, while the plain message with the failures fixed some (README, "Repair with
+the failed checks in hand"). Each asks for several attempts in one batch (the greedy one and the
+rest sampled). An attempt is kept only when it is valid, still defines every name the candidate
+defined, and passes more checks than the candidate did; of those, the one passing most wins,
+then the likelier one. The kept code replaces the candidate's under the same id, with a
+``test_repair`` step (its diff and the checks before and after) in ``repairs``.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from codegen import languages
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import Cancelled
-from codegen.prompting.builder import PromptBuilder, render
+from codegen.prompting.builder import render
 from codegen.prompting.extract import extract
 from codegen.ranking.execution import Outcome, checked_examples, run_candidate
 from codegen.ranking.sandbox import Sandbox
@@ -32,7 +34,7 @@ from codegen.ranking.testcases import Example, entry_name, from_description, spl
 from codegen.repair.base import Fixer, NoFix
 from codegen.repair.deterministic import make_step
 from codegen.repair.guided import BackendGetter, lines_changed
-from codegen.types import Candidate, GenerationRequest, SamplingParams
+from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 from codegen.validation.base import Validation, Validator
 from codegen.validation.names import defined_names
 
@@ -45,7 +47,6 @@ class FixOptions:
     candidates: int = 2  # failing candidates sent back, best ranked first
     attempts: int = 4  # per candidate, decoded as one batch
     temperature: float = 0.8
-    few_shot: int = 2  # as for the first answers
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,18 @@ def _test_sources(checks: Checks) -> list[str]:
     ]
 
 
-def retry_request(request: GenerationRequest, failures: Sequence[str]) -> GenerationRequest:
-    """The request again, its description followed by what an earlier answer got wrong."""
-    text = render("fix_tests.j2", description=request.description.rstrip(), checks=failures)
-    return replace(request, description=text)
+def retry_messages(
+    request: GenerationRequest, language: str, failures: Sequence[str]
+) -> list[Message]:
+    """The task again, as one plain message, followed by what an earlier answer got wrong."""
+    text = render(
+        "fix_tests.j2",
+        description=request.description.strip(),
+        signature=request.signature,
+        checks=list(failures),
+        language=languages.get(language),
+    )
+    return [Message("user", text)]
 
 
 class TestFeedbackRepair:
@@ -192,11 +201,9 @@ class TestFeedbackRepair:
         if before.passed >= before.total or not failures:
             return None
         backend: Backend = self.backend(request.model)
-        builder = PromptBuilder(backend, self.options.few_shot)
-        prompt = builder.build(retry_request(request, failures), cand.language, version)
-        params = self._params(request)
+        messages = retry_messages(request, cand.language, failures)
         n = max(self.options.attempts, 1)
-        completions = backend.generate(prompt.messages, params, n, cancel)
+        completions = backend.generate(messages, self._params(request), n, cancel)
         wanted = defined_names(cand.language, cand.code)
         attempts = []
         for completion in completions:
@@ -266,5 +273,5 @@ def fixer_from_settings(
     """The fixer ``default_stages`` plugs in (none without a model, or when it is set to 0)."""
     if backend is None or settings.repair_test_fixes <= 0:
         return NoFix()
-    options = FixOptions(candidates=settings.repair_test_fixes, few_shot=settings.few_shot)
+    options = FixOptions(candidates=settings.repair_test_fixes)
     return TestFeedbackRepair(validator, backend, Sandbox(unsafe=settings.unsafe_exec), options)

@@ -54,7 +54,7 @@ def test_the_validator_warns_and_the_code_stays_valid() -> None:
     assert validation.valid
     [warning] = [d for d in validation.diagnostics if d.source == "imports"]
     assert (warning.line, warning.column, warning.severity) == (2, 12, "warning")
-    assert "'re' is used but never imported (add `import re`)" == warning.message
+    assert warning.message == "'re' is used but never imported (add `import re`)"
 
 
 def test_the_repairer_adds_the_import_to_valid_and_to_repaired_code() -> None:
