@@ -8,8 +8,8 @@ should give, what it gave). The candidate's code itself is not shown: a small mo
 code mostly copies it back, and with the few-shot prompt of the first answers it fixed none of
 our study's problems, while the plain message with the failures fixed some (README, "Repair with
 the failed checks in hand"). Each asks for several attempts in one batch (the greedy one and the
-rest sampled). An attempt is kept only when it is valid, still defines every name the candidate
-defined, and passes more checks than the candidate did; of those, the one passing most wins,
+rest sampled). An attempt is kept only when it is valid, still defines the function the checks
+call, and passes more checks than the candidate did; of those, the one passing most wins,
 then the likelier one. The kept code replaces the candidate's under the same id, with a
 ``test_repair`` step (its diff and the checks before and after) in ``repairs``.
 """
@@ -204,7 +204,8 @@ class TestFeedbackRepair:
         messages = retry_messages(request, cand.language, failures)
         n = max(self.options.attempts, 1)
         completions = backend.generate(messages, self._params(request), n, cancel)
-        wanted = defined_names(cand.language, cand.code)
+        entry = checks.entry(cand.code)
+        wanted = {entry} if entry else set()
         attempts = []
         for completion in completions:
             code = extract(completion.text, cand.language).code
