@@ -111,3 +111,11 @@ def test_failures_say_what_was_raised_and_what_hung() -> None:
         "`f(0)` should give `1` but it raised ValueError",
         "`f(-1)` should give `2` but it did not finish in time",
     ]
+
+
+def test_a_fresh_solution_with_other_local_names_is_kept() -> None:
+    wrong = "def add(a, b):\n    result = a - b\n    return result\n"
+    right = "def add(a, b):\n    total = a + b\n    return total\n"
+    backend, prompts = model(wrong, right)
+    top = run(backend).candidates[0]
+    assert prompts and top.code.strip() == right.strip() and top.repairs[-1].name == STEP
