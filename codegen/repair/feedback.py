@@ -31,10 +31,11 @@ from codegen.ranking.execution import Outcome, checked_examples, run_candidate
 from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import Executor
 from codegen.ranking.testcases import Example, entry_name, from_description, split_python_tests
+from codegen.repair import steps
 from codegen.repair.base import Fixer, NoFix
-from codegen.repair.deterministic import make_step
+from codegen.repair.deterministic import unified_diff
 from codegen.repair.guided import BackendGetter, lines_changed
-from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
+from codegen.types import Candidate, GenerationRequest, Message, RepairStep, SamplingParams
 from codegen.validation.base import Validation, Validator
 from codegen.validation.names import defined_names
 
@@ -208,7 +209,7 @@ class TestFeedbackRepair:
         wanted = {entry} if entry else set()
         attempts = []
         for completion in completions:
-            code = extract(completion.text, cand.language).code
+            code = steps.add_imports(extract(completion.text, cand.language).code, cand.language)
             attempt = self._attempt(cand, code, checks, version, wanted, before)
             if attempt is not None:
                 attempts.append(replace(attempt, mean_logprob=completion.mean_logprob))
@@ -255,9 +256,9 @@ def _preference(attempt: _Attempt) -> tuple[int, float, int]:
 
 def _fixed(cand: Candidate, best: _Attempt, before: Outcome) -> Candidate:
     """``cand`` with the attempt's code and a ``test_repair`` step saying what it passes now."""
-    step = make_step(STEP, cand.code, best.code, cand.language, count_lines=False)
+    # No penalty for names gone: the attempt is a fresh answer, its locals are its own.
     note = f"passes {best.outcome.passed} of {best.outcome.total} checks (was {before.passed})"
-    step = replace(step, note="; ".join(p for p in (step.note, note) if p))
+    step = RepairStep(STEP, unified_diff(cand.code, best.code), 0.0, note)
     return cand.evolve(
         code=best.code,
         valid=True,

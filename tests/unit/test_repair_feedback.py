@@ -119,3 +119,11 @@ def test_a_fresh_solution_with_other_local_names_is_kept() -> None:
     backend, prompts = model(wrong, right)
     top = run(backend).candidates[0]
     assert prompts and top.code.strip() == right.strip() and top.repairs[-1].name == STEP
+    # Its own locals are no loss: no penalty, no "dropped result" note.
+    assert top.repairs[-1].penalty == 0 and "dropped" not in top.repairs[-1].note
+
+
+def test_an_attempt_gets_the_imports_it_forgot() -> None:
+    backend, _ = model(WRONG, "def add(a, b):\n    return math.fsum([a, b])\n")
+    top = run(backend).candidates[0]
+    assert top.code.startswith("import math\n") and top.repairs[-1].name == STEP
