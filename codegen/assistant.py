@@ -31,7 +31,7 @@ from codegen.store.keeper import Keeper, Ticket
 from codegen.types import Candidate, Completion, GenerationRequest, Result, SamplingParams
 from codegen.validation.base import Validator
 from codegen.validation.basic import BasicValidator
-from codegen.validation.tiered import lacks_imports
+from codegen.validation.imports import lacks_imports
 
 
 @dataclass

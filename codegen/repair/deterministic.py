@@ -28,8 +28,8 @@ from codegen.repair import local, steps
 from codegen.types import RepairStep
 from codegen.validation import treesitter
 from codegen.validation.base import Validation, Validator
+from codegen.validation.imports import lacks_imports
 from codegen.validation.names import defined_names
-from codegen.validation.tiered import lacks_imports
 
 NAME_PENALTY = 0.5
 LINES_PENALTY = 0.3

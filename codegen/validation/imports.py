@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from codegen.types import Diagnostic
+
+SOURCE = "imports"  # the ``Diagnostic.source`` of missing-import warnings
 
 _MODULES = (
     "bisect collections copy datetime decimal fractions functools hashlib heapq itertools json "
@@ -66,6 +71,27 @@ def missing_imports(code: str) -> list[Missing]:
                 if first is None or (here.line, here.column) < (first.line, first.column):
                     found[name] = here
     return sorted(found.values(), key=lambda m: (m.line, m.column))
+
+
+def diagnostics(code: str) -> list[Diagnostic]:
+    """One warning per missing name, at its first use; the code stays valid."""
+    return [
+        Diagnostic(
+            m.line,
+            m.column,
+            m.line,
+            m.column + len(m.name),
+            f"'{m.name}' is used but never imported (add `{m.statement}`)",
+            SOURCE,
+            "warning",
+        )
+        for m in missing_imports(code)
+    ]
+
+
+def lacks_imports(found: Sequence[Diagnostic]) -> bool:
+    """Whether a validation found well-known names used and never imported."""
+    return any(d.source == SOURCE for d in found)
 
 
 def _bound(tree: ast.AST) -> set[str] | None:

@@ -29,12 +29,6 @@ from codegen.validation import imports, names, reference, treesitter
 from codegen.validation.base import Validation
 
 log = logging.getLogger(__name__)
-IMPORTS = "imports"  # the source of missing-import warnings
-
-
-def lacks_imports(diagnostics: Sequence[Diagnostic]) -> bool:
-    """Whether a validation found well-known names used and never imported."""
-    return any(d.source == IMPORTS for d in diagnostics)
 
 
 def antlr_available() -> bool:
@@ -101,7 +95,7 @@ class TieredValidator:
         ]
         diags += _signature(lang.name, code, signature)
         if lang.name == "python" and not any(d.severity == "error" for d in diags):
-            diags += _imports(code)
+            diags += imports.diagnostics(code)
         return Validation(tuple(diags), tuple(ran), tuple(r.tier for r in undecided))
 
     def _reference(
@@ -148,18 +142,3 @@ def _signature(language: str, code: str, signature: str | None) -> list[Diagnost
     if name is None or names.defines(language, code, name):
         return []
     return [Diagnostic(1, 1, 1, 1, f"does not define '{name}' (from the signature)", "signature")]
-
-
-def _imports(code: str) -> list[Diagnostic]:
-    return [
-        Diagnostic(
-            m.line,
-            m.column,
-            m.line,
-            m.column + len(m.name),
-            f"'{m.name}' is used but never imported (add `{m.statement}`)",
-            IMPORTS,
-            "warning",
-        )
-        for m in imports.missing_imports(code)
-    ]
