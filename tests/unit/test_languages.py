@@ -2,6 +2,7 @@ import pytest
 
 from codegen import languages
 from codegen.errors import UsageError
+from tests.unit.test_fewshot_bank import BUILTIN  # the general-purpose languages
 
 
 def test_aliases_and_versions() -> None:
@@ -23,19 +24,7 @@ def test_required_languages_present_with_grammar_and_lexer() -> None:
 
     from codegen import parsing
 
-    for name in [
-        "python",
-        "javascript",
-        "typescript",
-        "java",
-        "go",
-        "rust",
-        "c",
-        "cpp",
-        "csharp",
-        "ruby",
-        "bash",
-    ]:
+    for name in BUILTIN:
         lang = languages.get(name)
         get_lexer_by_name(lang.pygments_lexer)
         assert parsing.ts_language(name) is not None, name
