@@ -13,6 +13,7 @@ Each candidate's ``score_parts`` holds the unweighted parts; ties break on the c
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ class Weights:
 
 
 MIN_REPAIR_PENALTY = 0.1
+MEMO_SIZE = 256  # runs a ranker remembers; ranking again after a fix reruns only changed code
+RunKey = tuple[str, str, tuple[Example, ...], str, str | None]
 
 
 class EvidenceRanker:
@@ -59,6 +62,8 @@ class EvidenceRanker:
         self.sandbox = sandbox or Sandbox()
         self.execute = execute
         self.test_writer = test_writer
+        self._memo: dict[RunKey, Outcome] = {}
+        self._memo_lock = threading.Lock()
 
     def rank(self, candidates: Sequence[Candidate], request: GenerationRequest) -> list[Candidate]:
         valid = [c for c in candidates if c.valid]
@@ -85,13 +90,8 @@ class EvidenceRanker:
         calls = probe_calls(examples, self.probes) if self.probes else []
         examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [
-            self.execute(
-                self.sandbox,
-                language,
-                c.code,
-                examples,
-                tests,
-                entry_name(language, c.code, request.signature),
+            self._run(
+                language, c.code, examples, tests, entry_name(language, c.code, request.signature)
             )
             for c in valid
         ]
@@ -116,14 +116,28 @@ class EvidenceRanker:
         if not tests.strip():
             return
         outcomes = [
-            self.execute(
-                self.sandbox, language, c.code, (), tests, entry_name(language, c.code, None)
-            )
+            self._run(language, c.code, [], tests, entry_name(language, c.code, None))
             for c in valid
         ]
         scores = gentests.dual_agreement([o.test_results for o in outcomes])
         for cand, score in zip(valid, scores, strict=True):
             parts[cand.id]["gen_tests"] = score
+
+    def _run(
+        self, language: str, code: str, examples: list[Example], tests: str, entry: str | None
+    ) -> Outcome:
+        """One run, remembered by everything it depends on (the sandbox is the ranker's own)."""
+        key: RunKey = (language, code, tuple(examples), tests, entry)
+        with self._memo_lock:
+            known = self._memo.get(key)
+        if known is not None:
+            return known
+        outcome = self.execute(self.sandbox, language, code, examples, tests, entry)
+        with self._memo_lock:
+            if len(self._memo) >= MEMO_SIZE:
+                del self._memo[next(iter(self._memo))]
+            self._memo[key] = outcome
+        return outcome
 
     def _score(self, part: dict[str, float]) -> float:
         w = self.weights

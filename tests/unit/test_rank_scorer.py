@@ -78,10 +78,12 @@ def test_examples_in_the_description_are_run_and_outputs_compared() -> None:
     assert ranked[0].score_parts["agreement"] == 0.5  # agrees with one of two others
 
 
-def fake_executor(results: dict[str, Outcome]) -> object:
+def fake_executor(results: dict[str, Outcome], ran: list[str] | None = None) -> object:
     def run(
         sandbox: Sandbox, lang: str, code: str, ex: Sequence[Example], tests: str, entry: str | None
     ) -> Outcome:
+        if ran is not None:
+            ran.append(code)
         return results[code]
 
     return run
@@ -99,6 +101,25 @@ def test_output_agreement_outweighs_text_similarity() -> None:
     ranker = EvidenceRanker(execute=fake_executor(outcomes))  # type: ignore[arg-type]
     ranked = ranker.rank([a, b, c], GenerationRequest("f(1) -> 1", exec=True))
     assert ranked[-1].id == "python-1"
+
+
+def test_ranking_again_runs_only_the_code_that_changed() -> None:
+    old = cand(1, "def f(x):\n    return -x\n")
+    same = cand(2, "def f(x):\n    return x\n")
+    twin = cand(3, same.code)
+    new = cand(1, "def f(x):\n    return abs(x)\n")
+    outcomes = {old.code: Outcome(outputs=("-1",)), same.code: Outcome(outputs=("1",))}
+    outcomes[new.code] = outcomes[same.code]
+    ran: list[str] = []
+    ranker = EvidenceRanker(execute=fake_executor(outcomes, ran))  # type: ignore[arg-type]
+    request = GenerationRequest("f(1) -> 1", exec=True)
+    ranker.rank([old, same, twin], request)
+    assert sorted(ran) == sorted([old.code, same.code])  # the twin shares its twin's run
+    ranked = ranker.rank([new, same, twin], request)
+    assert sorted(ran) == sorted([old.code, same.code, new.code])
+    assert {c.score_parts["agreement"] for c in ranked} == {1.0}  # not the old code's outcome
+    ranker.rank([old, same], GenerationRequest("f(2) -> 2", exec=True))
+    assert len(ran) == 5  # other examples: both run again
 
 
 def test_repair_penalty_and_deterministic_ties() -> None:
