@@ -4,6 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
+# llama.cpp's AMX kernels crash with SIGSEGV in ggml_backend_amx_mul_mat (llama.cpp issue 20824,
+# open, no fix) on the Xeon machines that report AMX, and -march=native turns them on there.
+# Build llama-cpp-python without them; the AVX-512 kernels and weight repacking stay.
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+export CMAKE_ARGS := $(CMAKE_ARGS) -DCMAKE_C_FLAGS='$(NO_AMX)' -DCMAKE_CXX_FLAGS='$(NO_AMX)'
+endif
+
 .PHONY: demo test lint typecheck unit integration system-deps clean grammars vscode
 
 $(BIN)/python:

@@ -45,6 +45,21 @@ def _quiet_llama() -> Any:
     return llama_cpp
 
 
+def model_params(llama_cpp: Any) -> Any:
+    """CPU-only model parameters, with no AMX weight buffers where the library has AMX kernels.
+
+    Those kernels crash (SIGSEGV in ``ggml_backend_amx_mul_mat``, llama.cpp issue 20824) on the
+    Xeons that report AMX. ``make`` builds llama-cpp-python without them; this covers a copy
+    installed some other way, at the cost of llama.cpp's weight repacking.
+    """
+    params = llama_cpp.llama_model_default_params()
+    params.n_gpu_layers = 0
+    if b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info():
+        log.info("llama.cpp was built with AMX kernels: loading weights without them")
+        params.use_extra_bufts = False
+    return params
+
+
 class LlamaCppBackend:
     """A GGUF model on llama.cpp, loaded once; shared by threads, one call at a time."""
 
@@ -64,8 +79,7 @@ class LlamaCppBackend:
         from llama_cpp import _internals
 
         started = time.perf_counter()
-        params = llama_cpp.llama_model_default_params()
-        params.n_gpu_layers = 0
+        params = model_params(llama_cpp)
         try:
             self._model = _internals.LlamaModel(path_model=str(path), params=params, verbose=False)
         except ValueError as exc:
