@@ -4,9 +4,11 @@ Phase 1 (the model; resumable with --out): each problem of ``ranking_tasks.py`` 
 the pipeline exactly as ``codegen eval`` sends a HumanEval problem (n samples, candidate 1
 greedy, execution on the docstring's examples); every candidate's code, validity,
 log-probability and repairs are stored with whether it passes the hidden tests.
-Phase 2 (no model): the stored candidates are ranked again by each ranker and the share of
-problems whose top candidate passes is reported, next to the greedy sample alone, the best
-possible pick (oracle) and the mean sample. ``+greedy B`` adds B to candidate 1's score.
+Phase 2 (no model): the stored candidates are scored again against the hidden tests as they
+are now (``verdicts_changed_since_stored`` counts the verdicts that differ from the stored ones),
+ranked again by each ranker, and the share of problems whose top candidate passes is
+reported, next to the greedy sample alone, the best possible pick (oracle) and the mean
+sample. ``+greedy B`` adds B to candidate 1's score.
 
 Prints one JSON object.
 
@@ -96,7 +98,14 @@ def top_passes(score: Mapping[str, float], passed: Mapping[str, bool], bonus: fl
     return passed[max(score, key=key)]
 
 
-def analyse(runner: he.Runner, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def verdicts(sandbox: Sandbox, task: Any, rows: Sequence[Mapping[str, Any]]) -> dict[str, bool]:
+    """Whether each stored candidate passes the task's hidden tests as they are now."""
+    return {r["id"]: bool(r["valid"]) and he.hidden_test(sandbox, task, r["code"]) for r in rows}
+
+
+def analyse(
+    runner: he.Runner, sandbox: Sandbox, records: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
     by_id = {t["task_id"]: t for t in TASKS}
     rankers: dict[str, Ranker] = {
         "logprob": LogprobRanker(),
@@ -104,6 +113,7 @@ def analyse(runner: he.Runner, records: Sequence[Mapping[str, Any]]) -> dict[str
         "evidence+probes": EvidenceRanker(),
     }
     hits: dict[str, int] = {}
+    changed = 0
 
     def count(name: str, ok: bool) -> None:
         hits[name] = hits.get(name, 0) + int(ok)
@@ -111,7 +121,8 @@ def analyse(runner: he.Runner, records: Sequence[Mapping[str, Any]]) -> dict[str
     mean_sample = 0.0
     for record in records:
         task, rows = by_id[record["task_id"]], record["candidates"]
-        passed = {r["id"]: r["passed"] for r in rows}
+        passed = verdicts(sandbox, task, rows)
+        changed += sum(passed[r["id"]] != r["passed"] for r in rows)
         mean_sample += sum(passed.values()) / len(rows)
         count("greedy_only", passed.get(GREEDY, False))
         count("oracle", any(passed.values()))
@@ -129,6 +140,7 @@ def analyse(runner: he.Runner, records: Sequence[Mapping[str, Any]]) -> dict[str
         "tasks": total,
         "top1_pct": {name: pct(value) for name, value in hits.items()},
         "mean_sample_pass_pct": pct(mean_sample),
+        "verdicts_changed_since_stored": changed,
     }
 
 
@@ -154,7 +166,7 @@ def main() -> None:
     runner = he.Runner(backend, settings, sandbox, opts, args.model)
     generate(runner, sandbox, out, tasks)
     records = [r for r in he.read_records(out) if r["task_id"] in wanted]
-    print(json.dumps({"model": args.model, "n": args.n, **analyse(runner, records)}))
+    print(json.dumps({"model": args.model, "n": args.n, **analyse(runner, sandbox, records)}))
 
 
 if __name__ == "__main__":

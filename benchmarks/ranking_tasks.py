@@ -36,6 +36,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate('aaab') == 'a3b1'
+            assert candidate('xyz') == 'x1y1z1'
             assert candidate('') == ''
             assert candidate('aabbaa') == 'a2b2a2'
             assert candidate('c' * 12) == 'c12'
@@ -67,6 +68,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate([4, 1, 3]) == 3
+            assert candidate([7]) is None
             assert candidate([5, 5, 2]) == 2
             assert candidate([5, 5]) is None
             assert candidate([]) is None
@@ -150,6 +152,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate('XIV') == 14
+            assert candidate('MCM') == 1900
             assert candidate('MCMXCIV') == 1994
             assert candidate('III') == 3
             assert candidate('XLIX') == 49
@@ -179,6 +182,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate(255, 16) == 'ff'
+            assert candidate(5, 2) == '101'
             assert candidate(0, 7) == '0'
             assert candidate(-10, 2) == '-1010'
             assert candidate(64, 8) == '100'
@@ -552,6 +556,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate('192.168.0.1') is True
+            assert candidate('256.1.1.1') is False
             assert candidate('01.2.3.4') is False
             assert candidate('1.2.3') is False
             assert candidate('1.2.3.a') is False
@@ -659,6 +664,7 @@ TASKS: list[dict[str, Any]] = [
         r"""
         def check(candidate):
             assert candidate('1h30m15s') == 5415
+            assert candidate('45s') == 45
             assert candidate('2m') == 120
             assert candidate('3h5s') == 10805
             assert candidate('10h') == 36000
