@@ -8,12 +8,14 @@ Phase 2 (no model): the stored candidates are scored again against the hidden te
 are now (``verdicts_changed_since_stored`` counts the verdicts that differ from the stored ones),
 ranked again by each ranker, and the share of problems whose top candidate passes is
 reported, next to the greedy sample alone, the best possible pick (oracle) and the mean
-sample. ``+greedy B`` adds B to candidate 1's score.
+sample. ``+greedy B`` adds B to candidate 1's score. ``--hide-examples`` ranks as if the
+prompts carried no examples (the samples stay): no example tests and no probes, so ranking
+rests on log-probability and text consensus.
 
 Prints one JSON object.
 
     python benchmarks/ranking_study.py [--model embedded-small] [-n 10] [--temperature 0.8]
-        [--out benchmarks/results/ranking-study-embedded-small.jsonl] [--limit K]
+        [--out benchmarks/results/ranking-study-embedded-small.jsonl] [--limit K] [--hide-examples]
 """
 
 from __future__ import annotations
@@ -103,8 +105,26 @@ def verdicts(sandbox: Sandbox, task: Any, rows: Sequence[Mapping[str, Any]]) -> 
     return {r["id"]: bool(r["valid"]) and he.hidden_test(sandbox, task, r["code"]) for r in rows}
 
 
+def hide_examples(task: Mapping[str, Any]) -> dict[str, Any]:
+    """The task as a user who gives no examples would ask it: doctest lines and their outputs
+    dropped from the prompt (what the ranker sees; the hidden tests stay)."""
+    kept, in_example = [], False
+    for line in task["prompt"].splitlines(keepends=True):
+        text = line.strip()
+        if text.startswith(">>>"):
+            in_example = True
+        elif not text or text.startswith('"""'):
+            in_example = False
+        if not in_example:
+            kept.append(line)
+    return {**task, "prompt": "".join(kept)}
+
+
 def analyse(
-    runner: he.Runner, sandbox: Sandbox, records: Sequence[Mapping[str, Any]]
+    runner: he.Runner,
+    sandbox: Sandbox,
+    records: Sequence[Mapping[str, Any]],
+    hidden_examples: bool = False,
 ) -> dict[str, Any]:
     by_id = {t["task_id"]: t for t in TASKS}
     rankers: dict[str, Ranker] = {
@@ -127,7 +147,8 @@ def analyse(
         count("greedy_only", passed.get(GREEDY, False))
         count("oracle", any(passed.values()))
         for name, ranker in rankers.items():
-            score = scores(ranker, runner, task, rows)
+            asked = hide_examples(task) if hidden_examples else task
+            score = scores(ranker, runner, asked, rows)
             count(name, top_passes(score, passed, 0.0))
             for bonus in GREEDY_BONUSES if name != "logprob" else ():
                 count(f"{name} +greedy {bonus}", top_passes(score, passed, bonus))
@@ -151,6 +172,11 @@ def main() -> None:
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--out", default="benchmarks/results/ranking-study-embedded-small.jsonl")
+    parser.add_argument(
+        "--hide-examples",
+        action="store_true",
+        help="phase 2 ranks as if the prompts had no examples (the samples stay)",
+    )
     args = parser.parse_args()
     settings = config.load({"model": args.model}).with_overrides({"exec": True}, "study")
     sandbox = Sandbox(he.TEST_LIMITS)
@@ -166,7 +192,8 @@ def main() -> None:
     runner = he.Runner(backend, settings, sandbox, opts, args.model)
     generate(runner, sandbox, out, tasks)
     records = [r for r in he.read_records(out) if r["task_id"] in wanted]
-    print(json.dumps({"model": args.model, "n": args.n, **analyse(runner, sandbox, records)}))
+    figures = analyse(runner, sandbox, records, args.hide_examples)
+    print(json.dumps({"model": args.model, "n": args.n, **figures}))
 
 
 if __name__ == "__main__":
