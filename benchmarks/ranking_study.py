@@ -38,6 +38,7 @@ from codegen.evaluation import humaneval as he
 from codegen.ranking.base import LogprobRanker, Ranker
 from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import EvidenceRanker
+from codegen.ranking.testcases import without_examples
 from codegen.types import Candidate, RepairStep
 
 GREEDY = "python-1"
@@ -106,18 +107,9 @@ def verdicts(sandbox: Sandbox, task: Any, rows: Sequence[Mapping[str, Any]]) -> 
 
 
 def hide_examples(task: Mapping[str, Any]) -> dict[str, Any]:
-    """The task as a user who gives no examples would ask it: doctest lines and their outputs
-    dropped from the prompt (what the ranker sees; the hidden tests stay)."""
-    kept, in_example = [], False
-    for line in task["prompt"].splitlines(keepends=True):
-        text = line.strip()
-        if text.startswith(">>>"):
-            in_example = True
-        elif not text or text.startswith('"""'):
-            in_example = False
-        if not in_example:
-            kept.append(line)
-    return {**task, "prompt": "".join(kept)}
+    """The task as a user who gives no examples would ask it: its examples dropped from the
+    prompt (what the ranker sees; the hidden tests stay)."""
+    return {**task, "prompt": without_examples(task["prompt"])}
 
 
 def analyse(

@@ -1,14 +1,16 @@
 """Test cases for execution-based ranking: the request's tests and examples in the description.
 
 Examples are found in three shapes: doctest (``>>> f(2)`` then ``4``), arrows (``f(2) -> 4``,
-``f(2) => 4``, ``f(2) == 4``, ``f(2) returns 4``) and ``Input: … Output: …`` pairs (called on the
-function named by the signature, else the candidate's last top-level function).
+``f(2) => 4``, ``f(2) == 4``, ``f(2) returns 4``; also ``>>> f(2) == 4`` with no output line)
+and ``Input: … Output: …`` pairs (called on the function named by the signature, else the
+candidate's last top-level function). ``without_examples`` removes all of them from a text.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codegen.errors import InputError
@@ -33,13 +35,27 @@ _OUTPUT = re.compile(r"^\s*(?:[-*•]\s*)?Output\s*:\s*(?P<exp>.+?)\s*$", re.I)
 
 def from_description(description: str) -> list[Example]:
     """Examples found in ``description``, in order, without duplicates."""
-    lines = description.splitlines()
-    found = _doctests(lines) + _arrows(lines) + _input_output(lines)
     unique: list[Example] = []
-    for ex in found:
+    for ex, _ in _found(description.splitlines()):
         if ex not in unique and _is_expression(ex.call.replace(ENTRY, "f")):
             unique.append(ex)
     return unique
+
+
+def without_examples(description: str) -> str:
+    """``description`` with its examples removed: every doctest statement with its output, and
+    the lines of the arrow and Input/Output examples that ``from_description`` would find."""
+    lines = description.splitlines(keepends=True)
+    dropped = {i for block in _doctest_blocks(lines) for i in block}
+    dropped |= {i for _, span in _found(lines) for i in span}
+    return "".join(line for i, line in enumerate(lines) if i not in dropped)
+
+
+_Found = list[tuple[Example, Sequence[int]]]  # an example and the lines it was read from
+
+
+def _found(lines: list[str]) -> _Found:
+    return _doctests(lines) + _arrows(lines) + _input_output(lines)
 
 
 def _is_expression(text: str) -> bool:
@@ -50,42 +66,62 @@ def _is_expression(text: str) -> bool:
     return True
 
 
-def _doctests(lines: list[str]) -> list[Example]:
-    out = []
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped.startswith(">>> "):
+def _doctest_blocks(lines: list[str]) -> list[range]:
+    """Each ``>>>`` statement with the lines that follow it (``...`` continuations, output) up
+    to a blank line, the next statement or the end of the docstring."""
+    blocks, i = [], 0
+    while i < len(lines):
+        if not lines[i].strip().startswith(">>>"):
+            i += 1
             continue
-        call = stripped[4:].strip()
-        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if not nxt or nxt.startswith((">>>", "...")) or not _is_expression(call):
-            continue
-        out.append(Example(call, nxt))
+        end = i + 1
+        while end < len(lines) and lines[end].strip() and not _ends_doctest(lines[end]):
+            end += 1
+        blocks.append(range(i, end))
+        i = end
+    return blocks
+
+
+def _ends_doctest(line: str) -> bool:
+    return line.strip().startswith((">>>", '"""', "'''"))
+
+
+def _doctests(lines: list[str]) -> _Found:
+    out: _Found = []
+    for block in _doctest_blocks(lines):
+        call = lines[block.start].strip()[3:].strip()
+        if len(block) < 2 or lines[block.start + 1].strip().startswith("..."):
+            continue  # no output, or a statement over several lines
+        if _is_expression(call):
+            out.append((Example(call, lines[block.start + 1].strip()), block[:2]))
     return out
 
 
-def _arrows(lines: list[str]) -> list[Example]:
-    out = []
-    for line in lines:
-        if line.strip().startswith(">>> "):
-            continue
+def _arrows(lines: list[str]) -> _Found:
+    out: _Found = []
+    answered = {block.start for block in _doctest_blocks(lines) if len(block) > 1}
+    for i, line in enumerate(lines):
+        if i in answered:
+            continue  # a doctest with its output: ``_doctests`` reads it
         match = _ARROW.match(line)
         if match and _is_expression(match.group("exp").strip()):
-            out.append(Example(match.group("call").strip(), match.group("exp").strip()))
+            example = Example(match.group("call").strip(), match.group("exp").strip())
+            out.append((example, range(i, i + 1)))
     return out
 
 
-def _input_output(lines: list[str]) -> list[Example]:
-    out = []
-    pending: str | None = None
-    for line in lines:
+def _input_output(lines: list[str]) -> _Found:
+    out: _Found = []
+    pending: tuple[int, str] | None = None
+    for i, line in enumerate(lines):
         inp, outp = _INPUT.match(line), _OUTPUT.match(line)
         if inp:
-            pending = inp.group("args")
+            pending = (i, inp.group("args"))
         elif outp and pending is not None:
-            args = _positional(pending)
+            args = _positional(pending[1])
             if args is not None:
-                out.append(Example(f"{ENTRY}({args})", outp.group("exp").rstrip(".")))
+                example = Example(f"{ENTRY}({args})", outp.group("exp").rstrip("."))
+                out.append((example, (pending[0], i)))
             pending = None
     return out
 

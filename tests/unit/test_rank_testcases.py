@@ -12,6 +12,7 @@ from codegen.ranking.testcases import (
     entry_name,
     from_description,
     split_python_tests,
+    without_examples,
 )
 
 
@@ -52,3 +53,40 @@ def test_tests_that_do_not_parse_are_named() -> None:
 def test_python_tests_split_into_setup_and_counted_tests() -> None:
     items = split_python_tests("import math\nassert f(1) == 1\ncheck(f)\n")
     assert [kind for kind, _ in items] == ["setup", "test", "test"]
+
+
+def test_doctest_comparisons_without_output_are_examples() -> None:
+    text = '''Count them.
+    >>> count([]) == 0
+    >>> count([1, 2]) == 2
+    >>> count([1]) [1]
+    """'''
+    assert from_description(text) == [Example("count([])", "0"), Example("count([1, 2])", "2")]
+
+
+def test_a_closing_docstring_quote_is_never_an_expected_output() -> None:
+    text = 'Twice.\n    >>> double(2)\n    """\n    >>> double(3)\n    6\n'
+    assert from_description(text) == [Example("double(3)", "6")]
+
+
+def test_without_examples_keeps_the_prose_and_drops_every_example() -> None:
+    text = """Sum a list.
+    >>> total([1, 2])
+    3
+    >>> total([]) == 0
+
+    Works on any iterable.
+    total([5]) => 5.
+    Input: nums = [1, 2, 3]
+    Output: 6
+    Empty input gives 0.
+    """
+    hidden = without_examples(text)
+    assert from_description(hidden) == []
+    assert hidden.splitlines() == [
+        "Sum a list.",
+        "",
+        "    Works on any iterable.",
+        "    Empty input gives 0.",
+        "    ",
+    ]
