@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--k", default="1", metavar="K[,K]", help="pass@k to report, e.g. 1,10")
     parser.add_argument("--limit", type=int, metavar="K", help="only the first K problems")
     parser.add_argument(
+        "--problems",
+        metavar="IDS",
+        help="only these problems, e.g. 108,HumanEval/116 (resumes into --out like the rest)",
+    )
+    parser.add_argument(
         "--mode",
         default="raw,pipeline",
         metavar="MODES",
@@ -58,6 +63,17 @@ def _ks(text: str) -> tuple[int, ...]:
         raise UsageError(f"--k: expected numbers like 1,10, got '{text}'") from None
 
 
+def _ids(text: str | None) -> tuple[str, ...]:
+    from codegen.errors import UsageError
+
+    if text is None:
+        return ()
+    ids = tuple(part.strip() for part in text.split(",") if part.strip())
+    if not ids:
+        raise UsageError(f"--problems: expected ids like 108,HumanEval/116, got '{text}'")
+    return ids
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -73,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         n=args.n,
         ks=_ks(args.k),
         limit=args.limit,
+        problems=_ids(args.problems),
         max_tokens=args.max_tokens,
         temperature=settings.temperature if args.temperature is None else args.temperature,
     )
@@ -84,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--out {out}: directory {out.parent} does not exist")
     sandbox = Sandbox(he.TEST_LIMITS, unsafe=settings.unsafe_exec)
     sandbox.check()
-    problems = he.load_problems(opts.limit)
+    problems = he.load_problems(opts.limit, opts.problems)
     spec = settings.model
     check_spec(spec)
     assembly = AssemblyProgress()
@@ -99,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         "benchmark": "humaneval",
         "model": spec,
         "limit": opts.limit,
+        "chosen": list(opts.problems) or None,
         "problems": len(problems),
         "modes": he.summarize(records, opts),
     }
@@ -111,6 +129,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_table(summary: dict[str, Any]) -> None:
     subset = f" (first {summary['limit']} problems only)" if summary["limit"] else ""
+    if summary["chosen"]:
+        subset = f" ({summary['problems']} chosen problems only)"
     sys.stdout.write(f"HumanEval, {summary['model']}{subset}\n")
     for mode, row in summary["modes"].items():
         parts = ", ".join(f"{k} {v}" for k, v in row.items())

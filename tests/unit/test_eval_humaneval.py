@@ -66,6 +66,11 @@ def test_pipeline_scores_the_top_ranked_candidate_and_resumes(tmp_path: Path) ->
         (["-n", "2", "--k", "1,10"], "--k: each k must be between 1 and -n (2)"),
         (["--out", "/nonexistent-dir/x.jsonl"], "directory /nonexistent-dir does not exist"),
         (["--k", "one"], "--k: expected numbers like 1,10"),
+        (["--problems", " , "], "--problems: expected ids like 108,HumanEval/116"),
+        (
+            ["--problems", "3,999"],
+            "--problems: unknown problem 'HumanEval/999' (there are HumanEval/0 to",
+        ),
     ],
 )
 def test_bad_input_exits_2(
@@ -73,6 +78,15 @@ def test_bad_input_exits_2(
 ) -> None:
     assert main(["eval", "humaneval", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_chosen_problems_come_in_benchmark_order_by_number_or_id() -> None:
+    chosen = he.load_problems(chosen=["HumanEval/7", "2", " 5 "])
+    assert [p["task_id"] for p in chosen] == ["HumanEval/2", "HumanEval/5", "HumanEval/7"]
+    assert [p["task_id"] for p in he.load_problems(2, ["7", "2", "5"])] == [
+        "HumanEval/2",
+        "HumanEval/5",
+    ]
 
 
 def test_a_corrupt_out_file_is_named(tmp_path: Path) -> None:
