@@ -12,13 +12,12 @@ with status 0.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from codegen.ranking import runners
 from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.testcases import ENTRY, Example, split_python_tests
+from codegen.ranking.testcases import ENTRY, Example, in_language, split_python_tests
 
 MARK = "@@CODEGEN-RESULTS@@"
 PROBE_MARK = "@@CODEGEN-PROBES@@"
@@ -147,17 +146,11 @@ _JS_HARNESS = """
 """
 
 
-def _js_literal(expected: str) -> str:
-    for py, js in (("True", "true"), ("False", "false"), ("None", "null")):
-        expected = re.sub(rf"\b{py}\b", js, expected)
-    return expected
-
-
 def _call(language: str, ex: Example, entry: str | None) -> str | None:
     if ENTRY in ex.call and entry is None:
         return None
     call = ex.call.replace(ENTRY, entry or ENTRY)
-    return call if language == "python" else _js_literal(call)
+    return call if language == "python" else in_language(call, language)
 
 
 def _probes(language: str, examples: Sequence[Example], entry: str | None) -> list[str]:
@@ -174,7 +167,7 @@ def checked_examples(
     for ex in examples:
         call = None if ex.probe else _call(language, ex, entry)
         if call is not None:
-            expected = ex.expected if language == "python" else _js_literal(ex.expected)
+            expected = in_language(ex.expected, language)
             checked.append((call, expected))
     return checked
 

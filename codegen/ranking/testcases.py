@@ -1,8 +1,9 @@
 """Test cases for execution-based ranking: the request's tests and examples in the description.
 
 Examples are found in three shapes: doctest (``>>> f(2)`` then ``4``), arrows (``f(2) -> 4``,
-``f(2) => 4``, ``f(2) == 4``, ``f(2) returns 4``; also ``>>> f(2) == 4`` with no output line)
-and ``Input: … Output: …`` pairs (called on the function named by the signature, else the
+``f(2) ==> 4``, ``f(2) = 4``, ``f(2)  # returns 4``, ...; also ``>>> f(2) == 4`` with no output
+line; literal arguments and a literal result only, so a recurrence ``f(n) = f(n-1) + 1`` is not
+read as one) and ``Input: … Output: …`` pairs (called on the function named by the signature, else the
 candidate's last top-level function). ``without_examples`` removes all of them from a text.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,20 +28,24 @@ class Example:
 
 
 _ARROW = re.compile(
-    r"^\s*(?:[-*•]\s*)?(?:>>>\s*)?`?(?P<call>[A-Za-z_][\w.]*\(.*\))`?\s*"
-    r"(?:->|→|➞|=>|==|returns?|should return|gives|is)\s*`?(?P<exp>[^`]+?)`?\s*[.,;]?\s*$"
+    r"^\s*(?:[-*•]\s*)?(?:>>>\s*)?(?:(?:for|e\.g\.,?|example:)\s+)?"
+    r"`?(?P<call>[A-Za-z_][\w.]*\(.*\))`?\s*(?:#\s*)?"
+    r"(?:-->|->|→|➞|==>|=>|==|=|returns?|should return|gives|is)"
+    r"\s*`?(?P<exp>[^`]+?)`?\s*[.,;]?\s*$"
 )
 _INPUT = re.compile(r"^\s*(?:[-*•]\s*)?Input\s*:\s*(?P<args>.+?)\s*$", re.I)
 _OUTPUT = re.compile(r"^\s*(?:[-*•]\s*)?Output\s*:\s*(?P<exp>.+?)\s*$", re.I)
 
 
 def from_description(description: str) -> list[Example]:
-    """Examples found in ``description``, in order, without duplicates."""
+    """Examples found in ``description``, in order, without duplicates; a call shown with two
+    different results is dropped."""
     unique: list[Example] = []
     for ex, _ in _found(description.splitlines()):
         if ex not in unique and _is_expression(ex.call.replace(ENTRY, "f")):
             unique.append(ex)
-    return unique
+    answers = Counter(ex.call for ex in unique)
+    return [ex for ex in unique if answers[ex.call] == 1]  # contradicting ones can't be trusted
 
 
 def without_examples(description: str) -> str:
@@ -104,10 +110,50 @@ def _arrows(lines: list[str]) -> _Found:
         if i in answered:
             continue  # a doctest with its output: ``_doctests`` reads it
         match = _ARROW.match(line)
-        if match and _is_expression(match.group("exp").strip()):
-            example = Example(match.group("call").strip(), match.group("exp").strip())
-            out.append((example, range(i, i + 1)))
+        if not match or not _literal_arguments(match.group("call").strip()):
+            continue  # ``f(n) = n * 2`` defines rather than shows
+        expected = in_language(match.group("exp").strip(), "python")
+        if _is_literal(expected):
+            out.append((Example(match.group("call").strip(), expected), range(i, i + 1)))
     return out
+
+
+def _literal_arguments(call: str) -> bool:
+    try:
+        node = ast.parse(call, mode="eval").body
+    except SyntaxError:
+        return False
+    if not isinstance(node, ast.Call):
+        return False
+    return all(_is_literal(a) for a in [*node.args, *(k.value for k in node.keywords)])
+
+
+def _is_literal(node: str | ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+_WORDS = {"python": ("True", "False", "None"), "javascript": ("true", "false", "null")}
+_QUOTED = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
+
+
+def in_language(text: str, language: str) -> str:
+    """``text`` with the words for true, false and nothing in ``language``'s spelling
+    (``true`` -> ``True`` for Python, ``None`` -> ``null`` for JavaScript), strings untouched;
+    other languages' text as it is."""
+    if language not in _WORDS:
+        return text
+    mine = _WORDS[language]
+    theirs = {w: m for words in _WORDS.values() for w, m in zip(words, mine, strict=True)}
+    word = re.compile(r"\b(" + "|".join(theirs) + r")\b")
+    parts = _QUOTED.split(text)  # odd parts are string literals
+    return "".join(
+        part if i % 2 else word.sub(lambda m: theirs[m.group(1)], part)
+        for i, part in enumerate(parts)
+    )
 
 
 def _input_output(lines: list[str]) -> _Found:
@@ -120,7 +166,8 @@ def _input_output(lines: list[str]) -> _Found:
         elif outp and pending is not None:
             args = _positional(pending[1])
             if args is not None:
-                example = Example(f"{ENTRY}({args})", outp.group("exp").rstrip("."))
+                expected = in_language(outp.group("exp").rstrip("."), "python")
+                example = Example(f"{ENTRY}({args})", expected)
                 out.append((example, (pending[0], i)))
             pending = None
     return out

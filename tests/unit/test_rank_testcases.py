@@ -11,6 +11,7 @@ from codegen.ranking.testcases import (
     check_tests,
     entry_name,
     from_description,
+    in_language,
     split_python_tests,
     without_examples,
 )
@@ -31,6 +32,49 @@ def test_doctest_arrow_and_input_output_examples_are_found() -> None:
         Example("total([])", "0"),
         Example("total([5])", "5"),
         Example(f"{ENTRY}([1, 2, 3])", "6"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "is_odd(3) ==> true",
+        "is_odd(3) = True",
+        "is_odd(3) --> True.",
+        "is_odd(3)   # returns True",
+        "is_odd(3) # => True",
+        "for is_odd(3) == True",
+        "- `is_odd(3)` => `true`",
+    ],
+)
+def test_arrow_notations_and_javascript_words_are_read(line: str) -> None:
+    assert from_description(f"Odd or not.\n{line}\n") == [Example("is_odd(3)", "True")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "f(n) = n * 2",  # defines: the argument is a name
+        "f(3) = f(2) + f(1)",  # a recurrence, not a result
+        "f(3) -> 'x' (a note after it)",
+        "is_happy(aa) => False",  # unquoted text is a name here
+    ],
+)
+def test_lines_that_define_rather_than_show_are_not_examples(line: str) -> None:
+    assert from_description(f"Some function.\n{line}\n") == []
+
+
+def test_a_call_shown_with_two_different_results_is_dropped() -> None:
+    text = "Input: x = 1\nOutput: 2\nInput: y = 1\nOutput: 3\nsq(2) -> 4\n"
+    assert from_description(text) == [Example("sq(2)", "4")]
+
+
+def test_words_for_true_false_and_nothing_follow_the_language_outside_strings() -> None:
+    assert in_language('[true, "true", null]', "python") == '[True, "true", None]'
+    assert in_language("(True, 'None', None)", "javascript") == "(true, 'None', null)"
+    assert in_language("True", "c") == "True"
+    assert from_description("Input: s = 'ab'\nOutput: false\n") == [
+        Example(f"{ENTRY}('ab')", "False")
     ]
 
 
