@@ -3,8 +3,8 @@
 Examples are found in three shapes: doctest (``>>> f(2)`` then ``4``), arrows (``f(2) -> 4``,
 ``f(2) ==> 4``, ``f(2) = 4``, ``f(2)  # returns 4``, ...; also ``>>> f(2) == 4`` with no output
 line; literal arguments and a literal result only, so a recurrence ``f(n) = f(n-1) + 1`` is not
-read as one) and ``Input: … Output: …`` pairs (called on the function named by the signature, else the
-candidate's last top-level function). ``without_examples`` removes all of them from a text.
+read as one) and ``Input: … Output: …`` pairs (called on the function named by the signature,
+else the candidate's last top-level function). ``without_examples`` removes all of them.
 """
 
 from __future__ import annotations
