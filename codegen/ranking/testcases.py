@@ -52,16 +52,18 @@ def without_examples(description: str) -> str:
     """``description`` with its examples removed: every doctest statement with its output, and
     the lines of the arrow and Input/Output examples that ``from_description`` would find."""
     lines = description.splitlines(keepends=True)
-    dropped = {i for block in _doctest_blocks(lines) for i in block}
-    dropped |= {i for _, span in _found(lines) for i in span}
+    blocks = _doctest_blocks(lines)
+    dropped = {i for block in blocks for i in block}
+    dropped |= {i for _, span in _found(lines, blocks) for i in span}
     return "".join(line for i, line in enumerate(lines) if i not in dropped)
 
 
 _Found = list[tuple[Example, Sequence[int]]]  # an example and the lines it was read from
 
 
-def _found(lines: list[str]) -> _Found:
-    return _doctests(lines) + _arrows(lines) + _input_output(lines)
+def _found(lines: list[str], blocks: list[range] | None = None) -> _Found:
+    blocks = _doctest_blocks(lines) if blocks is None else blocks
+    return _doctests(lines, blocks) + _arrows(lines, blocks) + _input_output(lines)
 
 
 def _is_expression(text: str) -> bool:
@@ -92,9 +94,9 @@ def _ends_doctest(line: str) -> bool:
     return line.strip().startswith((">>>", '"""', "'''"))
 
 
-def _doctests(lines: list[str]) -> _Found:
+def _doctests(lines: list[str], blocks: list[range]) -> _Found:
     out: _Found = []
-    for block in _doctest_blocks(lines):
+    for block in blocks:
         call = lines[block.start].strip()[3:].strip()
         if len(block) < 2 or lines[block.start + 1].strip().startswith("..."):
             continue  # no output, or a statement over several lines
@@ -103,9 +105,9 @@ def _doctests(lines: list[str]) -> _Found:
     return out
 
 
-def _arrows(lines: list[str]) -> _Found:
+def _arrows(lines: list[str], blocks: list[range]) -> _Found:
     out: _Found = []
-    answered = {block.start for block in _doctest_blocks(lines) if len(block) > 1}
+    answered = {block.start for block in blocks if len(block) > 1}
     for i, line in enumerate(lines):
         if i in answered:
             continue  # a doctest with its output: ``_doctests`` reads it
