@@ -23,7 +23,7 @@ from codegen.ranking.base import assign_ranks
 from codegen.ranking.execution import Outcome, run_candidate
 from codegen.ranking.probes import MAX_PROBES, probe_calls
 from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.testcases import Example, entry_name, from_description
+from codegen.ranking.testcases import Example, entry_name, examples_for
 from codegen.types import Candidate, GenerationRequest
 
 Executor = Callable[[Sandbox, str, str, Sequence[Example], str, str | None], Outcome]
@@ -86,7 +86,8 @@ class EvidenceRanker:
         self.sandbox.check()
         language = valid[0].language
         tests = request.tests.get(language, "")
-        examples = from_description(request.description)
+        codes = [c.code for c in valid]
+        examples = examples_for(language, request.description, codes)
         calls = probe_calls(examples, self.probes) if self.probes else []
         examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codegen.errors import InputError
+from codegen.validation.names import defined_names
 
 ENTRY = "__entry__"  # stands for the function name in Input/Output examples
 
@@ -46,6 +47,24 @@ def from_description(description: str) -> list[Example]:
             unique.append(ex)
     answers = Counter(ex.call for ex in unique)
     return [ex for ex in unique if answers[ex.call] == 1]  # contradicting ones can't be trusted
+
+
+def examples_for(language: str, description: str, codes: Sequence[str]) -> list[Example]:
+    """The examples of ``description`` that call a function some of ``codes`` defines: one that
+    calls only functions no candidate has (misspelt or renamed in the description) can only
+    fail, and it fails every candidate alike, so it tells nothing and would only set off
+    repairs."""
+    defined = {ENTRY}.union(*(defined_names(language, code) for code in codes))
+    return [ex for ex in from_description(description) if _called(ex.call) & defined]
+
+
+def _called(call: str) -> set[str]:
+    tree = ast.parse(call, mode="eval")  # from_description keeps only expressions
+    return {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
 
 
 def without_examples(description: str) -> str:

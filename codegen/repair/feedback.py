@@ -30,7 +30,7 @@ from codegen.prompting.extract import extract
 from codegen.ranking.execution import Outcome, checked_examples, run_candidate
 from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import Executor
-from codegen.ranking.testcases import Example, entry_name, from_description, split_python_tests
+from codegen.ranking.testcases import Example, entry_name, examples_for, split_python_tests
 from codegen.repair import steps
 from codegen.repair.base import Fixer, NoFix
 from codegen.repair.deterministic import unified_diff
@@ -159,7 +159,7 @@ class TestFeedbackRepair:
         language = ranked[0].language
         checks = Checks(
             language,
-            tuple(from_description(request.description)),
+            tuple(examples_for(language, request.description, [c.code for c in ranked if c.valid])),
             request.tests.get(language, ""),
             request.signature,
         )

@@ -10,6 +10,7 @@ from codegen.ranking.testcases import (
     Example,
     check_tests,
     entry_name,
+    examples_for,
     from_description,
     in_language,
     split_python_tests,
@@ -134,3 +135,16 @@ def test_without_examples_keeps_the_prose_and_drops_every_example() -> None:
         "    Empty input gives 0.",
         "    ",
     ]
+
+
+def test_examples_calling_a_function_no_candidate_has_are_dropped() -> None:
+    description = (
+        "Grade the scores.\n>>> grade_equation([4.0]) == ['A+']\n>>> grade([3.0])\n['B']\n"
+        ">>> len(grade([2.0]))\n1\nInput: [1.0]\nOutput: ['D+']\n"
+    )
+    codes = ['def grade(scores):\n    """Not grade_equation."""\n    return []\n']
+    kept = examples_for("python", description, codes)
+    assert [ex.call for ex in kept] == ["grade([3.0])", "len(grade([2.0]))", "__entry__([1.0])"]
+    assert len(examples_for("python", description, [*codes, "def grade_equation(x):\n"])) == 4
+    js = ["function grade(xs) { return []; }"]
+    assert len(examples_for("javascript", description, js)) == 3

@@ -86,6 +86,13 @@ def test_nothing_goes_back_when_the_top_candidate_passes() -> None:
     assert prompts == [] and not result.candidates[0].repairs
 
 
+def test_examples_of_a_function_no_candidate_defines_send_nothing_back() -> None:
+    backend, prompts = model("def plus(a, b):\n    return a + b\n", RIGHT)
+    top = run(backend).candidates[0]
+    assert prompts == [] and not top.repairs
+    assert "tests" not in top.score_parts  # add(2, 3) could only fail, and fail them all
+
+
 def test_failed_request_tests_are_shown_and_count() -> None:
     backend, prompts = model(WRONG, RIGHT)
     top = run(backend, tests="assert add(1, 1) == 2\nassert add(5,  0) == 5\n").candidates[0]
