@@ -9,8 +9,8 @@ are now (``verdicts_changed_since_stored`` counts the verdicts that differ from 
 ranked again by each ranker, and the share of problems whose top candidate passes is
 reported, next to the greedy sample alone, the best possible pick (oracle) and the mean
 sample. ``+greedy B`` adds B to candidate 1's score. ``--hide-examples`` ranks as if the
-prompts carried no examples (the samples stay): no example tests and no probes, so ranking
-rests on log-probability and text consensus.
+prompts carried no examples (the samples stay): no example tests, and the probes take values
+of the parameters' kinds (``typed_probes.py``) instead of varying examples.
 
 Prints one JSON object.
 

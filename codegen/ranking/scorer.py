@@ -3,7 +3,8 @@
 score = w_logprob * exp(mean token logprob)          (length-normalised, in (0, 1])
       + w_consensus * text consensus                 (MBR over normalised token streams)
       + w_agreement * output agreement               (same outputs on the same inputs; exec only:
-                                                      the examples' calls and probe calls near them)
+                                                      the examples' calls and probe calls near them,
+                                                      else calls typed by the parameters)
       + w_tests * pass rate                          (request tests + description examples; exec)
       + w_gen_tests * dual agreement                 (CodeT on model-written tests; --gen-tests)
       - w_repair * repair penalty                    (sum of the repairs' penalties, >= 0.1 each)
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codegen.config import Settings
-from codegen.ranking import consensus, gentests, runners
+from codegen.ranking import consensus, gentests, runners, typed_probes
 from codegen.ranking.base import assign_ranks
 from codegen.ranking.execution import Outcome, run_candidate
 from codegen.ranking.probes import MAX_PROBES, probe_calls
@@ -89,6 +90,8 @@ class EvidenceRanker:
         codes = [c.code for c in valid]
         examples = examples_for(language, request.description, codes)
         calls = probe_calls(examples, self.probes) if self.probes else []
+        if self.probes and not calls:  # no example to vary: values of the parameters' kinds
+            calls = typed_probes.calls_for(language, request.signature, codes, self.probes)
         examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [
             self._run(
