@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         "benchmark": "humaneval",
         "model": spec,
         "limit": opts.limit,
-        "chosen": list(opts.problems) or None,
+        "chosen": [p["task_id"] for p in problems] if opts.problems else None,
         "problems": len(problems),
         "modes": he.summarize(records, opts),
     }

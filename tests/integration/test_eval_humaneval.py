@@ -65,3 +65,9 @@ def test_eval_limit_2_on_the_small_model_and_resume(
     assert main(argv) == 0
     assert json.loads(capsys.readouterr().out) == summary
     assert len(out.read_text().splitlines()) == 4
+    # A chosen problem already in the file: nothing new, its id reported as the benchmark has it.
+    chosen = [*argv[:4], "--problems", " 1", *argv[6:]]  # in place of --limit 2
+    assert main(chosen) == 0
+    resumed = json.loads(capsys.readouterr().out)
+    assert resumed["chosen"] == ["HumanEval/1"] and resumed["problems"] == 1
+    assert len(out.read_text().splitlines()) == 4
