@@ -10,12 +10,15 @@ ranked again by each ranker, and the share of problems whose top candidate passe
 reported, next to the greedy sample alone, the best possible pick (oracle) and the mean
 sample. ``+greedy B`` adds B to candidate 1's score. ``--hide-examples`` ranks as if the
 prompts carried no examples (the samples stay): no example tests, and the probes take values
-of the parameters' kinds (``typed_probes.py``) instead of varying examples.
+of the parameters' kinds (``typed_probes.py``) instead of varying examples. ``--gen-tests``
+adds the evidence ranker with CodeT dual agreement on asserts the model writes (greedy, one
+answer per problem; the model is loaded for it).
 
 Prints one JSON object.
 
     python benchmarks/ranking_study.py [--model embedded-small] [-n 10] [--temperature 0.8]
         [--out benchmarks/results/ranking-study-embedded-small.jsonl] [--limit K] [--hide-examples]
+        [--gen-tests]
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from codegen import config
 from codegen.backends.factory import POOL
 from codegen.evaluation import humaneval as he
 from codegen.ranking.base import LogprobRanker, Ranker
+from codegen.ranking.gentests import ModelTestWriter
 from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.scorer import EvidenceRanker
+from codegen.ranking.scorer import EvidenceRanker, TestWriter
 from codegen.ranking.testcases import without_examples
 from codegen.types import Candidate, RepairStep
 
@@ -117,6 +121,7 @@ def analyse(
     sandbox: Sandbox,
     records: Sequence[Mapping[str, Any]],
     hidden_examples: bool = False,
+    test_writer: TestWriter | None = None,
 ) -> dict[str, Any]:
     by_id = {t["task_id"]: t for t in TASKS}
     rankers: dict[str, Ranker] = {
@@ -124,6 +129,8 @@ def analyse(
         "evidence": EvidenceRanker(probes=0),
         "evidence+probes": EvidenceRanker(),
     }
+    if test_writer is not None:
+        rankers["evidence+probes+gen_tests"] = EvidenceRanker(test_writer=test_writer)
     hits: dict[str, int] = {}
     changed = 0
 
@@ -169,6 +176,11 @@ def main() -> None:
         action="store_true",
         help="phase 2 ranks as if the prompts had no examples (the samples stay)",
     )
+    parser.add_argument(
+        "--gen-tests",
+        action="store_true",
+        help="phase 2 also ranks with the asserts the model writes (CodeT; loads the model)",
+    )
     args = parser.parse_args()
     settings = config.load({"model": args.model}).with_overrides({"exec": True}, "study")
     sandbox = Sandbox(he.TEST_LIMITS)
@@ -180,11 +192,12 @@ def main() -> None:
     wanted = {t["task_id"] for t in tasks}
     todo = wanted - {r["task_id"] for r in he.read_records(out)}
     # The model is loaded only when there is something to generate: phase 2 alone needs none.
-    backend: Any = POOL.get(args.model, settings) if todo else None
+    backend: Any = POOL.get(args.model, settings) if todo or args.gen_tests else None
     runner = he.Runner(backend, settings, sandbox, opts, args.model)
     generate(runner, sandbox, out, tasks)
     records = [r for r in he.read_records(out) if r["task_id"] in wanted]
-    figures = analyse(runner, sandbox, records, args.hide_examples)
+    writer = ModelTestWriter(lambda _: backend) if args.gen_tests else None
+    figures = analyse(runner, sandbox, records, args.hide_examples, writer)
     print(json.dumps({"model": args.model, "n": args.n, **figures}))
 
 
