@@ -68,7 +68,7 @@ _DICT_NAMES = re.compile(r"^(d|dct|dict\w*|mapping|table|counts)$", re.I)
 def kind_of(name: str, annotation: str | None) -> str:
     """The pool a parameter's values come from: by annotation, else by name; "int" when unknown."""
     if annotation:
-        found = _by_annotation(annotation.replace(" ", "").lower())
+        found = _by_annotation(annotation.replace(" ", "").replace("typing.", "").lower())
         if found:
             return found
     for pattern, kind in (
@@ -85,6 +85,11 @@ def kind_of(name: str, annotation: str | None) -> str:
 
 def _by_annotation(text: str) -> str | None:
     outer, _, inner = text.partition("[")
+    if outer in ("optional", "union") and inner:  # the first non-None member decides
+        members = [m for m in inner[:-1].split(",") if m != "none"]
+        return _by_annotation(members[0]) if members else None
+    if "|" in text and "[" not in text:  # int | None
+        return _by_annotation(next((m for m in text.split("|") if m != "none"), ""))
     if text.endswith("[]"):  # TypeScript: number[], string[]
         outer, inner = "list", text[:-2]
     if outer in ("list", "sequence", "iterable", "tuple", "set", "array"):

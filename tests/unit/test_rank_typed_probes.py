@@ -19,6 +19,11 @@ from codegen.types import Candidate, GenerationRequest
         ("x", "string[]", "list[str]"),
         ("x", "number", "int"),
         ("x", "bool", "bool"),
+        ("x", "Optional[str]", "str"),  # Optional and Union take their first non-None member
+        ("x", "Union[None, List[str]]", "list[str]"),
+        ("x", "typing.List[float]", "list[float]"),
+        ("x", "int | None", "int"),
+        ("s", "Optional[int]", "int"),
         ("n", "str", "str"),  # the annotation wins over the name
         ("text", None, "str"),
         ("s", None, "str"),
