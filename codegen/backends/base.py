@@ -73,10 +73,32 @@ def check_call(n: int, max_n: int, prompt_tokens: int, max_tokens: int, context:
         )
 
 
+class Identity:
+    """``name`` and ``context_length`` of the protocol, read from ``_spec`` and
+    ``_context_length``, which each backend sets in ``__init__``."""
+
+    _spec: str
+    _context_length: int
+
+    @property
+    def name(self) -> str:
+        return self._spec
+
+    @property
+    def context_length(self) -> int:
+        return self._context_length
+
+
+def approximate_tokens(messages: Sequence[Message]) -> int:
+    """About four characters a token, as for real BPE vocabularies on English and code, plus a
+    few per message: for backends whose tokenizer is not at hand."""
+    return sum(len(m.content) // 4 + 4 for m in messages)
+
+
 Script = Callable[[Sequence[Message], SamplingParams, int], list[str]]
 
 
-class ScriptedBackend:
+class ScriptedBackend(Identity):
     """A fake backend that answers from a script: a list of texts, or a function.
 
     ``ScriptedBackend(["```python\\nprint(1)\\n```"])`` answers every call with that text,
@@ -92,23 +114,14 @@ class ScriptedBackend:
         finish_reason: str = "stop",
     ) -> None:
         self._replies = replies
-        self._name = name
+        self._spec = name
         self._context_length = context_length
         self._finish = finish_reason
         self._next = 0
         self.calls: list[tuple[list[Message], SamplingParams, int]] = []
 
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def context_length(self) -> int:
-        return self._context_length
-
     def count_tokens(self, messages: Sequence[Message]) -> int:
-        # About four characters a token, as for real BPE vocabularies on English and code.
-        return sum(len(m.content) // 4 + 4 for m in messages)
+        return approximate_tokens(messages)
 
     def generate(
         self,
@@ -142,7 +155,7 @@ class ScriptedBackend:
         return out
 
     def info(self) -> ModelInfo:
-        return ModelInfo(self._name, "scripted", "", 0, self._context_length)
+        return ModelInfo(self._spec, "scripted", "", 0, self._context_length)
 
     def close(self) -> None:
         return None

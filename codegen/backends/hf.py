@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from codegen.backends.base import ModelInfo, check_call
+from codegen.backends.base import Identity, ModelInfo, check_call
 from codegen.backends.repetition import WINDOW, looping
 from codegen.config import Settings
 from codegen.errors import ModelError
@@ -186,7 +186,7 @@ class _Stop:
         return False
 
 
-class TransformersBackend:
+class TransformersBackend(Identity):
     """A causal LM on transformers; one generate call at a time."""
 
     def __init__(
@@ -224,14 +224,6 @@ class TransformersBackend:
             self._tok.pad_token = self._tok.eos_token
 
     # -- Backend protocol ----------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self._spec
-
-    @property
-    def context_length(self) -> int:
-        return self._context_length
-
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return len(self._encode(messages))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends import chat_template
-from codegen.backends.base import ModelInfo, check_call
+from codegen.backends.base import Identity, ModelInfo, check_call
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
@@ -60,7 +60,7 @@ def model_params(llama_cpp: Any) -> Any:
     return params
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(Identity):
     """A GGUF model on llama.cpp, loaded once; shared by threads, one call at a time."""
 
     def __init__(
@@ -95,14 +95,6 @@ class LlamaCppBackend:
         self._ctx_cells = 0
 
     # -- Backend protocol ----------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self._spec
-
-    @property
-    def context_length(self) -> int:
-        return self._context_length
-
     def count_tokens(self, messages: Sequence[Message]) -> int:
         return len(self._tokenize(self._template.render(messages)))
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from codegen.backends.base import ModelInfo
+from codegen.backends.base import Identity, ModelInfo, approximate_tokens
 from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
 from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
@@ -63,7 +63,7 @@ def parse_spec(spec: str) -> tuple[list[str], str | None]:
     return urls, (model.strip() or None)
 
 
-class OpenAIBackend:
+class OpenAIBackend(Identity):
     """Chat completions from one or more OpenAI-compatible base URLs."""
 
     def __init__(
@@ -84,7 +84,7 @@ class OpenAIBackend:
         self._key = api_key or os.environ.get("CODEGEN_API_KEY", "")
         self._retries = retries
         self._backoff = backoff or Backoff()
-        self._context_length = context_window
+        self._context_length = context_window  # the setting: servers do not say theirs
         self._pool = EndpointPool(urls)
         headers = {"Authorization": f"Bearer {self._key}"} if self._key else {}
         self._client = httpx.Client(
@@ -103,19 +103,10 @@ class OpenAIBackend:
         return self._pool
 
     # -- Backend protocol ----------------------------------------------------------------
-    @property
-    def name(self) -> str:
-        return self._spec
-
-    @property
-    def context_length(self) -> int:
-        """The ``context_window`` setting: servers do not say how much their model holds."""
-        return self._context_length
-
     def count_tokens(self, messages: Sequence[Message]) -> int:
-        """An approximation (about four characters a token, plus a few per message): the
-        server's tokenizer is not available here. Good enough for the prompt budget."""
-        return sum(len(m.content) // 4 + 4 for m in messages) + 3
+        """An approximation, plus a few for the assistant turn's header: the server's tokenizer
+        is not available here. Good enough for the prompt budget."""
+        return approximate_tokens(messages) + 3
 
     def generate(
         self,
