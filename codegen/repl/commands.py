@@ -88,31 +88,25 @@ def _probe(host: Host, where: str, **fields: Any) -> Any:
     return build_request({"description": "probe", **fields}, host.state.settings, where=where)
 
 
+def _setting(host: Host, arg: str, where: str, key: str, shown: Callable[[Any], str]) -> None:
+    """Show session setting ``key``, or set it from ``arg`` through the request checks
+    (errors name the command ``where``)."""
+    if arg:
+        value = getattr(_probe(host, where, **{key: arg}), key)
+        host.state.set({key: list(value) if isinstance(value, tuple) else value})
+    host.write(f"{key}: {shown(getattr(host.state.settings, key))}")
+
+
 def cmd_lang(host: Host, arg: str) -> None:
-    if not arg:
-        host.write(f"languages: {', '.join(host.state.settings.languages)}")
-        return
-    request = _probe(host, "/lang", languages=arg.replace(" ", ","))
-    host.state.set({"languages": list(request.languages)})
-    host.write(f"languages: {', '.join(request.languages)}")
+    _setting(host, arg.replace(" ", ","), "/lang", "languages", ", ".join)
 
 
 def cmd_n(host: Host, arg: str) -> None:
-    if not arg:
-        host.write(f"n: {host.state.settings.n} candidates per language")
-        return
-    request = _probe(host, "/n", n=arg)
-    host.state.set({"n": request.n})
-    host.write(f"n: {request.n} candidates per language")
+    _setting(host, arg, "/n", "n", lambda n: f"{n} candidates per language")
 
 
 def cmd_temp(host: Host, arg: str) -> None:
-    if not arg:
-        host.write(f"temperature: {host.state.settings.temperature}")
-        return
-    request = _probe(host, "/temp", temperature=arg)
-    host.state.set({"temperature": request.temperature})
-    host.write(f"temperature: {request.temperature}")
+    _setting(host, arg, "/temp", "temperature", str)
 
 
 def cmd_model(host: Host, arg: str) -> None:
