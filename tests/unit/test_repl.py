@@ -21,6 +21,7 @@ from codegen.assistant import Assistant, Stages
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.errors import BackendError
+from codegen.repair.base import NoRepair
 from codegen.repl.app import ReplApp
 from codegen.types import (
     Candidate,
@@ -146,19 +147,6 @@ def test_two_languages_selectors_diff_and_explain(tmp_path: Path) -> None:
     assert "no candidate ranked 3: there are ranks 1-2" in text
 
 
-class FixFirst:
-    """A repairer that fixes the missing parenthesis (stands in for the real repairers)."""
-
-    def repair(
-        self,
-        candidate: Candidate,
-        request: GenerationRequest,
-        version: str | None,
-        cancel: threading.Event | None = None,
-    ) -> Candidate:
-        return candidate
-
-
 class ParenRepair:
     def repair(
         self,
@@ -173,7 +161,7 @@ class ParenRepair:
 
 
 def test_invalid_candidates_show_diagnostics_and_repair(tmp_path: Path) -> None:
-    stages = Stages(repairer=FixFirst())
+    stages = Stages(repairer=NoRepair())  # the broken candidate stays broken
     backend = ScriptedBackend([GOOD[0], BROKEN])
     text, _ = run_repl("add\r/show python-2\r", tmp_path, backend, stages=stages)
     assert "-- python-2 ✗ invalid" in text
