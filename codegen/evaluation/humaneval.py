@@ -34,8 +34,12 @@ RAW_PROMPT = (
 )
 TEST_LIMITS = Limits(cpu_s=10, wall_s=15.0, memory_mb=1024)
 
+# The prompt runs first, as in HumanEval's own harness (prompt + completion): its helpers (the
+# encode_cyclic that 38's test calls) exist even where a candidate leaves them out, and the
+# candidate's own definitions replace the prompt's stubs.
 _HARNESS = """
 _cg_g = {"__name__": "solution"}
+exec(compile(%(prompt)r, "prompt.py", "exec"), _cg_g)
 exec(compile(%(code)r, "solution.py", "exec"), _cg_g)
 exec(compile(%(test)r + "\\ncheck(%(entry)s)\\n", "test.py", "exec"), _cg_g)
 """
@@ -107,7 +111,12 @@ def pass_at_k(n: int, c: int, k: int) -> float:
 
 
 def hidden_test(sandbox: Sandbox, problem: Mapping[str, Any], code: str) -> bool:
-    source = _HARNESS % {"code": code, "test": problem["test"], "entry": problem["entry_point"]}
+    source = _HARNESS % {
+        "prompt": problem["prompt"],
+        "code": code,
+        "test": problem["test"],
+        "entry": problem["entry_point"],
+    }
     from codegen.ranking.runners import run_source
 
     return run_source(sandbox, "python", source, limits=TEST_LIMITS).ok

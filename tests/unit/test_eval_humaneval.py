@@ -100,3 +100,15 @@ def test_signature_comes_from_the_prompt() -> None:
     sig = he.signature_of(PROBLEM)
     assert sig is not None and sig.startswith("def has_close_elements(")
     assert json.dumps(sig)
+
+
+def test_the_hidden_test_sees_the_helpers_the_prompt_defines() -> None:
+    # HumanEval/38's test calls encode_cyclic, which only the prompt defines; a candidate that
+    # writes decode_cyclic alone is scored as HumanEval's harness does, with the prompt first.
+    problem = he.choose(he.load_problems(), ["HumanEval/38"])[0]
+    body = problem["canonical_solution"]
+    alone = "def decode_cyclic(s: str):\n" + body
+    sandbox = Sandbox(he.TEST_LIMITS)
+    assert "def encode_cyclic" not in alone
+    assert he.hidden_test(sandbox, problem, alone)
+    assert not he.hidden_test(sandbox, problem, "def decode_cyclic(s: str):\n    return s\n")
