@@ -10,6 +10,7 @@ import pytest
 from codegen.backends.base import ScriptedBackend
 from codegen.cli.main import main
 from codegen.config import Settings
+from codegen.errors import InputError
 from codegen.evaluation import humaneval as he
 from codegen.ranking.sandbox import Sandbox
 
@@ -92,7 +93,7 @@ def test_chosen_problems_come_in_benchmark_order_by_number_or_id() -> None:
 def test_a_corrupt_out_file_is_named(tmp_path: Path) -> None:
     out = tmp_path / "bad.jsonl"
     out.write_text('{"task_id": "x"\n')
-    with pytest.raises(he.InputError, match=r"bad.jsonl:1: not a JSON line"):
+    with pytest.raises(InputError, match=r"bad.jsonl:1: not a JSON line"):
         he.read_records(out)
 
 
