@@ -122,7 +122,8 @@ def hidden_test(sandbox: Sandbox, problem: Mapping[str, Any], code: str) -> bool
     return run_source(sandbox, "python", source, limits=TEST_LIMITS).ok
 
 
-def _parses(code: str) -> bool:
+def parses(code: str) -> bool:
+    """Whether ``code`` compiles as Python (what "parsing" counts in the report)."""
     try:
         compile(code, "<candidate>", "exec")
     except (SyntaxError, ValueError):
@@ -153,14 +154,14 @@ class Runner:
         completion = self.backend.generate(messages, params, 1)[0]
         latency = time.perf_counter() - started
         code = extract(completion.text, "python").code
-        parses = _parses(code)
-        passed = parses and hidden_test(self.sandbox, problem, code)
+        parsed = parses(code)
+        passed = parsed and hidden_test(self.sandbox, problem, code)
         record = self._record(
             problem,
             "raw",
             [passed],
-            [parses],
-            [parses],
+            [parsed],
+            [parsed],
             passed,
             latency,
             completion.completion_tokens,
@@ -176,7 +177,7 @@ class Runner:
             problem,
             "pipeline",
             passed,
-            [_parses(c.code) for c in cands],
+            [parses(c.code) for c in cands],
             [bool(c.valid) for c in cands],
             top,
             latency,
