@@ -24,12 +24,13 @@ from codegen.ranking.sandbox import Sandbox
 
 
 def rescore(
-    sandbox: Sandbox, problem: Mapping[str, Any], record: Mapping[str, Any]
+    sandbox: Sandbox, problem: Mapping[str, Any], record: Mapping[str, Any], file: str
 ) -> dict[str, Any]:
     """The record's top verdict and passing count, stored and now."""
     samples = record.get("samples", [])
     now = [
-        bool(s.get("valid", he.parses(s["code"]))) and he.hidden_test(sandbox, problem, s["code"])
+        bool(s["valid"] if "valid" in s else he.parses(s["code"]))
+        and he.hidden_test(sandbox, problem, s["code"])
         for s in samples
     ]
     if record["mode"] == "raw":
@@ -37,7 +38,7 @@ def rescore(
     else:
         top = next((i for i, s in enumerate(samples) if s.get("rank") == 1), None)
     return {
-        "file": "",
+        "file": file,
         "task_id": record["task_id"],
         "mode": record["mode"],
         "top_stored": bool(record["passed_top"]),
@@ -52,15 +53,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--problems", default="", help="numbers or ids, comma-separated")
     args = parser.parse_args(argv)
-    wanted = {f"HumanEval/{p.strip().split('/')[-1]}" for p in args.problems.split(",") if p}
-    problems = {p["task_id"]: p for p in he.load_problems()}
+    everything = he.load_problems()
+    ids = [p for p in args.problems.split(",") if p.strip()]
+    problems = {p["task_id"]: p for p in (he.choose(everything, ids) if ids else everything)}
     sandbox = Sandbox(he.TEST_LIMITS)
     rows = []
     for path in args.files:
         for record in he.read_records(path):
-            if "samples" in record and (not wanted or record["task_id"] in wanted):
-                row = rescore(sandbox, problems[record["task_id"]], record)
-                rows.append({**row, "file": path.name})
+            if "samples" in record and record["task_id"] in problems:
+                rows.append(rescore(sandbox, problems[record["task_id"]], record, path.name))
     changed = [
         r
         for r in rows
