@@ -12,9 +12,9 @@ import json
 import statistics
 import time
 
+from codegen.execution.runners import run_source
+from codegen.execution.sandbox import Sandbox
 from codegen.ranking.base import LogprobRanker
-from codegen.ranking.runners import run_source
-from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import EvidenceRanker
 from codegen.types import Candidate, GenerationRequest
 

@@ -38,11 +38,11 @@ from ranking_tasks import TASKS
 from codegen import config
 from codegen.backends.factory import POOL
 from codegen.evaluation import humaneval as he
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import without_examples
 from codegen.ranking.base import LogprobRanker, Ranker
 from codegen.ranking.gentests import ModelTestWriter
-from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import EvidenceRanker, TestWriter
-from codegen.ranking.testcases import without_examples
 from codegen.types import Candidate, RepairStep
 
 GREEDY = "python-1"

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.evaluation import humaneval as he
-from codegen.ranking.sandbox import Sandbox
+from codegen.execution.sandbox import Sandbox
 
 
 def rescore(

@@ -21,7 +21,7 @@ def not_run(reason: str) -> Outcome:
 def run_tests(language: str, code: str, tests: str) -> Outcome:
     """``{"status": "passed"|"failed"|"not_run", "passed", "total", "reason", "duration_ms"}``."""
     try:
-        from codegen.ranking import execution, runners, sandbox
+        from codegen.execution import harness, runners, sandbox
     except ImportError:
         return not_run("this installation has no sandbox")
     problem = sandbox.isolation_problem()
@@ -30,7 +30,7 @@ def run_tests(language: str, code: str, tests: str) -> Outcome:
     if not runners.supported(language):
         return not_run(f"{language} code cannot be executed on this machine")
     started = time.perf_counter()
-    outcome = execution.run_candidate(sandbox.Sandbox(), language, code, (), tests, None)
+    outcome = harness.run_candidate(sandbox.Sandbox(), language, code, (), tests, None)
     duration = round((time.perf_counter() - started) * 1000, 2)
     if outcome.tests_total == 0:
         return {**not_run("no test statements found"), "duration_ms": duration}

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from codegen.backends.factory import POOL, check_spec
     from codegen.cli.common import AssemblyProgress, load_settings, print_json
     from codegen.evaluation import humaneval as he
-    from codegen.ranking.sandbox import Sandbox
+    from codegen.execution.sandbox import Sandbox
 
     settings = load_settings(args)
     settings = settings.with_overrides({"exec": True, "unsafe_exec": args.unsafe_exec}, "eval")

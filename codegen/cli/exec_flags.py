@@ -48,7 +48,7 @@ def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     if changes:
         settings = settings.with_overrides(changes, "flag")
     if settings.exec:
-        from codegen.ranking.sandbox import Sandbox
+        from codegen.execution.sandbox import Sandbox
 
         Sandbox(unsafe=settings.unsafe_exec).check()
     return settings
@@ -75,7 +75,7 @@ def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
 
 def _check_parse(args: argparse.Namespace, tests: str, where: str) -> None:
     from codegen import languages
-    from codegen.ranking.testcases import check_tests
+    from codegen.execution.testcases import check_tests
 
     for spec in getattr(args, "languages", None) or ["python"]:
         for part in spec.split(","):

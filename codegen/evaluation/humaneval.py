@@ -23,8 +23,8 @@ from typing import Any
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
+from codegen.execution.sandbox import Limits, Sandbox
 from codegen.prompting.extract import extract
-from codegen.ranking.sandbox import Limits, Sandbox
 from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 
 MODES = ("raw", "pipeline")
@@ -117,7 +117,7 @@ def hidden_test(sandbox: Sandbox, problem: Mapping[str, Any], code: str) -> bool
         "test": problem["test"],
         "entry": problem["entry_point"],
     }
-    from codegen.ranking.runners import run_source
+    from codegen.execution.runners import run_source
 
     return run_source(sandbox, "python", source, limits=TEST_LIMITS).ok
 

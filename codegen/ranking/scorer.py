@@ -19,15 +19,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codegen.config import Settings
-from codegen.ranking import consensus, gentests, runners, typed_probes
+from codegen.execution import runners, typed_probes
+from codegen.execution.harness import Executor, Outcome, run_candidate
+from codegen.execution.probes import MAX_PROBES, probe_calls
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import Example, entry_name, examples_for
+from codegen.ranking import consensus, gentests
 from codegen.ranking.base import assign_ranks
-from codegen.ranking.execution import Outcome, run_candidate
-from codegen.ranking.probes import MAX_PROBES, probe_calls
-from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.testcases import Example, entry_name, examples_for
 from codegen.types import Candidate, GenerationRequest
 
-Executor = Callable[[Sandbox, str, str, Sequence[Example], str, str | None], Outcome]
 TestWriter = Callable[[GenerationRequest, str], str]
 
 

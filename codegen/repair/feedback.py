@@ -25,12 +25,11 @@ from codegen import languages
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import Cancelled
+from codegen.execution.harness import Executor, Outcome, checked_examples, run_candidate
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import Example, entry_name, examples_for, split_python_tests
 from codegen.prompting.builder import render
 from codegen.prompting.extract import extract
-from codegen.ranking.execution import Outcome, checked_examples, run_candidate
-from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.scorer import Executor
-from codegen.ranking.testcases import Example, entry_name, examples_for, split_python_tests
 from codegen.repair import steps
 from codegen.repair.base import Fixer, NoFix
 from codegen.repair.deterministic import unified_diff

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from codegen.ranking.runners import run_source, supported
-from codegen.ranking.sandbox import Limits, RunResult, Sandbox, isolation_problem
+from codegen.execution.runners import run_source, supported
+from codegen.execution.sandbox import Limits, RunResult, Sandbox, isolation_problem
 
 pytestmark = pytest.mark.timeout(60)
 

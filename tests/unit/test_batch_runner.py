@@ -21,7 +21,7 @@ from codegen.batch.spec import Task, load_tasks
 from codegen.batch.state import OutDir, OutDirBusy
 from codegen.config import Settings
 from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL, BackendError, Cancelled
-from codegen.ranking.sandbox import isolation_problem
+from codegen.execution.sandbox import isolation_problem
 from codegen.types import Message, SamplingParams
 
 SETTINGS = Settings(model="scripted", n=2, temperature=0.0, max_tokens=64, cache_enabled=False)

@@ -12,7 +12,7 @@ from codegen.cli.main import main
 from codegen.config import Settings
 from codegen.errors import InputError
 from codegen.evaluation import humaneval as he
-from codegen.ranking.sandbox import Sandbox
+from codegen.execution.sandbox import Sandbox
 
 PROBLEM = he.load_problems(1)[0]
 GOOD = f"```python\n{PROBLEM['prompt']}{PROBLEM['canonical_solution']}```"

@@ -13,7 +13,7 @@ from codegen import resources
 from codegen.backends import factory
 from codegen.backends.base import ScriptedBackend
 from codegen.cli.main import main
-from codegen.ranking import sandbox
+from codegen.execution import sandbox
 
 WRONG = "```python\ndef double(x):\n    return x + 2\n```"
 RIGHT = "```python\ndef double(x):\n    return x * 2\n```"

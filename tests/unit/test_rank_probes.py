@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from codegen.ranking.execution import run_candidate
-from codegen.ranking.probes import probe_calls, variants
-from codegen.ranking.sandbox import Sandbox
+from codegen.execution.harness import run_candidate
+from codegen.execution.probes import probe_calls, variants
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import Example
 from codegen.ranking.scorer import EvidenceRanker, Weights
-from codegen.ranking.testcases import Example
 from codegen.types import Candidate, GenerationRequest
 
 

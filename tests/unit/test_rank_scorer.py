@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from codegen.execution.harness import Outcome
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import Example
 from codegen.ranking import consensus
-from codegen.ranking.execution import Outcome
-from codegen.ranking.sandbox import Sandbox
 from codegen.ranking.scorer import EvidenceRanker, Weights
-from codegen.ranking.testcases import Example
 from codegen.types import Candidate, GenerationRequest, RepairStep
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codegen.errors import InputError
-from codegen.ranking.testcases import (
+from codegen.execution.testcases import (
     ENTRY,
     Example,
     check_tests,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from codegen.execution.typed_probes import calls_for, kind_of, parameters, typed_calls
 from codegen.ranking.scorer import EvidenceRanker, Weights
-from codegen.ranking.typed_probes import calls_for, kind_of, parameters, typed_calls
 from codegen.types import Candidate, GenerationRequest
 
 

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from codegen.assistant import Assistant
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
-from codegen.ranking.execution import run_candidate
-from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.testcases import Example
+from codegen.execution.harness import run_candidate
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import Example
 from codegen.repair.base import NoFix
 from codegen.repair.feedback import STEP, Checks, describe_failures, fixer_from_settings
 from codegen.requests import build_request

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from codegen.errors import EXIT_TOOL
-from codegen.ranking import sandbox as sb
-from codegen.ranking.runners import run_source
+from codegen.execution import sandbox as sb
+from codegen.execution.runners import run_source
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 
-from codegen.ranking.sandbox import Limits, RunResult, Sandbox, world_reachable
+from codegen.execution.sandbox import Limits, RunResult, Sandbox, world_reachable
 
 
 @dataclass(frozen=True)

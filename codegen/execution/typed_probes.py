@@ -16,7 +16,7 @@ import ast
 import re
 from collections.abc import Sequence
 
-from codegen.ranking.testcases import ENTRY, entry_name
+from codegen.execution.testcases import ENTRY, entry_name
 
 LANGUAGES = ("python", "javascript")  # the harnesses that run probe calls
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator, Sequence
 
-from codegen.ranking.testcases import Example
+from codegen.execution.testcases import Example
 
 MAX_PROBES = 12
 

@@ -12,12 +12,12 @@ with status 0.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from codegen.ranking import runners
-from codegen.ranking.sandbox import Sandbox
-from codegen.ranking.testcases import ENTRY, Example, in_language, split_python_tests
+from codegen.execution import runners
+from codegen.execution.sandbox import Sandbox
+from codegen.execution.testcases import ENTRY, Example, in_language, split_python_tests
 
 MARK = "@@CODEGEN-RESULTS@@"
 PROBE_MARK = "@@CODEGEN-PROBES@@"
@@ -266,3 +266,7 @@ def _run_program(sandbox: Sandbox, language: str, code: str, tests: str) -> Outc
         return Outcome()
     result = runners.run_source(sandbox, language, code + "\n" + tests + "\n")
     return Outcome(int(result.ok), 1, reason=result.reason)
+
+
+# What ranking and repair call to run one candidate (swapped out in their unit tests).
+Executor = Callable[[Sandbox, str, str, Sequence[Example], str, str | None], Outcome]
