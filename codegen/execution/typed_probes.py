@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from codegen.execution.testcases import ENTRY, entry_name
+from codegen.parsing import python_module
 
 LANGUAGES = ("python", "javascript")  # the harnesses that run probe calls
 
@@ -132,7 +133,7 @@ def parameters(language: str, source: str, name: str | None) -> list[tuple[str, 
 def _python_parameters(source: str, name: str | None) -> list[tuple[str, str | None]]:
     text = source.rstrip()
     try:
-        tree = ast.parse(text + ("\n    pass" if text.endswith(":") else ""))
+        tree = python_module(text + ("\n    pass" if text.endswith(":") else ""))
     except SyntaxError:
         return []
     for node in ast.walk(tree):

@@ -9,7 +9,6 @@ binaries used when they are on PATH: ``node --check``, ``gcc``/``g++ -fsyntax-on
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shutil
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from codegen.parsing import python_module
 from codegen.types import Diagnostic
 from codegen.validation import tables
 
@@ -62,7 +62,7 @@ def check_python(code: str, version: str | None, timeout: float) -> CheckResult:
             warnings.simplefilter("ignore")
             if version:
                 major, minor = _python_version(version)
-                ast.parse(code, "<candidate>", feature_version=(major, minor))
+                python_module(code, "<candidate>", feature_version=(major, minor))
             compile(code, "<candidate>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         line = exc.lineno or 1
