@@ -61,10 +61,7 @@ def file_report(src: Source, validation: Validation) -> dict[str, Any]:
         "path": src.name,
         "language": src.language,
         "version": src.version,
-        "valid": validation.valid,
-        "diagnostics": [d.to_dict() for d in validation.diagnostics],
-        "validators": list(validation.validators),
-        "undecided": list(validation.undecided),
+        **validation.to_dict(),
     }
 
 

@@ -15,38 +15,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def rows() -> list[dict[str, Any]]:
-    from codegen import languages
-    from codegen.validation import reference, treesitter
-    from codegen.validation.tiered import antlr_available
-
-    out = []
-    for lang in languages.all_languages():
-        checkers = {}
-        for name in lang.checkers:
-            checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available()
-        tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
-        if lang.antlr_grammar and antlr_available():
-            tiers.append(f"antlr:{lang.antlr_grammar}")
-        tiers += [name for name, ok in checkers.items() if ok]
-        out.append(
-            {
-                "name": lang.name,
-                "display": lang.display,
-                "extension": lang.extension,
-                "aliases": list(lang.aliases),
-                "tiers": tiers,
-                "checkers": checkers,
-            }
-        )
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import print_json
+    from codegen.validation.tiered import language_rows
 
-    data = rows()
+    data = language_rows()
     if args.json:
         print_json({"languages": data})
         return 0

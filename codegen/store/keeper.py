@@ -35,6 +35,7 @@ class Ticket:
     findings: tuple[SafetyFinding, ...] = ()
     warnings: list[str] = field(default_factory=list)
     key: str | None = None
+    client: str | None = None  # the API key id of an HTTP client, for the audit line
 
 
 class Keeper:
@@ -56,16 +57,27 @@ class Keeper:
             cache = ResponseCache(cache_path(settings.cache_path), max_bytes)
         self.cache = cache
 
-    def admit(self, request: GenerationRequest, request_id: str, spec: str, stages: Any) -> Ticket:
+    def admit(
+        self,
+        request: GenerationRequest,
+        request_id: str,
+        spec: str,
+        stages: Any,
+        client: str | None = None,
+    ) -> Ticket:
         try:
             text, findings = self.screen_rules.description(request.description)
         except SafetyRefusal as exc:
             record = audit_mod.refusal_record(
-                request_id, redact_secrets(request.description), self.interface, exc.rule
+                request_id,
+                redact_secrets(request.description),
+                self.interface,
+                exc.rule,
+                client=client,
             )
             self._append(record, [])
             raise
-        ticket = Ticket(request_id, request.with_changes(description=text), findings)
+        ticket = Ticket(request_id, request.with_changes(description=text), findings, client=client)
         for f in findings:
             done = "was redacted" if f.action == "redact" else "was sent as written"
             ticket.warnings.append(
@@ -141,7 +153,9 @@ class Keeper:
         ):
             self.cache.put(ticket.key, keys.encode(result.model, result.candidates))
         result = replace(result, safety=ticket.findings)
-        self._append(audit_mod.request_record(result, self.interface), warnings)
+        self._append(
+            audit_mod.request_record(result, self.interface, client=ticket.client), warnings
+        )
         return replace(result, warnings=tuple(warnings))
 
     def _append(self, record: dict[str, Any], warnings: list[str]) -> None:

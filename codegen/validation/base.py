@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from codegen.types import Diagnostic
 
@@ -18,6 +18,14 @@ class Validation:
     @property
     def valid(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "validators": list(self.validators),
+            "undecided": list(self.undecided),
+        }
 
 
 class Validator(Protocol):

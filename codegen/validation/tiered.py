@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from codegen import languages
 from codegen.types import Diagnostic
@@ -116,6 +117,29 @@ class TieredValidator:
                 continue
             return [result], undecided
         return [], undecided
+
+
+def language_rows() -> list[dict[str, Any]]:
+    """Every language with its extension, aliases and the tiers that check it on this machine
+    (``codegen languages --json``, ``GET /v1/languages``)."""
+    out = []
+    for lang in languages.all_languages():
+        checkers = {name: _checker_ready(name) for name in lang.checkers}
+        tiers = [treesitter.TIER] if treesitter.available(lang.name) else []
+        if lang.antlr_grammar and antlr_available():
+            tiers.append(f"antlr:{lang.antlr_grammar}")
+        tiers += [name for name, ok in checkers.items() if ok]
+        out.append(
+            {
+                "name": lang.name,
+                "display": lang.display,
+                "extension": lang.extension,
+                "aliases": list(lang.aliases),
+                "tiers": tiers,
+                "checkers": checkers,
+            }
+        )
+    return out
 
 
 def _checker_ready(name: str) -> bool:
