@@ -41,6 +41,7 @@ from codegen.backends.retry import (
     retries_allowed,
 )
 from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
+from codegen.redact import redact
 from codegen.types import Completion, Message, SamplingParams
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,14 @@ def parse_spec(spec: str) -> tuple[list[str], str | None]:
             continue
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--model {spec}: '{raw.strip()}' is not an http(s) base URL")
+            raise UsageError(
+                f"--model {redact(spec)}: '{redact(raw.strip())}' is not an http(s) base URL"
+            )
         urls.append(url if parts.path not in ("", "/") else url + "/v1")
     if not urls:
-        raise UsageError(f"--model {spec}: no base URL (use openai:http://HOST:PORT/v1#MODEL)")
+        raise UsageError(
+            f"--model {redact(spec)}: no base URL (use openai:http://HOST:PORT/v1#MODEL)"
+        )
     return urls, (model.strip() or None)
 
 
@@ -86,7 +91,7 @@ class OpenAIBackend(Identity):
         backoff: Backoff | None = None,
     ) -> None:
         urls, model = parse_spec(spec)
-        self._spec = spec
+        self._spec = redact(spec)  # shown, logged and audited; the pool keeps the URLs
         self._model = model
         self._key = api_key or os.environ.get("CODEGEN_API_KEY", "")
         self._retries = retries
@@ -157,7 +162,7 @@ class OpenAIBackend(Identity):
     def info(self) -> ModelInfo:
         extra = {
             "model": self._model or "(the server's only model)",
-            "endpoints": ", ".join(e.url for e in self._pool.endpoints),
+            "endpoints": ", ".join(e.label for e in self._pool.endpoints),
             "api_key": "set" if self._key else "not set",
         }
         return ModelInfo(self._spec, "openai", extra["endpoints"], 0, self._context_length, extra)
@@ -242,9 +247,9 @@ class OpenAIBackend(Identity):
                 failures[exc.kind] = failures.get(exc.kind, 0) + 1
                 if attempt >= self._retries or failures[exc.kind] > self._allowed(exc.kind):
                     raise BackendUnavailable(
-                        f"{endpoint.url}: giving up after {attempt + 1} attempts: {exc}"
+                        f"{endpoint.label}: giving up after {attempt + 1} attempts: {exc}"
                     ) from exc
-                log.info("%s: %s; retrying (attempt %d)", endpoint.url, exc, attempt + 2)
+                log.info("%s: %s; retrying (attempt %d)", endpoint.label, exc, attempt + 2)
                 attempt += 1
             finally:
                 self._pool.release(endpoint, outcome, delay=delay)
@@ -267,16 +272,16 @@ class OpenAIBackend(Identity):
                     self._raise_for_status(endpoint, response, str(body.get("model")))
                 return self._read(endpoint, response, body, cancel, early)
         except httpx.ConnectError as exc:
-            message = f"cannot connect to {endpoint.url} ({exc})"
+            message = f"cannot connect to {endpoint.label} ({exc})"
             raise EndpointFailure(message, down=True, kind="refused") from exc
         except httpx.TimeoutException as exc:
-            message = f"{endpoint.url}: no answer in time ({exc!r})"
+            message = f"{endpoint.label}: no answer in time ({exc!r})"
             raise EndpointFailure(message, kind="timeout") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            message = f"{endpoint.url}: the connection dropped ({exc})"
+            message = f"{endpoint.label}: the connection dropped ({exc})"
             raise EndpointFailure(message, down=True, kind="dropped") from exc
         except httpx.HTTPError as exc:
-            raise BackendError(f"{endpoint.url}: HTTP error: {exc}") from exc
+            raise BackendError(f"{endpoint.label}: HTTP error: {exc}") from exc
 
     def _read(
         self,
@@ -290,16 +295,16 @@ class OpenAIBackend(Identity):
         if "text/event-stream" in kind:
             reply = Reply()
             lines = _until_cancel(response.iter_lines(), cancel)
-            ended = parse_stream(lines, reply, endpoint.url, early, int(body["n"]))
+            ended = parse_stream(lines, reply, endpoint.label, early, int(body["n"]))
             if ended and not _cancelled(cancel) and not all(c.done for c in reply.choices):
-                raise StreamCut(f"{endpoint.url}: the stream ended before the answer did")
+                raise StreamCut(f"{endpoint.label}: the stream ended before the answer did")
             return reply
         text = response.read().decode("utf-8", "replace")
-        return parse_json(self._scrub(text), endpoint.url)
+        return parse_json(self._scrub(text), endpoint.label)
 
     def _raise_for_status(self, endpoint: Endpoint, response: httpx.Response, model: str) -> None:
         status = response.status_code
-        where = endpoint.url
+        where = endpoint.label
         if status in (401, 403):
             state = "is wrong" if self._key else "is missing"
             raise BackendRejected(
