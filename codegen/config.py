@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from codegen.errors import ConfigError, did_you_mean
+from codegen import textfiles
+from codegen.errors import ConfigError, InputError, did_you_mean
 
 APP = "codegen"
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -289,12 +291,12 @@ def _line_of(text: str, dotted: str) -> int:
 
 def read_file(path: Path) -> dict[str, Any]:
     """Checked values from a TOML config file; errors name the file, line and key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    try:
+        text = textfiles.read_text(path, MAX_CONFIG_BYTES)
+    except InputError as exc:
+        raise ConfigError(f"config file {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

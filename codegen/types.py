@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from codegen.redact import redact
+
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 
 
@@ -76,6 +78,7 @@ class GenerationRequest:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["model"] = None if self.model is None else redact(self.model)
         data["languages"] = list(self.languages)
         data["context"] = list(self.context)
         data["tests"] = dict(self.tests)

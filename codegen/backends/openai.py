@@ -34,6 +34,7 @@ from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
 from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
 from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
+from codegen.redact import redact
 from codegen.types import Completion, Message, SamplingParams
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,14 @@ def parse_spec(spec: str) -> tuple[list[str], str | None]:
             continue
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--model {spec}: '{raw.strip()}' is not an http(s) base URL")
+            raise UsageError(
+                f"--model {redact(spec)}: '{redact(raw.strip())}' is not an http(s) base URL"
+            )
         urls.append(url if parts.path not in ("", "/") else url + "/v1")
     if not urls:
-        raise UsageError(f"--model {spec}: no base URL (use openai:http://HOST:PORT/v1#MODEL)")
+        raise UsageError(
+            f"--model {redact(spec)}: no base URL (use openai:http://HOST:PORT/v1#MODEL)"
+        )
     return urls, (model.strip() or None)
 
 
@@ -79,7 +84,7 @@ class OpenAIBackend(Identity):
         backoff: Backoff | None = None,
     ) -> None:
         urls, model = parse_spec(spec)
-        self._spec = spec
+        self._spec = redact(spec)  # shown, logged and audited; the pool keeps the URLs
         self._model = model
         self._key = api_key or os.environ.get("CODEGEN_API_KEY", "")
         self._retries = retries
@@ -150,7 +155,7 @@ class OpenAIBackend(Identity):
     def info(self) -> ModelInfo:
         extra = {
             "model": self._model or "(the server's only model)",
-            "endpoints": ", ".join(e.url for e in self._pool.endpoints),
+            "endpoints": ", ".join(e.label for e in self._pool.endpoints),
             "api_key": "set" if self._key else "not set",
         }
         return ModelInfo(self._spec, "openai", extra["endpoints"], 0, self._context_length, extra)
@@ -233,9 +238,9 @@ class OpenAIBackend(Identity):
                 delay = self._backoff.delay(self._pool.failures(endpoint), exc.retry_after)
                 if attempt >= self._retries:
                     raise BackendUnavailable(
-                        f"{endpoint.url}: giving up after {attempt + 1} attempts: {exc}"
+                        f"{endpoint.label}: giving up after {attempt + 1} attempts: {exc}"
                     ) from exc
-                log.info("%s: %s; retrying (attempt %d)", endpoint.url, exc, attempt + 2)
+                log.info("%s: %s; retrying (attempt %d)", endpoint.label, exc, attempt + 2)
                 attempt += 1
             finally:
                 self._pool.release(endpoint, outcome, delay=delay)
@@ -255,15 +260,15 @@ class OpenAIBackend(Identity):
                     self._raise_for_status(endpoint, response, str(body.get("model")))
                 return self._read(endpoint, response, body, cancel, early)
         except httpx.ConnectError as exc:
-            raise EndpointFailure(f"cannot connect to {endpoint.url} ({exc})", down=True) from exc
+            raise EndpointFailure(f"cannot connect to {endpoint.label} ({exc})", down=True) from exc
         except httpx.TimeoutException as exc:
-            raise EndpointFailure(f"{endpoint.url}: no answer in time ({exc!r})") from exc
+            raise EndpointFailure(f"{endpoint.label}: no answer in time ({exc!r})") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise EndpointFailure(
-                f"{endpoint.url}: the connection dropped ({exc})", down=True
+                f"{endpoint.label}: the connection dropped ({exc})", down=True
             ) from exc
         except httpx.HTTPError as exc:
-            raise BackendError(f"{endpoint.url}: HTTP error: {exc}") from exc
+            raise BackendError(f"{endpoint.label}: HTTP error: {exc}") from exc
 
     def _read(
         self,
@@ -277,16 +282,16 @@ class OpenAIBackend(Identity):
         if "text/event-stream" in kind:
             reply = Reply()
             lines = _until_cancel(response.iter_lines(), cancel)
-            ended = parse_stream(lines, reply, endpoint.url, early, int(body["n"]))
+            ended = parse_stream(lines, reply, endpoint.label, early, int(body["n"]))
             if ended and not _cancelled(cancel) and not all(c.done for c in reply.choices):
-                raise StreamCut(f"{endpoint.url}: the stream ended before the answer did")
+                raise StreamCut(f"{endpoint.label}: the stream ended before the answer did")
             return reply
         text = response.read().decode("utf-8", "replace")
-        return parse_json(self._scrub(text), endpoint.url)
+        return parse_json(self._scrub(text), endpoint.label)
 
     def _raise_for_status(self, endpoint: Endpoint, response: httpx.Response, model: str) -> None:
         status = response.status_code
-        where = endpoint.url
+        where = endpoint.label
         if status in (401, 403):
             state = "is wrong" if self._key else "is missing"
             raise BackendRejected(

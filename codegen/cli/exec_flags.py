@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+MAX_TESTS_BYTES = 5 << 20
 
 if TYPE_CHECKING:
     from codegen.config import Settings
@@ -56,15 +57,12 @@ def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
 
 def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """Request fields from the flags: ``tests`` (from --test and --tests) and ``exec``."""
-    from codegen.errors import InputError
-
     parts = list(getattr(args, "test", None) or [])
     path = getattr(args, "tests", None)
     if path:
-        try:
-            parts.append(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"--tests {path}: cannot read: {exc}") from None
+        from codegen import textfiles
+
+        parts.append(textfiles.read_text(path, MAX_TESTS_BYTES, "--tests"))
     fields: dict[str, Any] = {"exec": settings.exec}
     if parts:
         fields["tests"] = "\n".join(parts)

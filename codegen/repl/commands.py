@@ -154,18 +154,14 @@ def cmd_exec(host: Host, arg: str) -> None:
 
 
 def cmd_context(host: Host, arg: str) -> None:
-    from codegen.prompting.context import read_source
+    from codegen.prompting.context import check_item
 
     if arg == "clear":
         host.state.context = ()
     elif arg:
         items = arg.split()
         for item in items:
-            path = Path(item).expanduser()
-            if not path.exists():
-                raise InputError(f"/context {item}: no such file or directory")
-            if path.is_file():
-                read_source(path)
+            check_item(item, "/context")
         host.state.context = tuple(items)
     host.write(f"context: {' '.join(host.state.context) or '(none)'}")
 

@@ -107,7 +107,7 @@ def test_huge_and_missing_files(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     with big.open("wb") as fh:
         fh.truncate(5 * 1024 * 1024 + 1)
     code, _, err = run(capsys, "check", str(big))
-    assert code == 2 and "larger than 5 MB" in err
+    assert code == 2 and "larger than 5 MiB" in err
     code, _, err = run(capsys, "check", str(tmp_path / "nope.py"))
     assert code == 2 and "no such file" in err
 
