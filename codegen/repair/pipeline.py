@@ -13,6 +13,7 @@ from codegen.repair.guided import BackendGetter, GuidedOptions, GuidedRepair
 from codegen.types import Candidate, GenerationRequest
 from codegen.validation.base import Validator
 from codegen.validation.tiered import TieredValidator
+from codegen.validation.toolrun import LOCAL, ToolRunner
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,9 @@ class PipelineRepairer:
 
 
 def checking_stages(
-    settings: Settings, backend: BackendGetter | None = None
+    settings: Settings, backend: BackendGetter | None = None, runner: ToolRunner = LOCAL
 ) -> tuple[TieredValidator, PipelineRepairer]:
-    """The validator and repairer ``assistant.default_stages`` plugs in."""
-    validator = TieredValidator(timeout=settings.validation_timeout)
+    """The validator and repairer ``assistant.default_stages`` plugs in (its tools run through
+    ``runner``)."""
+    validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
     return validator, PipelineRepairer(validator, backend, settings.repair_rounds)
