@@ -31,7 +31,7 @@ class Turn:
     """One request of this session and how it ended."""
 
     description: str
-    languages: tuple[str, ...]
+    languages: tuple[languages.LanguageSpec, ...]
     n: int
     outcome: str
 
@@ -70,7 +70,7 @@ class ReplState:
             if cand.id == sel:
                 return cand
         lang_name, sep, rank_text = sel.rpartition(":")
-        langs = [s.partition("@")[0] for s in result.request.languages]
+        langs = list(result.request.language_names)
         if sep:
             lang = languages.find(lang_name)
             if lang is None or lang.name not in langs:
