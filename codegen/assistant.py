@@ -280,7 +280,7 @@ class _Run:
     def _validate(self, cand: Candidate, version: str | None) -> Candidate:
         started = time.perf_counter()
         check = self.a.stages.validator.validate(
-            cand.code, cand.language, version, self.request.signature
+            cand.code, cand.language, version, self.request.signature_for(cand.language)
         )
         self._add_time("validate_ms", started)
         return cand.evolve(

@@ -76,7 +76,8 @@ class GenerationRequest:
     max_tokens: int = 512
     seed: int | None = None
     model: str | None = None
-    signature: str | None = None
+    # One signature for every language, or a mapping language -> signature (codegen.signatures).
+    signature: str | Mapping[str, str] | None = None
     context: tuple[str, ...] = ()
     tests: Mapping[str, str] = field(default_factory=dict)
     exec: bool = False
@@ -87,7 +88,17 @@ class GenerationRequest:
         data["languages"] = list(self.languages)
         data["context"] = list(self.context)
         data["tests"] = dict(self.tests)
+        sig = self.signature
+        data["signature"] = sig if sig is None or isinstance(sig, str) else dict(sig)
         return data
+
+    def signature_for(self, language: str) -> str | None:
+        """The signature ``language``'s code must define: the mapping's entry, else the one
+        text given for every language; None when there is none."""
+        sig = self.signature
+        if sig is None or isinstance(sig, str):
+            return sig or None
+        return sig.get(language) or None
 
     def with_changes(self, **changes: Any) -> GenerationRequest:
         return replace(self, **changes)

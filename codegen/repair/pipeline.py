@@ -109,7 +109,7 @@ class PipelineRepairer:
             candidate.code,
             candidate.language,
             version,
-            request.signature,
+            request.signature_for(candidate.language),
             options,
             cancel,
             truncated=candidate.finish_reason == "length",
