@@ -104,7 +104,8 @@ class PipelineRepairer:
             seed=request.seed if request.seed is not None else 0,
         )
         if candidate.valid and candidate.compiles is False:
-            return self._repair_compile(candidate, request.signature, version, options, cancel)
+            signature = request.signature_for(candidate.language)
+            return self._repair_compile(candidate, signature, version, options, cancel)
         report = self.repair_code(
             candidate.code,
             candidate.language,
