@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
-from codegen import languages
+from codegen import languages, signatures
 from codegen.config import Settings
 from codegen.errors import UsageError, did_you_mean
 from codegen.types import GenerationRequest
@@ -127,7 +127,7 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         max_tokens=max_tokens,
         seed=seed,
         model=str(pick("model")),
-        signature=(raw.get("signature") or None),
+        signature=signatures.checked(raw.get("signature"), where),
         context=tuple(str(c) for c in context),
         tests=_tests(where, raw.get("tests"), specs),
         exec=bool(pick("exec")),

@@ -111,6 +111,7 @@ def _schema_error(source: SpecSource, error: Any, schema: Mapping[str, Any]) -> 
     messages = {
         "languages": "expected a language name or a list of language names",
         "tests": "expected test code, or a mapping of language to test code",
+        "signature": "expected a signature, or a mapping of language to signature",
         "context": "expected a path or a list of paths",
     }
     if last in messages and error.validator in ("oneOf", "type", "minItems", "minLength"):
@@ -204,7 +205,8 @@ def _relocate(
     value = owner[top]
     if top == "languages" and isinstance(value, list):
         parts.extend(_bad_item(value)[:1])
-    return source.error((*prefix, *parts), problem, key=top == "tests" and len(parts) > 1)
+    per_language = top in ("tests", "signature") and len(parts) > 1
+    return source.error((*prefix, *parts), problem, key=per_language)
 
 
 def _bad_item(items: list[Any]) -> list[int]:

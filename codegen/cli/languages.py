@@ -19,13 +19,14 @@ def rows() -> list[dict[str, Any]]:
     from codegen import languages
     from codegen.validation import reference, treesitter
     from codegen.validation.tiered import antlr_available
+    from codegen.validation.toolrun import LOCAL
 
     out = []
     for lang in languages.all_languages():
         checkers = {}
         for name in lang.checkers:
             checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available()
+            checkers[name] = checker is not None and checker.available(LOCAL)
         tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
         if lang.antlr_grammar and antlr_available():
             tiers.append(f"antlr:{lang.antlr_grammar}")

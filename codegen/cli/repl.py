@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from codegen import signatures
 from codegen.cli.common import add_generation_flags
 
 
@@ -42,5 +43,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")
     from codegen.repl.app import ReplApp
 
-    app = ReplApp(settings, context=tuple(args.context or ()), signature=args.signature)
+    signature = signatures.from_args(args.signature)
+    app = ReplApp(settings, context=tuple(args.context or ()), signature=signature)
     return app.run()

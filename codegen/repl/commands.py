@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from codegen import languages
+from codegen import languages, signatures
 from codegen.errors import CodegenError, InputError, UsageError, did_you_mean
 from codegen.repl import render
 from codegen.repl.state import ReplState
@@ -109,6 +109,29 @@ def cmd_temp(host: Host, arg: str) -> None:
     _setting(host, arg, "/temp", "temperature", str)
 
 
+def cmd_signature(host: Host, arg: str) -> None:
+    """/signature SIG (every language), /signature LANG=SIG (one language, kept beside the
+    others), /signature off, or no argument to show it."""
+    text = arg.strip()
+    if text == "off":
+        host.state.signature = None
+    elif text:
+        new = signatures.checked(signatures.from_args([text], "/signature"), "/signature")
+        old = host.state.signature
+        if isinstance(new, Mapping) and isinstance(old, Mapping):
+            new = {**old, **new}
+        host.state.signature = new
+    host.write(f"signature: {_shown_signature(host.state.signature)}")
+
+
+def _shown_signature(signature: signatures.Signature) -> str:
+    if signature is None:
+        return "none"
+    if isinstance(signature, str):
+        return signature
+    return "; ".join(f"{lang}={sig}" for lang, sig in signature.items())
+
+
 def cmd_model(host: Host, arg: str) -> None:
     if not arg:
         host.write(f"model: {host.state.settings.model}")
@@ -131,18 +154,14 @@ def cmd_exec(host: Host, arg: str) -> None:
 
 
 def cmd_context(host: Host, arg: str) -> None:
-    from codegen.prompting.context import read_source
+    from codegen.prompting.context import check_item
 
     if arg == "clear":
         host.state.context = ()
     elif arg:
         items = arg.split()
         for item in items:
-            path = Path(item).expanduser()
-            if not path.exists():
-                raise InputError(f"/context {item}: no such file or directory")
-            if path.is_file():
-                read_source(path)
+            check_item(item, "/context")
         host.state.context = tuple(items)
     host.write(f"context: {' '.join(host.state.context) or '(none)'}")
 
@@ -401,6 +420,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", "LANG[,LANG…]", "target languages (python@3.8 for a version)", cmd_lang),
     Command("n", "N", "candidates per language", cmd_n),
     Command("temp", "T", "sampling temperature (0-2)", cmd_temp),
+    Command("signature", "[LANG=]SIG|off", "what the code must define", cmd_signature),
     Command("model", "SPEC", "switch model (embedded, embedded-small, gguf:PATH…)", cmd_model),
     Command("exec", "on|off", "run candidates in the sandbox to rank them", cmd_exec),
     Command("context", "PATH…|clear", "files or directories to draw on", cmd_context),

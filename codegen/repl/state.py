@@ -14,6 +14,7 @@ from codegen import languages
 from codegen.config import Settings
 from codegen.errors import UsageError
 from codegen.paths import data_dir
+from codegen.signatures import Signature
 from codegen.types import Candidate, Result
 
 # Settings a REPL command can change (and `/settings save` writes), in display order.
@@ -39,6 +40,7 @@ class Turn:
 class ReplState:
     settings: Settings
     context: tuple[str, ...] = ()
+    signature: Signature = None  # --signature / /signature: one for all, or per language
     result: Result | None = None
     turns: list[Turn] = field(default_factory=list)
 
