@@ -124,7 +124,7 @@ class Runner:
             max_tokens=self.settings.max_tokens,
             seed=0,
             model=self.model,
-            signature=problem.signatures[language],
+            signature={language: problem.signatures[language]},
             exec=True,
         )
 
@@ -146,7 +146,7 @@ def candidate_row(cand: Candidate, verdict: Verdict) -> dict[str, Any]:
         "rank": cand.rank,
         "valid": bool(cand.valid),
         "compiles": verdict.compiles,
-        "compiles_reported": getattr(cand, "compiles", None),
+        "compiles_reported": cand.compiles,
         "passed": verdict.passed,
         "reason": verdict.reason,
         "score": cand.score,

@@ -33,6 +33,7 @@ that exits early with status 0 does not pass).
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -69,8 +70,7 @@ def run_tests(sandbox: Sandbox, language: str, items: Sequence[Item]) -> list[Ve
         return _Batch(sandbox, _JavaLayout()).run(items)
     if language == "rust":
         return _Batch(sandbox, _RustLayout()).run(items)
-    single = {"python": _python, "javascript": _javascript, "c": _c}[language]
-    return [single(sandbox, item) for item in items]
+    return _scripted(sandbox, language, items)
 
 
 def _fill(template: str, **parts: str) -> str:
@@ -104,8 +104,7 @@ def _python(sandbox: Sandbox, item: Item) -> Verdict:
         compile(item.code, "candidate.py", "exec")
     except (SyntaxError, ValueError) as exc:
         return Verdict(False, False, f"does not compile: {exc}"[:300])
-    source = _fill(_PY, code=repr(item.code), tests=repr(item.tests), mark=PASS)
-    result = runners.run_source(sandbox, "python", source, limits=LIMITS)
+    result = runners.run_source(sandbox, "python", _source("python", item), limits=LIMITS)
     return Verdict(True, True) if _passed(result) else Verdict(False, True, _failure(result))
 
 
@@ -119,8 +118,7 @@ console.log("\\n/*MARK*/");
 
 
 def _javascript(sandbox: Sandbox, item: Item) -> Verdict:
-    source = _fill(_JS, code=item.code, tests=item.tests, mark=PASS)
-    result = runners.run_source(sandbox, "javascript", source, limits=LIMITS)
+    result = runners.run_source(sandbox, "javascript", _source("javascript", item), limits=LIMITS)
     if _passed(result):
         return Verdict(True, True)
     node = runners.program("javascript", "").argv[0]
@@ -158,8 +156,7 @@ int main(void) {
 
 
 def _c(sandbox: Sandbox, item: Item) -> Verdict:
-    source = _fill(_C, code=item.code, tests=item.tests, mark=PASS)
-    result = runners.run_source(sandbox, "c", source, limits=LIMITS)
+    result = runners.run_source(sandbox, "c", _source("c", item), limits=LIMITS)
     if _passed(result):
         return Verdict(True, True)
     if result.reason.startswith("compilation failed"):
@@ -170,6 +167,45 @@ def _c(sandbox: Sandbox, item: Item) -> Verdict:
         why = first.group(0) if first else result.reason
         return Verdict(False, True, f"does not fit the tests: {why}"[:300])
     return Verdict(False, True, _failure(result))
+
+
+def _source(language: str, item: Item) -> str:
+    """The program that runs ``item``'s tests on its candidate (python, javascript, c)."""
+    if language == "python":
+        return _fill(_PY, code=repr(item.code), tests=repr(item.tests), mark=PASS)
+    template = _JS if language == "javascript" else _C
+    return _fill(template, code=item.code, tests=item.tests, mark=PASS)
+
+
+def _scripted(sandbox: Sandbox, language: str, items: Sequence[Item]) -> list[Verdict]:
+    """Python, JavaScript and C: every item in one sandbox run (a shell script builds and runs
+    each in a directory of its own, under its own time limit); an item that does not pass
+    there is run again alone, for its compile verdict and the reason."""
+    single = {"python": _python, "javascript": _javascript, "c": _c}[language]
+    if len(items) < 2:
+        return [single(sandbox, item) for item in items]
+    files: dict[str, str] = {}
+    script = ["set -u"]
+    for k, item in enumerate(items):
+        prog = runners.program(language, _source(language, item))
+        ((name, text),) = prog.files.items()
+        files[f"cg{k}__{name}"] = text
+        build = " && ".join(shlex.join(cmd) for cmd in prog.prepare) or "true"
+        run = f"timeout -s KILL {int(LIMITS.wall_s)} {shlex.join(prog.argv)} >out 2>/dev/null"
+        script.append(
+            f"mkdir cg{k} && mv cg{k}__{name} cg{k}/{name} && cd cg{k}"
+            f" && ({build}) >/dev/null 2>&1 && {run}; grep -q {PASS} out 2>/dev/null"
+            f" && echo @@CG cg{k} ok; cd /tmp/w"
+        )
+    files["batch.sh"] = "\n".join(script) + "\n"
+    wall = LIMITS.wall_s * (len(items) + 1)
+    limits = Limits(cpu_s=LIMITS.cpu_s, wall_s=wall, memory_mb=LIMITS.memory_mb)
+    result = sandbox.run(("/bin/sh", "batch.sh"), files, limits=limits)
+    passed = set(re.findall(r"^@@CG (cg\d+) ok$", result.stdout, re.M))
+    return [
+        Verdict(True, True) if f"cg{k}" in passed else single(sandbox, item)
+        for k, item in enumerate(items)
+    ]
 
 
 @dataclass
