@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from codegen.errors import ConfigError, did_you_mean
+from codegen import textfiles
+from codegen.errors import ConfigError, InputError, did_you_mean
 
 APP = "codegen"
+MAX_CONFIG_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -234,12 +236,18 @@ KEY_BY_NAME = {k.name: k for k in KEYS}
 
 def config_path() -> Path:
     """The user's config file: ``$CODEGEN_CONFIG`` or the platform's user config dir."""
-    override = os.environ.get("CODEGEN_CONFIG")
+    override = named_config_path()
     if override:
-        return Path(override)
+        return override
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def named_config_path() -> Path | None:
+    """The file ``$CODEGEN_CONFIG`` names, if set: it must exist (a typo is not a default)."""
+    override = os.environ.get("CODEGEN_CONFIG")
+    return Path(override) if override else None
 
 
 def coerce(key: Key, value: Any, where: str) -> Any:
@@ -316,14 +324,17 @@ def _line_of(text: str, dotted: str) -> int:
     return 1
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    """Checked values from a TOML config file; errors name the file, line and key."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+def read_file(path: Path, named_by: str | None = None) -> dict[str, Any]:
+    """Checked values from a TOML config file; errors name the file, line and key. A missing
+    file is no values, unless it was named explicitly (``named_by`` says where)."""
+    if not path.exists():
+        if named_by:
+            raise ConfigError(f"{path}: config file not found (named by {named_by})")
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc}") from exc
+    try:
+        text = textfiles.read_text(path, MAX_CONFIG_BYTES)
+    except InputError as exc:
+        raise ConfigError(f"config file {exc}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -357,8 +368,9 @@ def load(
 ) -> Settings:
     """Resolve defaults < file < environment < flags into one Settings."""
     settings = Settings(sources=dict.fromkeys((k.name for k in KEYS), "default"))
+    named_by = "CODEGEN_CONFIG" if path is None and named_config_path() else None
     file = path or config_path()
-    settings = settings.with_overrides(read_file(file), str(file))
+    settings = settings.with_overrides(read_file(file, named_by), str(file))
     settings = settings.with_overrides(read_env(os.environ if environ is None else environ), "env")
     checked = {
         name: coerce(KEY_BY_NAME[name], value, f"--{name.replace('_', '-')}")

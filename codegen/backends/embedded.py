@@ -116,13 +116,19 @@ def ensure(model: EmbeddedModel, progress: Progress | None = None) -> Path:
     if _stamp_ok(target, model):
         return target
     parts = model.part_paths()
-    target.parent.mkdir(parents=True, exist_ok=True)
     from filelock import FileLock
 
-    with FileLock(str(target) + ".lock"):
-        if _stamp_ok(target, model):  # another process finished while we waited
-            return target
-        _assemble(model, parts, target, progress)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(target) + ".lock"):
+            if _stamp_ok(target, model):  # another process finished while we waited
+                return target
+            _assemble(model, parts, target, progress)
+    except OSError as exc:
+        raise ModelError(
+            f"cannot assemble model '{model.spec}' in {target.parent}: "
+            f"{exc.strerror or exc} (set CODEGEN_CACHE_DIR to a writable directory)"
+        ) from exc
     return target
 
 

@@ -7,9 +7,10 @@ Without ``#MODEL`` the server's only model (``GET /v1/models``) is used.
   server that answers with plain JSON instead is read as well.
 - Servers that ignore ``n`` (llama.cpp's server, Ollama) return fewer choices than asked: the
   rest come from further requests sent concurrently, each with its own seed.
-- Retries (``retry.py`` holds the table): 429, 5xx, timeouts and dropped connections are
+- Retries (``retry.py`` holds the tables): 429, 5xx, timeouts and dropped connections are
   retried with exponential backoff and jitter, honouring Retry-After, up to
-  ``openai.retries`` times; then a ``BackendUnavailable`` (exit 3) says what happened.
+  ``openai.retries`` times; a refused connection once per endpoint at most; then a
+  ``BackendUnavailable`` (exit 3) says what happened.
 - Several base URLs spread the load (``openai_pool.py``); a failed request is retried on
   another endpoint at once, and the failed endpoint is left out until its backoff has passed.
 - The API key (``openai.api_key``, ``CODEGEN_OPENAI_API_KEY`` or ``CODEGEN_API_KEY``) is sent
@@ -32,8 +33,15 @@ import httpx
 from codegen.backends.base import Identity, ModelInfo, approximate_tokens
 from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
-from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
+from codegen.backends.retry import (
+    Backoff,
+    EndpointFailure,
+    error_class,
+    parse_retry_after,
+    retries_allowed,
+)
 from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
+from codegen.redact import redact
 from codegen.types import Completion, Message, SamplingParams
 
 log = logging.getLogger(__name__)
@@ -56,10 +64,14 @@ def parse_spec(spec: str) -> tuple[list[str], str | None]:
             continue
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"--model {spec}: '{raw.strip()}' is not an http(s) base URL")
+            raise UsageError(
+                f"--model {redact(spec)}: '{redact(raw.strip())}' is not an http(s) base URL"
+            )
         urls.append(url if parts.path not in ("", "/") else url + "/v1")
     if not urls:
-        raise UsageError(f"--model {spec}: no base URL (use openai:http://HOST:PORT/v1#MODEL)")
+        raise UsageError(
+            f"--model {redact(spec)}: no base URL (use openai:http://HOST:PORT/v1#MODEL)"
+        )
     return urls, (model.strip() or None)
 
 
@@ -79,7 +91,7 @@ class OpenAIBackend(Identity):
         backoff: Backoff | None = None,
     ) -> None:
         urls, model = parse_spec(spec)
-        self._spec = spec
+        self._spec = redact(spec)  # shown, logged and audited; the pool keeps the URLs
         self._model = model
         self._key = api_key or os.environ.get("CODEGEN_API_KEY", "")
         self._retries = retries
@@ -150,7 +162,7 @@ class OpenAIBackend(Identity):
     def info(self) -> ModelInfo:
         extra = {
             "model": self._model or "(the server's only model)",
-            "endpoints": ", ".join(e.url for e in self._pool.endpoints),
+            "endpoints": ", ".join(e.label for e in self._pool.endpoints),
             "api_key": "set" if self._key else "not set",
         }
         return ModelInfo(self._spec, "openai", extra["endpoints"], 0, self._context_length, extra)
@@ -212,6 +224,7 @@ class OpenAIBackend(Identity):
     ) -> Reply:
         """One chat completion with retries across endpoints."""
         attempt = 0
+        failures: dict[str, int] = {}
         while True:
             endpoint, wait = self._pool.acquire()
             outcome: bool | None = None
@@ -231,14 +244,18 @@ class OpenAIBackend(Identity):
             except EndpointFailure as exc:
                 outcome = False
                 delay = self._backoff.delay(self._pool.failures(endpoint), exc.retry_after)
-                if attempt >= self._retries:
+                failures[exc.kind] = failures.get(exc.kind, 0) + 1
+                if attempt >= self._retries or failures[exc.kind] > self._allowed(exc.kind):
                     raise BackendUnavailable(
-                        f"{endpoint.url}: giving up after {attempt + 1} attempts: {exc}"
+                        f"{endpoint.label}: giving up after {attempt + 1} attempts: {exc}"
                     ) from exc
-                log.info("%s: %s; retrying (attempt %d)", endpoint.url, exc, attempt + 2)
+                log.info("%s: %s; retrying (attempt %d)", endpoint.label, exc, attempt + 2)
                 attempt += 1
             finally:
                 self._pool.release(endpoint, outcome, delay=delay)
+
+    def _allowed(self, kind: str) -> int:
+        return retries_allowed(kind, self._retries, len(self._pool.endpoints))
 
     def _attempt(
         self,
@@ -255,15 +272,16 @@ class OpenAIBackend(Identity):
                     self._raise_for_status(endpoint, response, str(body.get("model")))
                 return self._read(endpoint, response, body, cancel, early)
         except httpx.ConnectError as exc:
-            raise EndpointFailure(f"cannot connect to {endpoint.url} ({exc})", down=True) from exc
+            message = f"cannot connect to {endpoint.label} ({exc})"
+            raise EndpointFailure(message, down=True, kind="refused") from exc
         except httpx.TimeoutException as exc:
-            raise EndpointFailure(f"{endpoint.url}: no answer in time ({exc!r})") from exc
+            message = f"{endpoint.label}: no answer in time ({exc!r})"
+            raise EndpointFailure(message, kind="timeout") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise EndpointFailure(
-                f"{endpoint.url}: the connection dropped ({exc})", down=True
-            ) from exc
+            message = f"{endpoint.label}: the connection dropped ({exc})"
+            raise EndpointFailure(message, down=True, kind="dropped") from exc
         except httpx.HTTPError as exc:
-            raise BackendError(f"{endpoint.url}: HTTP error: {exc}") from exc
+            raise BackendError(f"{endpoint.label}: HTTP error: {exc}") from exc
 
     def _read(
         self,
@@ -277,16 +295,16 @@ class OpenAIBackend(Identity):
         if "text/event-stream" in kind:
             reply = Reply()
             lines = _until_cancel(response.iter_lines(), cancel)
-            ended = parse_stream(lines, reply, endpoint.url, early, int(body["n"]))
+            ended = parse_stream(lines, reply, endpoint.label, early, int(body["n"]))
             if ended and not _cancelled(cancel) and not all(c.done for c in reply.choices):
-                raise StreamCut(f"{endpoint.url}: the stream ended before the answer did")
+                raise StreamCut(f"{endpoint.label}: the stream ended before the answer did")
             return reply
         text = response.read().decode("utf-8", "replace")
-        return parse_json(self._scrub(text), endpoint.url)
+        return parse_json(self._scrub(text), endpoint.label)
 
     def _raise_for_status(self, endpoint: Endpoint, response: httpx.Response, model: str) -> None:
         status = response.status_code
-        where = endpoint.url
+        where = endpoint.label
         if status in (401, 403):
             state = "is wrong" if self._key else "is missing"
             raise BackendRejected(

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from codegen.redact import redact
+
 
 @dataclass
 class Endpoint:
@@ -22,6 +24,11 @@ class Endpoint:
     failures: int = 0
     in_flight: int = 0
     served: int = 0
+
+    @property
+    def label(self) -> str:
+        """The URL as it may be shown: a password in it is masked."""
+        return redact(self.url)
 
 
 class EndpointPool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codegen import textfiles
 from codegen.errors import InputError, UsageError
 
 FieldPath = tuple[str | int, ...]
@@ -104,16 +105,7 @@ def load(path: Path) -> SpecSource:
 
 
 def _read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the spec: {exc.strerror or exc}") from None
-    if len(data) > MAX_SPEC_BYTES:
-        raise InputError(f"{path}: the spec is larger than {MAX_SPEC_BYTES >> 20} MiB")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: the spec is not UTF-8 text (byte {exc.start})") from None
+    return textfiles.read_text(path, MAX_SPEC_BYTES)
 
 
 def _load_yaml(name: str, text: str) -> SpecSource:

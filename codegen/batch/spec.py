@@ -111,6 +111,7 @@ def _schema_error(source: SpecSource, error: Any, schema: Mapping[str, Any]) -> 
     messages = {
         "languages": "expected a language name or a list of language names",
         "tests": "expected test code, or a mapping of language to test code",
+        "signature": "expected a signature, or a mapping of language to signature",
         "context": "expected a path or a list of paths",
     }
     if last in messages and error.validator in ("oneOf", "type", "minItems", "minLength"):
@@ -204,7 +205,8 @@ def _relocate(
     value = owner[top]
     if top == "languages" and isinstance(value, list):
         parts.extend(_bad_item(value)[:1])
-    return source.error((*prefix, *parts), problem, key=top == "tests" and len(parts) > 1)
+    per_language = top in ("tests", "signature") and len(parts) > 1
+    return source.error((*prefix, *parts), problem, key=per_language)
 
 
 def _bad_item(items: list[Any]) -> list[int]:
@@ -213,7 +215,7 @@ def _bad_item(items: list[Any]) -> list[int]:
         for part in str(item).split(","):
             try:
                 if part.strip():
-                    languages.canonical(part.strip())
+                    languages.parse_language_spec(part)
             except UsageError:
                 return [index]
     return []
@@ -222,7 +224,7 @@ def _bad_item(items: list[Any]) -> list[int]:
 def _outputs(
     source: SpecSource, where: FieldPath, task_id: str, request: GenerationRequest, template: str
 ) -> dict[str, str]:
-    names = [spec.partition("@")[0] for spec in request.languages]
+    names = request.language_names
     if len(names) > 1 and "{language}" not in template and "{ext}" not in template:
         raise source.error(
             where, "several languages need '{language}' or '{ext}' in the output path"

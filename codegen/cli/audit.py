@@ -87,7 +87,7 @@ def _export(log: Any, args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from codegen.errors import UsageError
+    from codegen.errors import InputError, UsageError
     from codegen.store.export import accepted, sft_examples
 
     if args.format == "sft" and not args.accepted:
@@ -102,7 +102,10 @@ def _export(log: Any, args: argparse.Namespace) -> int:
     if args.output:
         from codegen.fsutil import atomic_write_text
 
-        atomic_write_text(Path(args.output), text, mode=0o600)
+        try:
+            atomic_write_text(Path(args.output), text, mode=0o600)
+        except OSError as exc:
+            raise InputError(f"-o {args.output}: cannot write: {exc.strerror or exc}") from None
         import sys
 
         print(

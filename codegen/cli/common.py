@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from codegen import signatures
+
 if TYPE_CHECKING:
     from codegen.config import Settings
 
@@ -47,7 +49,11 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", dest="max_tokens", type=_int("--max-tokens"), metavar="M")
     parser.add_argument("--seed", type=_int("--seed"), metavar="S")
     parser.add_argument(
-        "--signature", metavar="SIG", help="the function or class signature the code must define"
+        "--signature",
+        action="append",
+        metavar="[LANG=]SIG",
+        help="the function or class signature the code must define; LANG=SIG gives one "
+        "language its own (repeatable)",
     )
     parser.add_argument(
         "--context",
@@ -96,7 +102,10 @@ def request_fields(args: argparse.Namespace) -> dict[str, Any]:
         "context",
         "model",
     )
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    fields = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    if "signature" in fields:
+        fields["signature"] = signatures.from_args(fields["signature"])
+    return fields
 
 
 def print_json(data: Mapping[str, Any]) -> None:

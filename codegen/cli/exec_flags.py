@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+
+MAX_TESTS_BYTES = 5 << 20
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result
+    from codegen.types import Candidate, GenerationRequest, Result
 
 
 def add_exec_flags(parser: argparse.ArgumentParser) -> None:
@@ -56,32 +57,26 @@ def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
 
 def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     """Request fields from the flags: ``tests`` (from --test and --tests) and ``exec``."""
-    from codegen.errors import InputError
-
     parts = list(getattr(args, "test", None) or [])
     path = getattr(args, "tests", None)
     if path:
-        try:
-            parts.append(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"--tests {path}: cannot read: {exc}") from None
+        from codegen import textfiles
+
+        parts.append(textfiles.read_text(path, MAX_TESTS_BYTES, "--tests"))
     fields: dict[str, Any] = {"exec": settings.exec}
     if parts:
         fields["tests"] = "\n".join(parts)
-        where = f"--tests {path}" if path else "--test"
-        _check_parse(args, fields["tests"], where)
     return fields
 
 
-def _check_parse(args: argparse.Namespace, tests: str, where: str) -> None:
-    from codegen import languages
+def check_test_code(args: argparse.Namespace, request: GenerationRequest) -> None:
+    """The --test/--tests code must parse in each language the request asks for."""
     from codegen.execution.testcases import check_tests
 
-    for spec in getattr(args, "languages", None) or ["python"]:
-        for part in spec.split(","):
-            lang = languages.find(part.strip().partition("@")[0])
-            if lang is not None:
-                check_tests(lang.name, tests, where)
+    path = getattr(args, "tests", None)
+    where = f"--tests {path}" if path else "--test"
+    for name, code in request.tests.items():
+        check_tests(name, code, where)
 
 
 def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
@@ -101,8 +96,17 @@ def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
         if "tests_total" in cand.score_parts:
             passed, total = cand.score_parts["tests_passed"], cand.score_parts["tests_total"]
             line += f"  ({passed:g}/{total:g} tests and examples passed)"
-        lines.append(line)
+        lines.append(line + _compile_part(cand))
     return lines
+
+
+def _compile_part(cand: Candidate) -> str:
+    """The compile verdict, which orders candidates before their score does."""
+    if cand.compiles is None:
+        return "; compiles: unknown (ranked between compiling and not compiling)"
+    if cand.compiles:
+        return "; compiles (ranked before those that do not)"
+    return "; does not compile (ranked after those that do)"
 
 
 def write_explanation(result: Result, settings: Settings, stream: TextIO) -> None:

@@ -42,14 +42,22 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     if args.no_cache:
         settings = settings.with_overrides({"cache.enabled": False}, "--no-cache")
-    from codegen.cli.exec_flags import exec_fields, exec_settings, write_explanation
+    from codegen.cli.exec_flags import (
+        check_test_code,
+        exec_fields,
+        exec_settings,
+        write_explanation,
+    )
 
     settings = exec_settings(args, settings)
     fields = {"description": args.description, **request_fields(args)}
     request = build_request({**fields, **exec_fields(args, settings)}, settings)
+    check_test_code(args, request)
     check_spec(request.model or settings.model)
+    from codegen.prompting.context import check_item
+
     for item in request.context:
-        _check_context_path(Path(item))
+        check_item(item, "--context")
     out_dir = Path(args.out) if args.out else None
     if out_dir is not None:
         _check_out_dir(out_dir)
@@ -76,16 +84,6 @@ def _check_out_dir(out_dir: Path) -> None:
 
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"--out {out_dir}: exists and is not a directory")
-
-
-def _check_context_path(path: Path) -> None:
-    from codegen.errors import InputError
-    from codegen.prompting.context import read_source
-
-    if not path.exists():
-        raise InputError(f"--context {path}: no such file or directory")
-    if path.is_file():
-        read_source(path)  # raises for binary, non-UTF-8 or oversized files
 
 
 def _write_files(result: Any, out_dir: Path) -> None:

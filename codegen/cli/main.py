@@ -64,11 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    from codegen.redact import RedactingFilter
+
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactingFilter())
     return run_command(args)
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from codegen.errors import EXIT_INTERRUPTED, CodegenError
+    from codegen.errors import EXIT_INTERRUPTED, EXIT_TOOL, CodegenError
+    from codegen.redact import redact
 
     try:
         code: int = _module(args.command).run(args)
@@ -77,13 +82,27 @@ def run_command(args: argparse.Namespace) -> int:
     except CodegenError as exc:
         if args.debug:
             raise
-        print(f"codegen: error: {exc}", file=sys.stderr)
+        print(f"codegen: error: {redact(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("codegen: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # Output piped into `head`: end quietly, and keep Python from complaining at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        return _quiet_pipe()
+    except Exception as exc:  # the tool failed in a way no check foresaw: exit 3, one line
+        if args.debug:
+            raise
+        detail = redact(str(exc).splitlines()[0]) if str(exc).strip() else ""
+        print(
+            f"codegen: internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_TOOL
+
+
+def _quiet_pipe() -> int:
+    """Output piped into `head`: end quietly, and keep Python from complaining at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0

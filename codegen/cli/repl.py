@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from codegen import signatures
 from codegen.cli.common import add_generation_flags
 
 
@@ -36,11 +37,12 @@ def run(args: argparse.Namespace) -> int:
     settings = config.load(flags)
     probe = build_request({"description": "probe"}, settings)  # same errors as `codegen gen`
     if args.languages:
-        settings = settings.with_overrides({"languages": list(probe.languages)}, "flag")
+        settings = settings.with_overrides({"languages": [str(s) for s in probe.languages]}, "flag")
     check_spec(settings.model)
     if not sys.stdin.isatty():
         raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")
     from codegen.repl.app import ReplApp
 
-    app = ReplApp(settings, context=tuple(args.context or ()), signature=args.signature)
+    signature = signatures.from_args(args.signature)
+    app = ReplApp(settings, context=tuple(args.context or ()), signature=signature)
     return app.run()

@@ -24,6 +24,7 @@ from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
 from codegen.execution.sandbox import Limits, Sandbox
+from codegen.languages import LanguageSpec
 from codegen.prompting.extract import extract
 from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 
@@ -203,7 +204,7 @@ class Runner:
         """What the pipeline is asked: the raw prompt, n samples, the signature, execution on."""
         return GenerationRequest(
             description=RAW_PROMPT.format(prompt=problem["prompt"]),
-            languages=("python",),
+            languages=(LanguageSpec("python"),),
             n=self.opts.n,
             temperature=self.opts.temperature,
             max_tokens=self.opts.max_tokens,

@@ -82,8 +82,8 @@ async def _code(
     code = bodies.get(body, "code", str)
     if code is None:
         raise ApiError(400, "code: required, the code as a string", param="code")
-    lang, version = languages.parse_language_spec(spec.strip())
-    return body, lang.name, version, code, bodies.get(body, "signature", str)
+    lang = languages.parse_language_spec(spec)
+    return body, lang.name, lang.version, code, bodies.get(body, "signature", str)
 
 
 @guarded

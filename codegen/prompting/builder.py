@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from codegen import languages
+from codegen import languages, signatures
 from codegen.backends.base import Backend
 from codegen.errors import UsageError
 from codegen.languages import Language
@@ -22,6 +22,7 @@ from codegen.prompting import context as context_mod
 from codegen.prompting.bm25 import BM25
 from codegen.prompting.examples import Example, bank
 from codegen.types import GenerationRequest, Message
+from codegen.validation.names import signature_name
 
 MAX_CONTEXT_CHUNKS = 12
 
@@ -51,6 +52,17 @@ def _environment() -> Any:
 
 def render(template: str, **values: Any) -> str:
     return str(_environment().get_template(template).render(**values)).strip()
+
+
+def prompt_signature(signature: signatures.Signature, language: str) -> str | None:
+    """What ``language``'s prompt shows of the request's signature: its own one; a bare one in
+    another language's syntax (a Python ``def`` for Java) only as the name it defines."""
+    if signature is None or not isinstance(signature, str):
+        return (signature or {}).get(language) or None
+    if not signatures.foreign(signature, language):
+        return signature or None
+    name = signature_name(signature)
+    return f"a function named {name}" if name else None
 
 
 def select_examples(description: str, language: str, k: int) -> list[Example]:
@@ -123,7 +135,7 @@ class PromptBuilder:
             description=request.description.strip(),
             language=lang,
             version=version,
-            signature=request.signature,
+            signature=prompt_signature(request.signature, lang.name),
             tests=request.tests.get(lang.name),
             context_chunks=[{"fence": _fence(c), "text": c.text} for c in chunks],
         )

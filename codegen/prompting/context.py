@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from codegen import languages, parsing
+from codegen import languages, parsing, textfiles
 from codegen.errors import InputError
 from codegen.parsing import Chunk
 
@@ -14,20 +14,22 @@ _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "
 
 
 def read_source(path: Path) -> str:
-    """A text file's content; InputError for missing, binary, non-UTF-8 or huge files."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file or directory") from None
-    if size > MAX_CONTEXT_FILE:
-        raise InputError(f"{path}: file is larger than {MAX_CONTEXT_FILE // 1024} KiB")
-    data = path.read_bytes()
-    if b"\0" in data[:8192]:
-        raise InputError(f"{path}: binary file, not source code")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    """A context file's text; InputError for missing, non-regular, binary, non-UTF-8 or huge
+    files (``codegen.textfiles``)."""
+    return textfiles.read_text(path, MAX_CONTEXT_FILE)
+
+
+def check_item(item: str, label: str) -> None:
+    """Refuse a context path that cannot be used, naming it after ``label`` (the flag or
+    command): missing, or a file that ``read_source`` refuses. Directories are walked later."""
+    path = Path(item).expanduser()
+    if not path.exists():
+        raise InputError(f"{label} {item}: no such file or directory")
+    if not path.is_dir():
+        try:
+            read_source(path)
+        except InputError as exc:
+            raise InputError(f"{label} {exc}") from None
 
 
 def _files_under(root: Path) -> list[Path]:

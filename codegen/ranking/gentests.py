@@ -35,7 +35,8 @@ class ModelTestWriter:
     def __call__(self, request: GenerationRequest, language: str) -> str:
         if language != "python":
             return ""
-        signature = f"The code must define: `{request.signature}`" if request.signature else ""
+        own = request.signature_for(language)
+        signature = f"The code must define: `{own}`" if own else ""
         prompt = _PROMPT.format(
             description=request.description, signature=signature, count=MAX_TESTS
         )

@@ -88,15 +88,14 @@ class EvidenceRanker:
         language = valid[0].language
         tests = request.tests.get(language, "")
         codes = [c.code for c in valid]
+        signature = request.signature_for(language)
         examples = examples_for(language, request.description, codes)
         calls = probe_calls(examples, self.probes) if self.probes else []
         if self.probes and not calls:  # no example to vary: values of the parameters' kinds
-            calls = typed_probes.calls_for(language, request.signature, codes, self.probes)
+            calls = typed_probes.calls_for(language, signature, codes, self.probes)
         examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [
-            self._run(
-                language, c.code, examples, tests, entry_name(language, c.code, request.signature)
-            )
+            self._run(language, c.code, examples, tests, entry_name(language, c.code, signature))
             for c in valid
         ]
         outputs = [o.outputs + o.probe_outputs for o in outcomes]

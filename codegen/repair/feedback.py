@@ -28,7 +28,7 @@ from codegen.errors import Cancelled
 from codegen.execution.harness import Executor, Outcome, checked_examples, run_candidate
 from codegen.execution.sandbox import Sandbox
 from codegen.execution.testcases import Example, entry_name, examples_for, split_python_tests
-from codegen.prompting.builder import render
+from codegen.prompting.builder import prompt_signature, render
 from codegen.prompting.extract import extract
 from codegen.repair import steps
 from codegen.repair.base import Fixer, NoFix
@@ -122,7 +122,7 @@ def retry_messages(
     text = render(
         "fix_tests.j2",
         description=request.description.strip(),
-        signature=request.signature,
+        signature=prompt_signature(request.signature, language),
         checks=list(failures),
         language=languages.get(language),
     )
@@ -160,7 +160,7 @@ class TestFeedbackRepair:
             language,
             tuple(examples_for(language, request.description, [c.code for c in ranked if c.valid])),
             request.tests.get(language, ""),
-            request.signature,
+            request.signature_for(language),
         )
         fixed = {c.id: c for c in ranked}
         for cand in self._chosen(ranked):

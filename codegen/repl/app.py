@@ -36,6 +36,7 @@ from codegen.repl import commands
 from codegen.repl.completion import SlashCompleter
 from codegen.repl.render import SPINNER, EventView
 from codegen.repl.state import ReplState, Turn, history_path
+from codegen.signatures import Signature
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +106,9 @@ class ReplApp:
         out: TextIO | None = None,
         history_file: Path | None = None,
         context: tuple[str, ...] = (),
-        signature: str | None = None,
+        signature: Signature = None,
     ) -> None:
-        self.state = ReplState(settings, context=context)
-        self.signature = signature
+        self.state = ReplState(settings, context=context, signature=signature)
         self.out = out or sys.stdout
         self.color = use_color(self.out, settings.color)
         self._assistant = assistant or Assistant(
@@ -275,8 +275,8 @@ class ReplApp:
         from codegen.requests import build_request
 
         fields: dict[str, Any] = {"description": description, "context": self.state.context}
-        if self.signature:
-            fields["signature"] = self.signature
+        if self.state.signature:
+            fields["signature"] = self.state.signature
         request = build_request(fields, self.state.settings)
         self._wait_previous()
         view = EventView(self.color, self.width())

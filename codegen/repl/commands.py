@@ -13,12 +13,12 @@ import shutil
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from codegen import languages
+from codegen import languages, signatures
 from codegen.errors import CodegenError, InputError, UsageError, did_you_mean
 from codegen.repl import render
 from codegen.repl.state import ReplState
@@ -93,7 +93,8 @@ def _setting(host: Host, arg: str, where: str, key: str, shown: Callable[[Any], 
     (errors name the command ``where``)."""
     if arg:
         value = getattr(_probe(host, where, **{key: arg}), key)
-        host.state.set({key: list(value) if isinstance(value, tuple) else value})
+        # a tuple is the languages: settings keep specs as text (``python@3.8``)
+        host.state.set({key: [str(v) for v in value] if isinstance(value, tuple) else value})
     host.write(f"{key}: {shown(getattr(host.state.settings, key))}")
 
 
@@ -107,6 +108,29 @@ def cmd_n(host: Host, arg: str) -> None:
 
 def cmd_temp(host: Host, arg: str) -> None:
     _setting(host, arg, "/temp", "temperature", str)
+
+
+def cmd_signature(host: Host, arg: str) -> None:
+    """/signature SIG (every language), /signature LANG=SIG (one language, kept beside the
+    others), /signature off, or no argument to show it."""
+    text = arg.strip()
+    if text == "off":
+        host.state.signature = None
+    elif text:
+        new = signatures.checked(signatures.from_args([text], "/signature"), "/signature")
+        old = host.state.signature
+        if isinstance(new, Mapping) and isinstance(old, Mapping):
+            new = {**old, **new}
+        host.state.signature = new
+    host.write(f"signature: {_shown_signature(host.state.signature)}")
+
+
+def _shown_signature(signature: signatures.Signature) -> str:
+    if signature is None:
+        return "none"
+    if isinstance(signature, str):
+        return signature
+    return "; ".join(f"{lang}={sig}" for lang, sig in signature.items())
 
 
 def cmd_model(host: Host, arg: str) -> None:
@@ -131,18 +155,14 @@ def cmd_exec(host: Host, arg: str) -> None:
 
 
 def cmd_context(host: Host, arg: str) -> None:
-    from codegen.prompting.context import read_source
+    from codegen.prompting.context import check_item
 
     if arg == "clear":
         host.state.context = ()
     elif arg:
         items = arg.split()
         for item in items:
-            path = Path(item).expanduser()
-            if not path.exists():
-                raise InputError(f"/context {item}: no such file or directory")
-            if path.is_file():
-                read_source(path)
+            check_item(item, "/context")
         host.state.context = tuple(items)
     host.write(f"context: {' '.join(host.state.context) or '(none)'}")
 
@@ -195,10 +215,9 @@ def cmd_show(host: Host, arg: str) -> None:
         result = host.state.result
         if result is None:
             raise UsageError("/show: no candidates yet: describe what you want first")
-        names = [spec.partition("@")[0] for spec in result.request.languages]
         blocks = [
             render.ranked_block(name, tuple(result.for_language(name)), host.color, host.width())
-            for name in names
+            for name in result.request.language_names
         ]
         host.page("\n".join(blocks))
         return
@@ -227,7 +246,7 @@ def cmd_repair(host: Host, arg: str) -> None:
         host.write(f"{cand.id} is already valid; nothing to repair")
         return
     stages = host.assistant.stages
-    version = _version_of(result, cand.language)
+    version = result.request.version_of(cand.language)
 
     def work(cancel: threading.Event) -> Candidate:
         fixed: Candidate = stages.repairer.repair(cand, result.request, version, cancel)
@@ -252,26 +271,19 @@ def _replace(result: Result, by_id: dict[str, Candidate]) -> Result:
     return replace(result, candidates=tuple(by_id.get(c.id, c) for c in result.candidates))
 
 
-def _version_of(result: Result, language: str) -> str | None:
-    for spec in result.request.languages:
-        name, _, version = spec.partition("@")
-        if name == language:
-            return version or None
-    return None
-
-
 def cmd_check(host: Host, arg: str) -> None:
     first, _, rest = arg.partition("\n")
     lang_spec = first.strip() or host.state.settings.languages[0]
     try:
-        lang, version = languages.parse_language_spec(lang_spec)
+        spec = languages.parse_language_spec(lang_spec)
     except UsageError as exc:
         raise UsageError(f"/check: {exc}") from None
+    lang = spec.language
     code = rest if rest.strip() else host.ask_code(lang.name)
     code = check_text(code, "/check: the code")
     if not code.strip():
         raise UsageError("/check: no code given")
-    check = host.assistant.stages.validator.validate(code, lang.name, version)
+    check = host.assistant.stages.validator.validate(code, lang.name, spec.version)
     by = ", ".join(check.validators) or "nothing"
     if check.valid:
         host.write(f"✓ valid {lang.display} (checked by {by})")
@@ -372,7 +384,9 @@ def cmd_history(host: Host, arg: str) -> None:
         text = turn.description.replace("\n", " ")
         if len(text) > 60:
             text = text[:57] + "..."
-        host.write(f"{i:>3}  {text}  [{','.join(turn.languages)} n={turn.n}] {turn.outcome}")
+        host.write(
+            f"{i:>3}  {text}  [{','.join(map(str, turn.languages))} n={turn.n}] {turn.outcome}"
+        )
 
 
 def cmd_clear(host: Host, arg: str) -> None:
@@ -401,6 +415,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lang", "LANG[,LANG…]", "target languages (python@3.8 for a version)", cmd_lang),
     Command("n", "N", "candidates per language", cmd_n),
     Command("temp", "T", "sampling temperature (0-2)", cmd_temp),
+    Command("signature", "[LANG=]SIG|off", "what the code must define", cmd_signature),
     Command("model", "SPEC", "switch model (embedded, embedded-small, gguf:PATH…)", cmd_model),
     Command("exec", "on|off", "run candidates in the sandbox to rank them", cmd_exec),
     Command("context", "PATH…|clear", "files or directories to draw on", cmd_context),

@@ -14,6 +14,7 @@ from codegen import languages
 from codegen.config import Settings
 from codegen.errors import UsageError
 from codegen.paths import data_dir
+from codegen.signatures import Signature
 from codegen.types import Candidate, Result
 
 # Settings a REPL command can change (and `/settings save` writes), in display order.
@@ -30,7 +31,7 @@ class Turn:
     """One request of this session and how it ended."""
 
     description: str
-    languages: tuple[str, ...]
+    languages: tuple[languages.LanguageSpec, ...]
     n: int
     outcome: str
 
@@ -39,6 +40,7 @@ class Turn:
 class ReplState:
     settings: Settings
     context: tuple[str, ...] = ()
+    signature: Signature = None  # --signature / /signature: one for all, or per language
     result: Result | None = None
     turns: list[Turn] = field(default_factory=list)
 
@@ -68,7 +70,7 @@ class ReplState:
             if cand.id == sel:
                 return cand
         lang_name, sep, rank_text = sel.rpartition(":")
-        langs = [s.partition("@")[0] for s in result.request.languages]
+        langs = list(result.request.language_names)
         if sep:
             lang = languages.find(lang_name)
             if lang is None or lang.name not in langs:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codegen import events as ev
-from codegen import languages
+from codegen import languages, signatures
 from codegen.assistant import Assistant, Stages
 from codegen.backends.base import Backend
 from codegen.config import Settings
@@ -55,9 +55,8 @@ def _text(params: Mapping[str, Any], name: str, required: bool = True) -> str:
 
 
 def _language(params: Mapping[str, Any]) -> tuple[str, str | None]:
-    spec = _text(params, "language")
-    lang, version = languages.parse_language_spec(spec.strip())
-    return lang.name, version
+    spec = languages.parse_language_spec(_text(params, "language"))
+    return spec.name, spec.version
 
 
 def generate(
@@ -89,10 +88,12 @@ def generate(
 
 
 def validate(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
-    """codegen/validate {language, code[, signature]}: LSP-style diagnostics."""
+    """codegen/validate {language, code[, signature]}: LSP-style diagnostics (``signature``
+    one text, or a mapping language -> signature of which the language's is used)."""
     language, version = _language(params)
     code = _text(params, "code")
-    signature = _text(params, "signature", required=False) or None
+    given = signatures.checked(params.get("signature"))
+    signature = given if given is None or isinstance(given, str) else given.get(language)
     check = state.stages.validator.validate(code, language, version, signature)
     return {
         "valid": check.valid,
@@ -145,7 +146,8 @@ def _repair_candidate(
         validators=check.validators,
     )
     if not check.valid:
-        request = GenerationRequest(description="repair this code", languages=(language,))
+        spec = languages.LanguageSpec(language, version)
+        request = GenerationRequest(description="repair this code", languages=(spec,))
         cand = state.stages.repairer.repair(cand, request, version, cancel)
     return {
         "code": cand.code,

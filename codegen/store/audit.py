@@ -163,6 +163,7 @@ def request_record(
                 "language": c.language,
                 "code": c.code,
                 "valid": c.valid,
+                "compiles": c.compiles,
                 "rank": c.rank,
                 "score": c.score,
                 "repairs": [r.name for r in c.repairs],

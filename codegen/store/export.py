@@ -58,8 +58,11 @@ def sft_example(request: dict[str, Any], candidate: dict[str, Any]) -> dict[str,
     language = str(candidate.get("language", ""))
     params = request.get("parameters") or {}
     prompt = f"Write {language} code for this task:\n{request.get('description', '')}"
-    if params.get("signature"):
-        prompt += f"\nThe code must define: {params['signature']}"
+    signature = params.get("signature")
+    if isinstance(signature, dict):  # per-language signatures
+        signature = signature.get(language)
+    if signature:
+        prompt += f"\nThe code must define: {signature}"
     code = str(candidate.get("code", "")).rstrip("\n")
     return {
         "messages": [

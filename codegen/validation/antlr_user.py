@@ -22,11 +22,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen import textfiles
 from codegen.errors import InputError, UsageError, did_you_mean
 from codegen.paths import data_dir
 
 log = logging.getLogger(__name__)
 
+MAX_INPUT_BYTES = 4 << 20  # a grammar or examples file
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _GRAMMAR_DECL = re.compile(r"^\s*(lexer\s+|parser\s+)?grammar\s+([A-Za-z_]\w*)\s*;", re.MULTILINE)
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -229,7 +231,7 @@ def _check_name(name: str) -> None:
 
 def _declared(path: Path) -> tuple[str, str]:
     """('lexer' | 'parser' | 'combined', grammar name) from a .g4 file's header."""
-    text = _COMMENTS.sub("", path.read_text(encoding="utf-8", errors="replace"))
+    text = _COMMENTS.sub("", textfiles.read_text(path, MAX_INPUT_BYTES))
     match = _GRAMMAR_DECL.search(text)
     if match is None:
         raise InputError(f"{path}: not an ANTLR grammar (no `grammar NAME;` declaration)")
@@ -339,8 +341,8 @@ def _store_examples(path: Path, work: Path, manifest: Manifest) -> None:
     from codegen.validation import antlr
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(textfiles.read_text(path, MAX_INPUT_BYTES)) or {}
+    except yaml.YAMLError as exc:
         raise InputError(f"{path}: cannot read examples ({exc})") from exc
     items = data.get("examples") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:

@@ -9,21 +9,16 @@ binaries used when they are on PATH: ``node --check``, ``gcc``/``g++ -fsyntax-on
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from codegen.parsing import python_module
 from codegen.types import Diagnostic
-from codegen.validation import tables
+from codegen.validation import tables, treesitter
+from codegen.validation.toolrun import ToolRunner, ToolUndecided
 
 Status = Literal["valid", "invalid", "undecided"]
 DEFAULT_TIMEOUT = 10.0
@@ -37,16 +32,20 @@ class CheckResult:
     note: str = ""
 
 
+# A checker's run: (code, version, timeout, runner) -> its verdict.
+Run = Callable[[str, str | None, float, ToolRunner], CheckResult]
+
+
 @dataclass(frozen=True)
 class Checker:
     """One reference checker: its tier name, the binary it needs, and how to run it."""
 
     name: str
     binary: str | None
-    run: Callable[[str, str | None, float], CheckResult]
+    run: Run
 
-    def available(self) -> bool:
-        return self.binary is None or shutil.which(self.binary) is not None
+    def available(self, runner: ToolRunner) -> bool:
+        return self.binary is None or runner.available(self.binary)
 
 
 def _verdict(tier: str, diags: list[Diagnostic]) -> CheckResult:
@@ -56,7 +55,9 @@ def _verdict(tier: str, diags: list[Diagnostic]) -> CheckResult:
 # ---------------------------------------------------------------- python (in-process)
 
 
-def check_python(code: str, version: str | None, timeout: float) -> CheckResult:
+def check_python(
+    code: str, version: str | None, timeout: float, runner: ToolRunner | None = None
+) -> CheckResult:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -78,66 +79,20 @@ def check_python(code: str, version: str | None, timeout: float) -> CheckResult:
 
 
 def _python_version(version: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)?", version.strip())
-    if match is None or match.group(1) != "3":
-        return (3, 13)
-    return (3, int(match.group(2) or 13))
+    """``3.8`` -> ``(3, 8)``; the request's spec was checked against ``PYTHON_VERSIONS``."""
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor))
 
 
-# ---------------------------------------------------------------- subprocess runner
+# ---------------------------------------------------------------- external checkers
 
 
-@dataclass(frozen=True)
-class _Run:
-    returncode: int
-    output: str
-
-
-class _Undecided(Exception):
-    pass
-
-
-def _run(argv: list[str], cwd: str, timeout: float) -> _Run:
-    """Run a checker in its own process group; kill the whole group on timeout."""
+def _with_tool(tier: str, action: Callable[[], CheckResult]) -> CheckResult:
+    """``action``'s verdict, or *undecided* when its tool could not decide."""
     try:
-        proc = subprocess.Popen(
-            argv,
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env={**os.environ, "LC_ALL": "C"},
-        )
-    except OSError as exc:
-        raise _Undecided(f"{argv[0]} could not start: {exc.strerror or exc}") from exc
-    try:
-        out, _ = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(proc)
-        raise _Undecided(f"{Path(argv[0]).name} timed out after {timeout:g} s") from None
-    if proc.returncode < 0:
-        raise _Undecided(f"{Path(argv[0]).name} crashed (signal {-proc.returncode})")
-    return _Run(proc.returncode, out.decode("utf-8", "replace"))
-
-
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.communicate()
-
-
-def _in_tempdir(
-    tier: str, filename: str, code: str, action: Callable[[str, str], CheckResult]
-) -> CheckResult:
-    with tempfile.TemporaryDirectory(prefix="codegen-check-") as tmp:
-        Path(tmp, filename).write_text(code, encoding="utf-8")
-        try:
-            return action(tmp, filename)
-        except _Undecided as exc:
-            return CheckResult(tier, "undecided", note=str(exc))
+        return action()
+    except ToolUndecided as exc:
+        return CheckResult(tier, "undecided", note=str(exc))
 
 
 def _cp_column(code_lines: list[str], line: int, byte_col: int) -> int:
@@ -161,33 +116,73 @@ _GCC_LINE = re.compile(
 )
 
 
-def parse_gcc(output: str, code: str, tier: str) -> CheckResult:
+def gcc_errors(output: str, code: str, tier: str) -> list[Diagnostic]:
+    """Every error gcc/g++ printed (fatal ones too), at code-point columns."""
     lines = code.split("\n")
     diags: list[Diagnostic] = []
     for m in _GCC_LINE.finditer(output):
-        msg = m.group("msg")
-        if m.group("kind") == "fatal error" and "No such file or directory" in msg:
-            return CheckResult(tier, "undecided", note=f"cannot check: {msg}")
-        if m.group("kind") == "warning" or not tables.gcc_is_syntax(msg):
+        if m.group("kind") == "warning":
             continue
         line = int(m.group("line"))
         col = _cp_column(lines, line, int(m.group("col")))
-        diags.append(_point(line, col, msg, tier))
+        diags.append(_point(line, col, m.group("msg"), tier))
+    return diags
+
+
+def parse_gcc(output: str, code: str, tier: str) -> CheckResult:
+    errors = gcc_errors(output, code, tier)
+    diags: list[Diagnostic] = []
+    for diag in errors:
+        if "No such file or directory" in diag.message:
+            return CheckResult(tier, "undecided", note=f"cannot check: {diag.message}")
+        if tables.gcc_is_syntax(diag.message) and not _follows_unknown_name(diag, errors, code):
+            diags.append(diag)
     return _verdict(tier, diags)
 
 
-def _gcc(
-    compiler: str, suffix: str, std_prefix: str
-) -> Callable[[str, str | None, float], CheckResult]:
-    def run(code: str, version: str | None, timeout: float) -> CheckResult:
-        def action(tmp: str, name: str) -> CheckResult:
-            argv = [compiler, "-fsyntax-only", "-w", "-fdiagnostics-plain-output"]
-            argv += ["-fdiagnostics-column-unit=byte", "-fmax-errors=20"]
-            if version and re.fullmatch(r"[\w+]+", version):
-                argv.append(f"-std={std_prefix}{version}")
-            return parse_gcc(_run([*argv, name], tmp, timeout).output, code, compiler)
+def _follows_unknown_name(diag: Diagnostic, errors: list[Diagnostic], code: str) -> bool:
+    """A parse error that an unknown name before it on its line explains (C++ cannot parse
+    ``std::vector<int> v;`` without ``<vector>``), where tree-sitter parses that line: the
+    code parses, it does not compile (the compile tier reports the name)."""
+    unknown = [
+        e
+        for e in errors
+        if e.line == diag.line and e.column <= diag.column and tables.gcc_unknown_name(e.message)
+    ]
+    if not unknown:
+        return False
+    language = "c" if diag.source == "gcc" else "cpp"
+    parsed = treesitter.diagnostics(language, code)
+    return parsed is not None and not any(t.line == diag.line for t in parsed)
 
-        return _in_tempdir(compiler, f"candidate{suffix}", code, action)
+
+# Standards whose final name older gcc does not know yet (gcc 12 has only -std=c2x).
+_GCC_SPELLING = {"23": "2x"}
+GCC_FLAGS = ("-fsyntax-only", "-fdiagnostics-plain-output", "-fdiagnostics-column-unit=byte")
+
+
+def gcc_argv(compiler: str, version: str | None, extra: tuple[str, ...] = ("-w",)) -> list[str]:
+    """``gcc``/``g++ -fsyntax-only`` with plain, byte-column diagnostics and the standard."""
+    argv = [compiler, *GCC_FLAGS, *extra, "-fmax-errors=20"]
+    if version:
+        standard = _GCC_SPELLING.get(version, version)
+        prefix = "" if standard.startswith("gnu") else "c" if compiler == "gcc" else "c++"
+        argv.append(f"-std={prefix}{standard}")
+    return argv
+
+
+def gcc_filename(compiler: str) -> str:
+    return "candidate.c" if compiler == "gcc" else "candidate.cpp"
+
+
+def _gcc(compiler: str) -> Run:
+    def run(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+        name = gcc_filename(compiler)
+        argv = [*gcc_argv(compiler, version), name]
+        return _with_tool(
+            compiler,
+            lambda: parse_gcc(runner.run(argv, {name: code}, timeout).output, code, compiler),
+        )
 
     return run
 
@@ -222,18 +217,23 @@ def parse_javac(output: str) -> CheckResult:
     return _verdict("javac", diags)
 
 
-def check_javac(code: str, version: str | None, timeout: float) -> CheckResult:
-    def action(tmp: str, name: str) -> CheckResult:
-        argv = ["javac", "-XDrawDiagnostics", "-XDshould-stop.ifNoError=ENTER", "-proc:none"]
-        argv += ["-implicit:none", "-nowarn", "-d", "out", "-encoding", "UTF-8"]
-        if version and version.isdigit():
-            argv += ["--release", version]
-        result = _run([*argv, name], tmp, timeout)
+def java_release(version: str | None) -> list[str]:
+    return ["--release", version] if version and version.isdigit() else []
+
+
+def check_javac(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+    name = java_filename(code)
+    argv = ["javac", "-XDrawDiagnostics", "-XDshould-stop.ifNoError=ENTER", "-proc:none"]
+    argv += ["-implicit:none", "-nowarn", "-d", "out", "-encoding", "UTF-8"]
+    argv += [*java_release(version), name]
+
+    def action() -> CheckResult:
+        result = runner.run(argv, {name: code}, timeout)
         if result.returncode != 0 and "compiler.err" not in result.output:
-            raise _Undecided(f"javac failed: {result.output.strip().splitlines()[:1]}")
+            raise ToolUndecided(f"javac failed: {result.output.strip().splitlines()[:1]}")
         return parse_javac(result.output)
 
-    return _in_tempdir("javac", java_filename(code), code, action)
+    return _with_tool("javac", action)
 
 
 # ---------------------------------------------------------------- rustc
@@ -252,14 +252,19 @@ def parse_rustc(output: str) -> CheckResult:
     return _verdict("rustc", diags)
 
 
-def check_rustc(code: str, version: str | None, timeout: float) -> CheckResult:
-    def action(tmp: str, name: str) -> CheckResult:
-        edition = version if version in {"2015", "2018", "2021", "2024"} else "2021"
-        argv = ["rustc", "--crate-type", "lib", "--edition", edition, "--error-format=short"]
-        argv += ["--emit=metadata", "--cap-lints", "allow", "-o", "out.rmeta", name]
-        return parse_rustc(_run(argv, tmp, timeout).output)
+def rustc_argv(version: str | None, name: str) -> list[str]:
+    """``rustc`` checking ``name`` as a library crate (metadata only) of the edition."""
+    edition = version if version in {"2015", "2018", "2021", "2024"} else "2021"
+    argv = ["rustc", "--crate-type", "lib", "--edition", edition, "--error-format=short"]
+    return [*argv, "--emit=metadata", "--cap-lints", "allow", "-o", "out.rmeta", name]
 
-    return _in_tempdir("rustc", "candidate.rs", code, action)
+
+def check_rustc(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+    argv = rustc_argv(version, "candidate.rs")
+    return _with_tool(
+        "rustc",
+        lambda: parse_rustc(runner.run(argv, {"candidate.rs": code}, timeout).output),
+    )
 
 
 # ---------------------------------------------------------------- node
@@ -290,16 +295,18 @@ def parse_node(output: str, code: str) -> CheckResult:
     return _verdict("node", [_point(line, col, error.group("msg"), "node")])
 
 
-def check_node(code: str, version: str | None, timeout: float) -> CheckResult:
-    def action(tmp: str, name: str) -> CheckResult:
-        result = _run(["node", "--check", name], tmp, timeout)
+def check_node(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+    name = "candidate.mjs" if is_module(code) else "candidate.js"
+
+    def action() -> CheckResult:
+        result = runner.run(["node", "--check", name], {name: code}, timeout)
         return (
             CheckResult("node", "valid")
             if result.returncode == 0
             else parse_node(result.output, code)
         )
 
-    return _in_tempdir("node", "candidate.mjs" if is_module(code) else "candidate.js", code, action)
+    return _with_tool("node", action)
 
 
 # ---------------------------------------------------------------- bash, gofmt, ruby
@@ -316,26 +323,23 @@ def parse_bash(output: str) -> CheckResult:
     return _verdict("bash", diags)
 
 
-def check_bash(code: str, version: str | None, timeout: float) -> CheckResult:
-    return _in_tempdir(
+def check_bash(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+    files = {"candidate.sh": code}
+    return _with_tool(
         "bash",
-        "candidate.sh",
-        code,
-        lambda tmp, n: parse_bash(_run(["bash", "-n", n], tmp, timeout).output),
+        lambda: parse_bash(runner.run(["bash", "-n", "candidate.sh"], files, timeout).output),
     )
 
 
 _COLON_LINE = re.compile(r"^[^:\n]+:(?P<line>\d+):(?:(?P<col>\d+):)? ?(?P<msg>.*)$", re.M)
 
 
-def _simple(
-    tier: str, argv: list[str], filename: str
-) -> Callable[[str, str | None, float], CheckResult]:
+def _simple(tier: str, argv: list[str], filename: str) -> Run:
     """Checkers whose every error is a syntax error, printed as ``file:line[:col]: message``."""
 
-    def run(code: str, version: str | None, timeout: float) -> CheckResult:
-        def action(tmp: str, name: str) -> CheckResult:
-            result = _run([*argv, name], tmp, timeout)
+    def run(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
+        def action() -> CheckResult:
+            result = runner.run([*argv, filename], {filename: code}, timeout)
             if result.returncode == 0:
                 return CheckResult(tier, "valid")
             diags = [
@@ -344,15 +348,15 @@ def _simple(
             ]
             return _verdict(tier, diags or [_point(1, 1, result.output.strip()[:200], tier)])
 
-        return _in_tempdir(tier, filename, code, action)
+        return _with_tool(tier, action)
 
     return run
 
 
-def _antlr_reference(language: str, tier: str) -> Callable[[str, str | None, float], CheckResult]:
+def _antlr_reference(language: str, tier: str) -> Run:
     """SQLite's own parser and ``json.loads`` (``codegen.validation.antlr_ref``), in-process."""
 
-    def run(code: str, version: str | None, timeout: float) -> CheckResult:
+    def run(code: str, version: str | None, timeout: float, runner: ToolRunner) -> CheckResult:
         try:
             from codegen.validation import antlr_ref
         except ImportError:
@@ -368,8 +372,8 @@ def _antlr_reference(language: str, tier: str) -> Callable[[str, str | None, flo
 CHECKERS: dict[str, Checker] = {
     "cpython": Checker("cpython", None, check_python),
     "node": Checker("node", "node", check_node),
-    "gcc": Checker("gcc", "gcc", _gcc("gcc", ".c", "c")),
-    "g++": Checker("g++", "g++", _gcc("g++", ".cpp", "c++")),
+    "gcc": Checker("gcc", "gcc", _gcc("gcc")),
+    "g++": Checker("g++", "g++", _gcc("g++")),
     "javac": Checker("javac", "javac", check_javac),
     "rustc": Checker("rustc", "rustc", check_rustc),
     "bash": Checker("bash", "bash", check_bash),

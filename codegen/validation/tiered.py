@@ -28,6 +28,7 @@ from codegen import languages
 from codegen.types import Diagnostic
 from codegen.validation import imports, names, reference, treesitter
 from codegen.validation.base import Validation
+from codegen.validation.toolrun import LOCAL, ToolRunner
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,16 @@ def _antlr(code: str, grammar: str) -> list[Diagnostic] | None:
 class TieredValidator:
     """tree-sitter + ANTLR + the reference checker, combined by the rule above."""
 
-    def __init__(self, timeout: float = reference.DEFAULT_TIMEOUT, use_reference: bool = True):
+    def __init__(
+        self,
+        timeout: float = reference.DEFAULT_TIMEOUT,
+        use_reference: bool = True,
+        runner: ToolRunner = LOCAL,
+    ):
         self.timeout = timeout
         self.use_reference = use_reference
+        # Every external checker runs through this (``toolrun``: a confined one from above).
+        self.runner = runner
 
     def tiers(self, language: str) -> list[str]:
         """The tiers that would run for ``language`` on this machine."""
@@ -63,7 +71,7 @@ class TieredValidator:
         if lang.antlr_grammar and antlr_available():
             active.append("antlr")
         if self.use_reference:
-            active += [n for n in lang.checkers if _checker_ready(n)]
+            active += [n for n in lang.checkers if _checker_ready(n, self.runner)]
         return active
 
     def validate(
@@ -108,9 +116,9 @@ class TieredValidator:
             return [], undecided
         for name in checkers:
             checker = reference.checker(name)
-            if checker is None or not checker.available():
+            if checker is None or not checker.available(self.runner):
                 continue
-            result = checker.run(code, version, self.timeout)
+            result = checker.run(code, version, self.timeout, self.runner)
             if result.status == "undecided":
                 log.info("%s undecided: %s", name, result.note)
                 undecided.append(result)
@@ -124,7 +132,7 @@ def language_rows() -> list[dict[str, Any]]:
     (``codegen languages --json``, ``GET /v1/languages``)."""
     out = []
     for lang in languages.all_languages():
-        checkers = {name: _checker_ready(name) for name in lang.checkers}
+        checkers = {name: _checker_ready(name, LOCAL) for name in lang.checkers}
         tiers = [treesitter.TIER] if treesitter.available(lang.name) else []
         if lang.antlr_grammar and antlr_available():
             tiers.append(f"antlr:{lang.antlr_grammar}")
@@ -142,9 +150,9 @@ def language_rows() -> list[dict[str, Any]]:
     return out
 
 
-def _checker_ready(name: str) -> bool:
+def _checker_ready(name: str, runner: ToolRunner) -> bool:
     checker = reference.checker(name)
-    return checker is not None and checker.available()
+    return checker is not None and checker.available(runner)
 
 
 def _refine(ref: list[Diagnostic], ts: list[Diagnostic]) -> list[Diagnostic]:

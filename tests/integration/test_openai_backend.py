@@ -135,12 +135,13 @@ def test_failover_when_one_server_dies_mid_run(
     assert dead.failures >= 1  # taken out, not used again until its backoff passed
 
 
-def test_unreachable_url_is_a_clear_error() -> None:
-    backend = OpenAIBackend(
-        f"openai:http://127.0.0.1:{free_port()}#m", retries=1, backoff=Backoff(base=0.01)
-    )
-    with pytest.raises(BackendUnavailable, match=r"cannot connect to http://127\.0\.0\.1"):
+def test_unreachable_url_is_a_clear_error_after_one_retry() -> None:
+    # Nothing listens on the port: the default retries (4) do not apply to a refused connection.
+    backend = OpenAIBackend(f"openai:http://127.0.0.1:{free_port()}#m", retries=4)
+    with pytest.raises(BackendUnavailable) as info:
         backend.generate(MESSAGES, SamplingParams(max_tokens=4), 1)
+    assert "giving up after 2 attempts" in str(info.value)
+    assert "cannot connect to http://127.0.0.1" in str(info.value)
 
 
 def test_codegen_gen_through_the_openai_backend(
@@ -160,3 +161,41 @@ def test_codegen_gen_through_the_openai_backend(
     assert result["model"] == spec
     (cand,) = result["candidates"]
     assert cand["completion_tokens"] > 0 and cand["raw_text"]
+
+
+SECRET = "s3cretPW-do-not-log"
+
+
+def test_url_credentials_are_masked_in_output_errors_and_the_audit_log(
+    server: LlamaServer, tmp_path: Path
+) -> None:
+    """A password in the model URL reaches the server but no output, log line or audit record."""
+    import os
+    import subprocess
+    import sys
+
+    audit = tmp_path / "audit.jsonl"
+    env = {**os.environ, "CODEGEN_AUDIT_PATH": str(audit), "CODEGEN_REPAIR_ROUNDS": "0"}
+    base = f"http://alice:{SECRET}@" + server.url.removeprefix("http://")
+    runs = []
+    # --debug on the good run: every debug line (httpx logs each request's URL) is checked too.
+    for spec, flags in ((f"openai:{base}#small", ["--debug"]), (f"openai:{base}/x#s", [])):
+        argv = [*flags, "gen", "Return a + b", "-n", "1", "--max-tokens", "24", "--no-cache"]
+        argv += ["--model", spec, "--json"]
+        proc = subprocess.run(
+            [sys.executable, "-m", "codegen", *argv],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+        runs.append(proc)
+    ok, failed = runs
+    assert ok.returncode in (0, 1), ok.stderr
+    assert failed.returncode == 3
+    assert "http://alice:***@127.0.0.1" in failed.stderr  # the error names the endpoint, masked
+    record = audit.read_text(encoding="utf-8")
+    assert '"model":"openai:http://alice:***@127.0.0.1' in record
+    for text in (ok.stdout, ok.stderr, failed.stdout, failed.stderr, record):
+        assert SECRET not in text

@@ -126,7 +126,7 @@ def test_bad_specs_exit_2_before_any_generation(
     assert scripted.calls == []
     assert not out.exists()
     assert main(["batch", str(tmp_path / "missing.yaml"), "--out", str(out)]) == 2
-    assert "missing.yaml: cannot read the spec" in capsys.readouterr().err
+    assert "missing.yaml: no such file" in capsys.readouterr().err
 
 
 def test_an_out_dir_held_by_another_batch_is_refused(
