@@ -22,7 +22,7 @@ from codegen.http.service import Service
 from codegen.repair.guided import GuidedOptions
 from codegen.repair.pipeline import PipelineRepairer, RepairReport
 
-VALIDATE_FIELDS = ("language", "code", "signature")
+VALIDATE_FIELDS = ("language", "code", "signature", "compile")
 REPAIR_FIELDS = ("language", "code", "signature", "use_model")
 
 
@@ -89,11 +89,19 @@ async def _code(
 @guarded
 async def validate(request: Request) -> Response:
     svc = service(request)
-    _, language, version, code, signature = await _code(request, VALIDATE_FIELDS)
-    check = await svc.quick(
-        svc.assistant.stages.validator.validate, code, language, version, signature
-    )
-    return JSONResponse(check.to_dict())
+    body, language, version, code, signature = await _code(request, VALIDATE_FIELDS)
+    stages = svc.assistant.stages
+    check = await svc.quick(stages.validator.validate, code, language, version, signature)
+    report = check.to_dict()
+    if bodies.get(body, "compile", bool, default=False) and check.parses:
+        [verdict] = await svc.quick(stages.compiler.compile, [code], language, version)
+        report.update(
+            compiles=verdict.compiles,
+            compiler=verdict.tool or None,
+            compile_note=verdict.note,
+            diagnostics=[*report["diagnostics"], *(d.to_dict() for d in verdict.diagnostics)],
+        )
+    return JSONResponse(report)
 
 
 @guarded

@@ -176,6 +176,10 @@ def test_full_queue_answers_429_with_retry_after(tmp_path: Path) -> None:
 def test_validate_repair_languages_models(client: TestClient) -> None:
     bad = client.post("/v1/validate", headers=AUTH, json={"language": "py", "code": "def f(:\n"})
     assert bad.json()["valid"] is False and bad.json()["diagnostics"][0]["line"] == 1
+    body = {"language": "python", "code": "def f():\n    return nowhere\n", "compile": True}
+    unbound = client.post("/v1/validate", headers=AUTH, json=body).json()
+    assert unbound["valid"] is True and unbound["compiles"] is False
+    assert unbound["compiler"] == "pyflakes" and unbound["diagnostics"][0]["stage"] == "compile"
     fixed = client.post("/v1/repair", headers=AUTH, json={"language": "python", "code": "f((1)\n"})
     assert fixed.json()["valid"] is True and fixed.json()["used_model"] is False
     names = [lang["name"] for lang in client.get("/v1/languages", headers=AUTH).json()["languages"]]
