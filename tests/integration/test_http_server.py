@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -228,20 +229,32 @@ def _open_stream(http: httpx.Client, first: str) -> httpx.Response:
     raise AssertionError("the stream ended before its first event")
 
 
+def _post_and_hold(server: Server, body: dict[str, Any]) -> socket.socket:
+    """A plain (not streamed) generate request whose client then waits, reading nothing."""
+    data = json.dumps(body).encode()
+    sock = socket.create_connection((server.info["host"], server.info["port"]))
+    head = (
+        f"POST /v1/generate HTTP/1.1\r\nHost: codegen\r\nAuthorization: Bearer {KEY}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n"
+    )
+    sock.sendall(head.encode() + data)
+    return sock
+
+
 def test_full_queue_is_429_and_a_disconnect_cancels_within_a_second(server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=300) as http:
         cancelled = _metric(http.get("/metrics", headers=AUTH).text, _CANCELLED)
         running = _open_stream(http, "started")
-        with httpx.Client(base_url=server.url, timeout=300) as other:
-            waiting = _open_stream(other, "queued")
-            full = http.post("/v1/generate", json={"description": "x"}, headers=AUTH)
-            assert full.status_code == 429 and int(full.headers["Retry-After"]) >= 1
-            assert full.json()["error"]["type"] == "rate_limit_error"
-            time.sleep(0.5)  # the model is decoding now
-            closed = time.monotonic()
-            running.close()
-            waiting.close()
-            queue = _wait_idle(http)
+        waiting = _post_and_hold(server, {"description": LONG, "max_tokens": 2000, "n": 1})
+        _wait_queue(http, lambda q: q["waiting"] == 1)
+        full = http.post("/v1/generate", json={"description": "x"}, headers=AUTH)
+        assert full.status_code == 429 and int(full.headers["Retry-After"]) >= 1
+        assert full.json()["error"]["type"] == "rate_limit_error"
+        waiting.close()  # it never runs: when its turn comes, its client is gone
+        time.sleep(0.5)  # the model is decoding the first request now
+        closed = time.monotonic()
+        running.close()
+        queue = _wait_queue(http, lambda q: q["running"] == 0 and q["waiting"] == 0)
         stopped = time.monotonic() - closed
         assert queue == {"waiting": 0, "running": 0, "capacity": 2}
         assert stopped < 1.0, f"the model went on for {stopped:.2f} s after the disconnect"
@@ -251,14 +264,14 @@ def test_full_queue_is_429_and_a_disconnect_cancels_within_a_second(server: Serv
 _CANCELLED = 'codegen_generations_total{outcome="cancelled"}'
 
 
-def _wait_idle(http: httpx.Client) -> dict[str, int]:
+def _wait_queue(http: httpx.Client, done: Callable[[dict[str, int]], bool]) -> dict[str, int]:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         queue: dict[str, int] = http.get("/healthz").json()["queue"]
-        if queue["running"] == 0 and queue["waiting"] == 0:
+        if done(queue):
             return queue
         time.sleep(0.02)
-    raise AssertionError("the queue never emptied")
+    raise AssertionError(f"the queue never got there: {queue}")
 
 
 def test_a_second_instance_shares_cache_and_audit(server: Server) -> None:
