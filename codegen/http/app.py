@@ -14,6 +14,7 @@ import json
 import logging
 import socket
 import sys
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -87,6 +88,14 @@ class _Server(uvicorn.Server):
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         self.service.cancel_all()
         await super().shutdown(sockets)
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        # uvicorn raises the signal again once it has stopped, ending the process by it
+        # (-15 for SIGTERM); a stop signal is this server's normal end: exit 0, like --tcp.
+        captured = getattr(self, "_captured_signals", None)
+        if isinstance(captured, list):
+            captured.clear()
 
 
 def bind(host: str, port: int, address: str) -> socket.socket:

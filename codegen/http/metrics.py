@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from codegen.types import Result
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # *_created series double the output
+OUTCOMES = ("finished", "cached", "cancelled", "failed")
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
 
@@ -61,6 +62,10 @@ class Metrics:
         self.queue_running = Gauge(
             "codegen_generations_running", "Model requests running now", registry=reg
         )
+        for outcome in OUTCOMES:  # every series from the start, at 0
+            self.generations.labels(outcome)
+        for kind in ("prompt", "completion"):
+            self.tokens.labels(kind)
 
     def queue_changed(self, waiting: int, running: int) -> None:
         self.queue_waiting.set(waiting)

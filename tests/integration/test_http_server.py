@@ -51,6 +51,7 @@ def start(home: Path, *, address: str = "0", keys: str | None = f"tester:{KEY}")
         **os.environ,
         "CODEGEN_AUDIT_PATH": str(home / "audit.jsonl"),
         "CODEGEN_CACHE_PATH": str(home / "cache.db"),
+        "CODEGEN_CACHE_ENABLED": "1",  # the test session turns it off for everything else
         "CODEGEN_HTTP_QUEUE_DEPTH": "1",
         "CODEGEN_HTTP_WORKERS": "1",
         "PYTHONUNBUFFERED": "1",
@@ -104,7 +105,9 @@ def test_openai_chat_gives_ranked_fenced_code_and_caches_repeats(oai: openai.Ope
     assert any("Use type hints." in c for c in result["request"]["context"])
     assert reply.usage is not None and reply.usage.completion_tokens > 0
     again = oai.chat.completions.create(**chat_args(7, n=2, temperature=0.3))
-    assert (again.model_extra or {})["codegen"]["cached"] is True
+    repeat = (again.model_extra or {})["codegen"]
+    details = [(c["finish_reason"], c["valid"]) for c in result["candidates"]], result["warnings"]
+    assert repeat["cached"] is True, f"not answered from the cache; first answer: {details}"
     assert [c.message.content for c in again.choices] == texts
 
 
