@@ -1,4 +1,4 @@
-"""Frozen value types shared by every stage (DESIGN.md, "Contracts").
+"""Frozen value types shared by every stage (docs/architecture.md, "Contracts").
 
 Positions are 1-based; columns count Unicode code points. A candidate's ``id`` is
 ``"<language>-<k>"`` (k from 1) and never changes; ``rank`` is 1-based within its

