@@ -117,7 +117,7 @@ class Runner:
         """What the pipeline is asked: the description and this language's signature only."""
         return GenerationRequest(
             description=problem.description,
-            languages=(language,),
+            languages=(languages.LanguageSpec(language),),
             n=self.n,
             temperature=self.settings.temperature,
             top_p=self.settings.top_p,

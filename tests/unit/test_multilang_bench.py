@@ -171,7 +171,7 @@ def test_the_request_carries_the_description_and_that_language_s_signature_only(
     request = runner.request(problem, "java")
     assert request.description == problem.description
     assert request.signature == {"java": problem.signatures["java"]}
-    assert request.n == 4 and request.exec and request.languages == ("java",)
+    assert request.n == 4 and request.exec and request.language_names == ("java",)
     shown = json.dumps(request.to_dict()) + multilang.raw_prompt(problem, "java")
     for tests in problem.tests.values():
         assert all(line.strip() not in shown for line in tests.splitlines())
