@@ -88,7 +88,7 @@ class Runner:
         }
 
     def pipeline(self, problem: Problem, language: str) -> dict[str, Any]:
-        assistant = Assistant(self.settings, backend=self.backend)
+        assistant = Assistant(self.settings, backend=self.backend, interface="eval")
         started = time.perf_counter()
         result = assistant.generate(self.request(problem, language))
         latency = time.perf_counter() - started
