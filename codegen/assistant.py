@@ -95,9 +95,10 @@ class Assistant:
 
 def default_stages(settings: Settings, backend: BackendGetter | None = None) -> Stages:
     """The best stages this installation has (later issues plug theirs in here)."""
+    from codegen.execution.toolrunner import tool_runner
     from codegen.repair.pipeline import checking_stages
 
-    validator, repairer = checking_stages(settings, backend)
+    validator, repairer = checking_stages(settings, backend, tool_runner(settings))
     from codegen.ranking.scorer import ranker_from_settings
 
     ranker = ranker_from_settings(settings, backend)

@@ -31,12 +31,13 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import load_settings, print_json
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL
+    from codegen.execution.toolrunner import tool_runner
     from codegen.validation.inputs import read_source
     from codegen.validation.tiered import TieredValidator
 
     settings = load_settings(args)
     sources = [read_source(path, args.language) for path in args.files]
-    validator = TieredValidator(timeout=settings.validation_timeout)
+    validator = TieredValidator(timeout=settings.validation_timeout, runner=tool_runner(settings))
     checked = [
         (src, validator.validate(src.code, src.language, src.version, args.signature))
         for src in sources

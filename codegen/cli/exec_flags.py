@@ -51,7 +51,7 @@ def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
     if settings.exec:
         from codegen.execution.sandbox import Sandbox
 
-        Sandbox(unsafe=settings.unsafe_exec).check()
+        Sandbox.from_settings(settings).check()
     return settings
 
 

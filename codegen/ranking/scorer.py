@@ -190,5 +190,5 @@ def ranker_from_settings(
         gen_tests=settings.rank_w_gen_tests,
     )
     writer = gentests.ModelTestWriter(backend) if settings.rank_gen_tests and backend else None
-    sandbox = Sandbox(unsafe=settings.unsafe_exec)
+    sandbox = Sandbox.from_settings(settings)
     return EvidenceRanker(weights, sandbox=sandbox, test_writer=writer, probes=settings.rank_probes)

@@ -275,4 +275,4 @@ def fixer_from_settings(
     if backend is None or settings.repair_test_fixes <= 0:
         return NoFix()
     options = FixOptions(candidates=settings.repair_test_fixes)
-    return TestFeedbackRepair(validator, backend, Sandbox(unsafe=settings.unsafe_exec), options)
+    return TestFeedbackRepair(validator, backend, Sandbox.from_settings(settings), options)
