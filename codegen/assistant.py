@@ -21,6 +21,7 @@ from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
+from codegen.execution.toolrunner import tool_runner
 from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
@@ -63,7 +64,7 @@ class Stages:
         """The best stages this installation has, wired to ``backend`` (the Assistant's model
         getter) where a stage uses the model: model-guided repair, model-written tests, the
         retry with the failed checks."""
-        validator, compiler, repairer = checking_stages(settings, backend)
+        validator, compiler, repairer = checking_stages(settings, backend, tool_runner(settings))
         return cls(
             validator=validator,
             compiler=compiler,

@@ -272,8 +272,8 @@ def _fixed(cand: Candidate, best: _Attempt, before: Outcome) -> Candidate:
 def fixer_from_settings(
     settings: Settings, validator: Validator, backend: BackendGetter | None
 ) -> Fixer:
-    """The fixer ``default_stages`` plugs in (none without a model, or when it is set to 0)."""
+    """The fixer ``Stages.default`` plugs in (none without a model, or when it is set to 0)."""
     if backend is None or settings.repair_test_fixes <= 0:
         return NoFix()
     options = FixOptions(candidates=settings.repair_test_fixes)
-    return TestFeedbackRepair(validator, backend, Sandbox(unsafe=settings.unsafe_exec), options)
+    return TestFeedbackRepair(validator, backend, Sandbox.from_settings(settings), options)
