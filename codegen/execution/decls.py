@@ -133,7 +133,9 @@ def _c_function(node: Any, data: bytes, owner: str | None) -> Decl | None:
     returns = "" if returns.strip() == "void" else returns
     text = _text(node, data).split("(", 1)[0]
     static = "static" in text.split()
-    return Decl(_text(name_node, data), tuple(params), returns, owner, owner is not None and not static)
+    return Decl(
+        _text(name_node, data), tuple(params), returns, owner, owner is not None and not static
+    )
 
 
 def _c_base(node: Any, data: bytes) -> str:
@@ -187,7 +189,9 @@ def _rust(node: Any, data: bytes, owner: str | None) -> Iterator[Decl]:
                 if k.type == "parameter"
             )
             returns = _field(child, "return_type", data)
-            yield Decl(_field(child, "name", data), params, "" if returns == "()" else returns, owner)
+            yield Decl(
+                _field(child, "name", data), params, "" if returns == "()" else returns, owner
+            )
 
 
 # --- Go ---------------------------------------------------------------------------------------

@@ -203,11 +203,20 @@ def rust(text: str) -> Ty:
 
 
 def _rust_owned(text: str) -> Ty:
-    ints = {f"i{b}": _bits(b) for b in (8, 16, 32, 64)} | {f"u{b}": _bits(b, False) for b in (8, 16, 32, 64)}
+    ints = {f"i{b}": _bits(b) for b in (8, 16, 32, 64)} | {
+        f"u{b}": _bits(b, False) for b in (8, 16, 32, 64)
+    }
     ints |= {"isize": I64, "usize": _bits(64, False), "i128": I64, "u128": (0, I64[1])}
     if text in ints:
         return Ty("int", text, range=ints[text])
-    simple = {"f64": "float", "f32": "float", "bool": "bool", "char": "char", "String": "str", "str": "str"}
+    simple = {
+        "f64": "float",
+        "f32": "float",
+        "bool": "bool",
+        "char": "char",
+        "String": "str",
+        "str": "str",
+    }
     if text in simple:
         return Ty(simple[text], text, form="owned" if text == "String" else "")
     if text.startswith("[") and text.endswith("]") and ";" not in text:
@@ -276,8 +285,10 @@ def results(language: str, text: str) -> tuple[Ty, ...]:
     if not text:
         return ()
     if language == "go" and text.startswith("("):
-        return tuple(go(part.split()[-1]) if part != "error" else Ty("error", "error") for part in _args(text[1:-1]))
+        return tuple(
+            go(part.split()[-1]) if part != "error" else Ty("error", "error")
+            for part in _args(text[1:-1])
+        )
     if language == "go" and text == "error":
         return (Ty("error", "error"),)
     return (parse(language, text),)
-

@@ -13,12 +13,14 @@ written in the language, each case on its own, with the request's tests as one m
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from codegen.execution import native, runners
 from codegen.execution.sandbox import Sandbox
 from codegen.execution.testcases import ENTRY, Example, in_language, split_python_tests
+from codegen.validation.names import defined_names, name_variants
 
 MARK = "@@CODEGEN-RESULTS@@"
 PROBE_MARK = "@@CODEGEN-PROBES@@"
@@ -162,6 +164,17 @@ def _probes(language: str, examples: Sequence[Example], entry: str | None) -> li
 
 
 _SCRIPTED = ("python", "javascript", "typescript")
+_CALLEE = re.compile(r"^\s*([A-Za-z_$][\w$]*)\s*\(")
+
+
+def _callee(call: str, names: set[str]) -> str:
+    """``call`` calling the case-style variant of its function that ``names`` has, if the
+    function itself is not there."""
+    match = _CALLEE.match(call)
+    if match is None or match.group(1) in names:
+        return call
+    found = next((v for v in name_variants(match.group(1)) if v in names), None)
+    return call if found is None else call[: match.start(1)] + found + call[match.end(1) :]
 
 
 def checked_examples(
@@ -190,7 +203,6 @@ def _items(
     return items
 
 
-
 def run_candidate(
     sandbox: Sandbox,
     language: str,
@@ -205,6 +217,9 @@ def run_candidate(
         return _run_native(sandbox, language, code, examples, tests, entry)
     if language not in _SCRIPTED:
         return _run_program(sandbox, language, code, tests)
+    if language != "python":  # a JavaScript sumSquares answers the description's sum_squares
+        names = defined_names(language, code)
+        examples = [replace(ex, call=_callee(ex.call, names)) for ex in examples]
     items = _items(language, examples, entry, tests)
     probes = _probes(language, examples, entry)
     if not items and not probes:

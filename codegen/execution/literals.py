@@ -16,6 +16,7 @@ parameter receives the length of a returned array.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -73,7 +74,7 @@ def _string(value: str, language: str) -> str:
     out = []
     for ch in value:
         code = ord(ch)
-        if ch in "\\\"":
+        if ch in '\\"':
             out.append("\\" + ch)
         elif ch in "\n\t\r":
             out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
@@ -151,7 +152,9 @@ def java_value(value: object, ty: Ty) -> str:
         elem = ty.item.text
         if not items:
             return f"new java.util.ArrayList<{elem}>()"
-        return f"new java.util.ArrayList<{elem}>(java.util.Arrays.<{elem}>asList({', '.join(items)}))"
+        return (
+            f"new java.util.ArrayList<{elem}>(java.util.Arrays.<{elem}>asList({', '.join(items)}))"
+        )
     text = _scalar(value, ty, "java")
     if ty.form in ("short", "byte"):
         return f"({ty.form}) {text}"
@@ -213,9 +216,13 @@ def call(language: str, decl: Decl, args: Sequence[object], name: str) -> Call:
         raise Unwritable(f"{len(args)} arguments for {len(decl.params)} parameters")
     types = [parse(language, p.type) for p in decl.params]
     if language == "java":
-        return Call((), f"{name}({', '.join(java_value(v, t) for v, t in zip(args, types, strict=True))})")
+        return Call(
+            (), f"{name}({', '.join(java_value(v, t) for v, t in zip(args, types, strict=True))})"
+        )
     if language == "go":
-        return Call((), f"{name}({', '.join(go_value(v, t) for v, t in zip(args, types, strict=True))})")
+        return Call(
+            (), f"{name}({', '.join(go_value(v, t) for v, t in zip(args, types, strict=True))})"
+        )
     setup, exprs = [], []
     for i, (value, ty) in enumerate(zip(args, types, strict=True)):
         var = f"codegen_a{i}"
@@ -230,7 +237,11 @@ def call(language: str, decl: Decl, args: Sequence[object], name: str) -> Call:
 def _c_call(language: str, decl: Decl, args: Sequence[object], name: str) -> Call:
     params = list(decl.params)
     out_size = None
-    if params and _OUT_SIZE.match(params[-1].name) and parse(language, params[-1].type).form == "pointer":
+    if (
+        params
+        and _OUT_SIZE.match(params[-1].name)
+        and parse(language, params[-1].type).form == "pointer"
+    ):
         out_size = params.pop()
     plan = _c_plan(language, params, len(args))
     setup: list[str] = []
@@ -265,7 +276,7 @@ def explicit_params(language: str, decl: Decl) -> list[Param]:
     if params and _OUT_SIZE.match(params[-1].name):
         params.pop()
     kept = params[:1]
-    for before, here in zip(params, params[1:], strict=False):
+    for before, here in itertools.pairwise(params):
         implied = parse(language, before.type).form in ("pointer", "cstr") and _LENGTH.match(
             here.name
         )
@@ -285,7 +296,11 @@ def _c_plan(language: str, params: list[Param], given: int) -> list[tuple[Param,
             break
         before = parse(language, params[i - 1].type)
         here = parse(language, params[i].type)
-        if before.form in ("pointer", "cstr") and here.kind == "int" and _LENGTH.match(params[i].name):
+        if (
+            before.form in ("pointer", "cstr")
+            and here.kind == "int"
+            and _LENGTH.match(params[i].name)
+        ):
             implied.add(i)
     if len(implied) != missing:
         raise Unwritable(f"{given} arguments for {len(params)} parameters")
@@ -315,4 +330,3 @@ def _c_arg(language: str, ty: Ty, value: object, var: str, setup: list[str]) -> 
         setup.append(f"{ty.text} {var} = {cpp_value(value, ty)};")
         return var
     return _scalar(value, ty, language)
-

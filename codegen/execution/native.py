@@ -134,7 +134,7 @@ _TEST = {
     "cpp": "static void codegen_case_{i}(void) {{ int rc = codegen_tests_main(); "
     "codegen_begin({i}); codegen_bool(rc == 0); codegen_end(); }}",
     "java": "    CodegenHarness.run({i}, {ms}, () -> {{ codegen_tests(); return true; }});",
-    "rust": "    codegen_case({i}, {ms}, || {{ codegen_tests_main(); \"true\".to_string() }});",
+    "rust": '    codegen_case({i}, {ms}, || {{ codegen_tests_main(); "true".to_string() }});',
     "go": '\tcodegenCase({i}, {ms}, func() string {{ codegenTestsMain(); return "true" }})',
 }
 
@@ -266,4 +266,3 @@ def matches(expected: object, text: str, returns: tuple[Ty, ...]) -> bool:
     if got is NO_VALUE:
         return False
     return same(expected, _normal(got, len(returns) == 1 and returns[0].kind == "char"))
-

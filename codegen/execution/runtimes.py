@@ -210,7 +210,9 @@ impl CodegenShow for f64 {
   fn codegen_show(&self, out: &mut String) { codegen_float(*self, format!("{:?}", self), out) }
 }
 impl CodegenShow for f32 {
-  fn codegen_show(&self, out: &mut String) { codegen_float(*self as f64, format!("{:?}", self), out) }
+  fn codegen_show(&self, out: &mut String) {
+    codegen_float(*self as f64, format!("{:?}", self), out)
+  }
 }
 fn codegen_quote(s: &str, out: &mut String) {
   out.push('"');
@@ -219,15 +221,23 @@ fn codegen_quote(s: &str, out: &mut String) {
       '"' | '\\' => { out.push('\\'); out.push(ch); }
       '\n' => out.push_str("\\n"),
       '\t' => out.push_str("\\t"),
-      c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\u{:04x}", c as u32)),
+      c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+        out.push_str(&format!("\\u{:04x}", c as u32))
+      }
       c => out.push(c),
     }
   }
   out.push('"');
 }
-impl CodegenShow for char { fn codegen_show(&self, out: &mut String) { codegen_quote(&self.to_string(), out) } }
-impl CodegenShow for str { fn codegen_show(&self, out: &mut String) { codegen_quote(self, out) } }
-impl CodegenShow for String { fn codegen_show(&self, out: &mut String) { codegen_quote(self, out) } }
+impl CodegenShow for char {
+  fn codegen_show(&self, out: &mut String) { codegen_quote(&self.to_string(), out) }
+}
+impl CodegenShow for str {
+  fn codegen_show(&self, out: &mut String) { codegen_quote(self, out) }
+}
+impl CodegenShow for String {
+  fn codegen_show(&self, out: &mut String) { codegen_quote(self, out) }
+}
 impl<T: CodegenShow + ?Sized> CodegenShow for &T {
   fn codegen_show(&self, out: &mut String) { (**self).codegen_show(out) }
 }
@@ -269,7 +279,11 @@ impl<A: CodegenShow, B: CodegenShow, C: CodegenShow> CodegenShow for (A, B, C) {
     out.push(','); self.2.codegen_show(out); out.push(']');
   }
 }
-fn codegen_text<T: CodegenShow>(v: T) -> String { let mut s = String::new(); v.codegen_show(&mut s); s }
+fn codegen_text<T: CodegenShow>(v: T) -> String {
+  let mut s = String::new();
+  v.codegen_show(&mut s);
+  s
+}
 fn codegen_case<F: FnOnce() -> String + Send + 'static>(i: usize, ms: u64, f: F) {
   let (tx, rx) = std::sync::mpsc::channel();
   let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(move || {
@@ -310,7 +324,8 @@ func codegenShow(b *strings.Builder, v reflect.Value) {
 		b.WriteString(strconv.FormatBool(v.Bool()))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		b.WriteString(strconv.FormatInt(v.Int(), 10))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Uintptr:
 		b.WriteString(strconv.FormatUint(v.Uint(), 10))
 	case reflect.Float32, reflect.Float64:
 		f := v.Float()

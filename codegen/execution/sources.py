@@ -85,7 +85,7 @@ def _c_tests(tests: str) -> str:
         call = "codegen_tests_entry(1, codegen_argv)" if has_args else "codegen_tests_entry()"
         return (
             f"#define main codegen_tests_entry\n{tests}\n#undef main\n"
-            f"static char *codegen_argv[] = {{(char *)\"tests\", 0}};\n"
+            f'static char *codegen_argv[] = {{(char *)"tests", 0}};\n'
             f"static int codegen_tests_main(void) {{ return {call}; }}"
         )
     return f"static int codegen_tests_main(void) {{\n{tests}\nreturn 0;\n}}"
@@ -167,7 +167,9 @@ def _java(code: str, tests: str, planned: Sequence[Planned], budget_ms: int) -> 
 def _java_tests(code: str, tests: str) -> tuple[str, str]:
     body = re.sub(r"\bpublic\s+(?=(?:final\s+|abstract\s+)*class\b)", "", tests)
     if re.search(r"\bclass\s+\w+", body):
-        main = re.search(r"class\s+(\w+)[^{]*\{(?:(?!\bclass\b).)*?static\s+void\s+main", body, re.S)
+        main = re.search(
+            r"class\s+(\w+)[^{]*\{(?:(?!\bclass\b).)*?static\s+void\s+main", body, re.S
+        )
         call = f"{main.group(1)}.main(new String[0]);" if main else ""
         return f"{code}\n{body}\n", call
     wrapped = f"class CodegenTests {{\n  static void run() throws Throwable {{\n{body}\n  }}\n}}\n"
