@@ -207,12 +207,18 @@ KEY_BY_NAME = {k.name: k for k in KEYS}
 
 def config_path() -> Path:
     """The user's config file: ``$CODEGEN_CONFIG`` or the platform's user config dir."""
-    override = os.environ.get("CODEGEN_CONFIG")
+    override = named_config_path()
     if override:
-        return Path(override)
+        return override
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP)) / "config.toml"
+
+
+def named_config_path() -> Path | None:
+    """The file ``$CODEGEN_CONFIG`` names, if set: it must exist (a typo is not a default)."""
+    override = os.environ.get("CODEGEN_CONFIG")
+    return Path(override) if override else None
 
 
 def coerce(key: Key, value: Any, where: str) -> Any:
@@ -289,9 +295,12 @@ def _line_of(text: str, dotted: str) -> int:
     return 1
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    """Checked values from a TOML config file; errors name the file, line and key."""
+def read_file(path: Path, named_by: str | None = None) -> dict[str, Any]:
+    """Checked values from a TOML config file; errors name the file, line and key. A missing
+    file is no values, unless it was named explicitly (``named_by`` says where)."""
     if not path.exists():
+        if named_by:
+            raise ConfigError(f"{path}: config file not found (named by {named_by})")
         return {}
     try:
         text = textfiles.read_text(path, MAX_CONFIG_BYTES)
@@ -330,8 +339,9 @@ def load(
 ) -> Settings:
     """Resolve defaults < file < environment < flags into one Settings."""
     settings = Settings(sources=dict.fromkeys((k.name for k in KEYS), "default"))
+    named_by = "CODEGEN_CONFIG" if path is None and named_config_path() else None
     file = path or config_path()
-    settings = settings.with_overrides(read_file(file), str(file))
+    settings = settings.with_overrides(read_file(file, named_by), str(file))
     settings = settings.with_overrides(read_env(os.environ if environ is None else environ), "env")
     checked = {
         name: coerce(KEY_BY_NAME[name], value, f"--{name.replace('_', '-')}")

@@ -14,11 +14,16 @@ from typing import Any, Literal
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
+Stage = Literal["syntax", "compile"]
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem found in a piece of code; an empty list of these means valid."""
+    """One problem found in a piece of code; an empty list of these means valid.
+
+    ``stage`` says which verdict it belongs to: ``"syntax"`` (the code does not parse: it is
+    invalid) or ``"compile"`` (it parses but the compiler rejects it: it does not compile).
+    """
 
     line: int
     column: int
@@ -27,6 +32,7 @@ class Diagnostic:
     message: str
     source: str
     severity: Literal["error", "warning"] = "error"
+    stage: Stage = "syntax"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -147,7 +153,11 @@ class Completion:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A piece of code for one language, with everything learnt about it."""
+    """A piece of code for one language, with everything learnt about it.
+
+    ``valid``: the code parses. ``compiles``: the language's compiler accepts it (``None``:
+    no compiler here, or it timed out or crashed; never ``False`` for those).
+    """
 
     id: str
     language: str
@@ -165,6 +175,7 @@ class Candidate:
     score: float | None = None
     score_parts: Mapping[str, float] = field(default_factory=dict)
     safety: tuple[SafetyFinding, ...] = ()
+    compiles: bool | None = None
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -180,6 +191,7 @@ class Candidate:
             "completion_tokens": self.completion_tokens,
             "mean_logprob": self.mean_logprob,
             "valid": self.valid,
+            "compiles": self.compiles,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
             "repairs": [r.to_dict() for r in self.repairs],
             "validators": list(self.validators),

@@ -19,6 +19,7 @@ def _isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     before the per-test isolation below: give the whole session its own config, data dir,
     response cache and audit log (the assembled models stay where they are)."""
     root = tmp_path_factory.mktemp("session")
+    (root / "config.toml").touch()  # CODEGEN_CONFIG must name a file that exists
     values = {
         "CODEGEN_CONFIG": str(root / "config.toml"),
         "CODEGEN_DATA_DIR": str(root / "data"),
@@ -44,7 +45,9 @@ def _isolated_config(
     for var in list(os.environ):
         if var.startswith("CODEGEN_") and var not in ("CODEGEN_CACHE_DIR", "CODEGEN_DATA_DIR"):
             monkeypatch.delenv(var)
-    monkeypatch.setenv("CODEGEN_CONFIG", str(tmp_path_factory.mktemp("cfg") / "config.toml"))
+    config_file = tmp_path_factory.mktemp("cfg") / "config.toml"
+    config_file.touch()
+    monkeypatch.setenv("CODEGEN_CONFIG", str(config_file))
     monkeypatch.setenv("NO_COLOR", "1")
     store = tmp_path_factory.mktemp("store")
     monkeypatch.setenv("CODEGEN_CACHE_ENABLED", "0")  # tests that want the cache turn it on

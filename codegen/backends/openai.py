@@ -7,9 +7,10 @@ Without ``#MODEL`` the server's only model (``GET /v1/models``) is used.
   server that answers with plain JSON instead is read as well.
 - Servers that ignore ``n`` (llama.cpp's server, Ollama) return fewer choices than asked: the
   rest come from further requests sent concurrently, each with its own seed.
-- Retries (``retry.py`` holds the table): 429, 5xx, timeouts and dropped connections are
+- Retries (``retry.py`` holds the tables): 429, 5xx, timeouts and dropped connections are
   retried with exponential backoff and jitter, honouring Retry-After, up to
-  ``openai.retries`` times; then a ``BackendUnavailable`` (exit 3) says what happened.
+  ``openai.retries`` times; a refused connection once per endpoint at most; then a
+  ``BackendUnavailable`` (exit 3) says what happened.
 - Several base URLs spread the load (``openai_pool.py``); a failed request is retried on
   another endpoint at once, and the failed endpoint is left out until its backoff has passed.
 - The API key (``openai.api_key``, ``CODEGEN_OPENAI_API_KEY`` or ``CODEGEN_API_KEY``) is sent
@@ -32,7 +33,13 @@ import httpx
 from codegen.backends.base import Identity, ModelInfo, approximate_tokens
 from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
-from codegen.backends.retry import Backoff, EndpointFailure, error_class, parse_retry_after
+from codegen.backends.retry import (
+    Backoff,
+    EndpointFailure,
+    error_class,
+    parse_retry_after,
+    retries_allowed,
+)
 from codegen.errors import BackendError, BackendRejected, BackendUnavailable, Cancelled, UsageError
 from codegen.redact import redact
 from codegen.types import Completion, Message, SamplingParams
@@ -217,6 +224,7 @@ class OpenAIBackend(Identity):
     ) -> Reply:
         """One chat completion with retries across endpoints."""
         attempt = 0
+        failures: dict[str, int] = {}
         while True:
             endpoint, wait = self._pool.acquire()
             outcome: bool | None = None
@@ -236,7 +244,8 @@ class OpenAIBackend(Identity):
             except EndpointFailure as exc:
                 outcome = False
                 delay = self._backoff.delay(self._pool.failures(endpoint), exc.retry_after)
-                if attempt >= self._retries:
+                failures[exc.kind] = failures.get(exc.kind, 0) + 1
+                if attempt >= self._retries or failures[exc.kind] > self._allowed(exc.kind):
                     raise BackendUnavailable(
                         f"{endpoint.label}: giving up after {attempt + 1} attempts: {exc}"
                     ) from exc
@@ -244,6 +253,9 @@ class OpenAIBackend(Identity):
                 attempt += 1
             finally:
                 self._pool.release(endpoint, outcome, delay=delay)
+
+    def _allowed(self, kind: str) -> int:
+        return retries_allowed(kind, self._retries, len(self._pool.endpoints))
 
     def _attempt(
         self,
@@ -260,13 +272,14 @@ class OpenAIBackend(Identity):
                     self._raise_for_status(endpoint, response, str(body.get("model")))
                 return self._read(endpoint, response, body, cancel, early)
         except httpx.ConnectError as exc:
-            raise EndpointFailure(f"cannot connect to {endpoint.label} ({exc})", down=True) from exc
+            message = f"cannot connect to {endpoint.label} ({exc})"
+            raise EndpointFailure(message, down=True, kind="refused") from exc
         except httpx.TimeoutException as exc:
-            raise EndpointFailure(f"{endpoint.label}: no answer in time ({exc!r})") from exc
+            message = f"{endpoint.label}: no answer in time ({exc!r})"
+            raise EndpointFailure(message, kind="timeout") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-            raise EndpointFailure(
-                f"{endpoint.label}: the connection dropped ({exc})", down=True
-            ) from exc
+            message = f"{endpoint.label}: the connection dropped ({exc})"
+            raise EndpointFailure(message, down=True, kind="dropped") from exc
         except httpx.HTTPError as exc:
             raise BackendError(f"{endpoint.label}: HTTP error: {exc}") from exc
 

@@ -2,8 +2,9 @@
 
 ``STATUS_TABLE`` maps a status to the codegen error it becomes; ``BackendUnavailable`` (and
 its subclass here, ``EndpointFailure``) is retryable (see ``codegen.errors.RETRYABLE``),
-``BackendRejected`` is not. Waits grow exponentially with full jitter, capped, and never
-undercut a server's ``Retry-After``.
+``BackendRejected`` is not. ``RETRIES_BY_KIND`` caps how often each kind of endpoint failure
+is retried (a refused connection is not a busy server). Waits grow exponentially with full
+jitter, capped, and never undercut a server's ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -34,17 +35,47 @@ def error_class(status: int) -> type[BackendError]:
     return BackendUnavailable if status >= 500 else BackendRejected
 
 
+# Kinds of endpoint failure -> retries allowed per endpoint (None: ``openai.retries``).
+# Nothing listening ("refused": connection refused, no route, unknown host) is not a transient
+# server error: each endpoint is tried again once at most, so a wrong URL fails in about a
+# second. A busy or failing server (429, 5xx, timeouts) and a dropped connection keep the
+# configured retries with backoff.
+RETRIES_BY_KIND: dict[str, int | None] = {
+    "refused": 1,
+    "dropped": None,
+    "timeout": None,
+    "status": None,
+}
+
+
+def retries_allowed(kind: str, configured: int, endpoints: int) -> int:
+    """How many retries a request may make after failures of ``kind`` over ``endpoints``."""
+    per_endpoint = RETRIES_BY_KIND.get(kind)
+    if per_endpoint is None:
+        return configured
+    return min(configured, (per_endpoint + 1) * endpoints - 1)
+
+
 class EndpointFailure(BackendUnavailable):
     """A retryable failure of one endpoint: connection, timeout, 429 or 5xx.
 
     ``retry_after`` is the server's Retry-After in seconds (None when not sent); ``down``
-    says the endpoint itself is gone (connection refused or dropped), not merely busy.
+    says the endpoint itself is gone (connection refused or dropped), not merely busy;
+    ``kind`` is its row in ``RETRIES_BY_KIND``.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, down: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        down: bool = False,
+        kind: str = "status",
+    ):
         super().__init__(message)
         self.retry_after = retry_after
         self.down = down
+        self.kind = kind
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:

@@ -11,7 +11,7 @@ MAX_TESTS_BYTES = 5 << 20
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result
+    from codegen.types import Candidate, Result
 
 
 def add_exec_flags(parser: argparse.ArgumentParser) -> None:
@@ -99,8 +99,17 @@ def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
         if "tests_total" in cand.score_parts:
             passed, total = cand.score_parts["tests_passed"], cand.score_parts["tests_total"]
             line += f"  ({passed:g}/{total:g} tests and examples passed)"
-        lines.append(line)
+        lines.append(line + _compile_part(cand))
     return lines
+
+
+def _compile_part(cand: Candidate) -> str:
+    """The compile verdict, which orders candidates before their score does."""
+    if cand.compiles is None:
+        return "; compiles: unknown (ranked between compiling and not compiling)"
+    if cand.compiles:
+        return "; compiles (ranked before those that do not)"
+    return "; does not compile (ranked after those that do)"
 
 
 def write_explanation(result: Result, settings: Settings, stream: TextIO) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codegen.types import Diagnostic
-from codegen.validation import tables
+from codegen.validation import tables, treesitter
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
 
 Status = Literal["valid", "invalid", "undecided"]
@@ -131,13 +131,30 @@ def gcc_errors(output: str, code: str, tier: str) -> list[Diagnostic]:
 
 
 def parse_gcc(output: str, code: str, tier: str) -> CheckResult:
+    errors = gcc_errors(output, code, tier)
     diags: list[Diagnostic] = []
-    for diag in gcc_errors(output, code, tier):
+    for diag in errors:
         if "No such file or directory" in diag.message:
             return CheckResult(tier, "undecided", note=f"cannot check: {diag.message}")
-        if tables.gcc_is_syntax(diag.message):
+        if tables.gcc_is_syntax(diag.message) and not _follows_unknown_name(diag, errors, code):
             diags.append(diag)
     return _verdict(tier, diags)
+
+
+def _follows_unknown_name(diag: Diagnostic, errors: list[Diagnostic], code: str) -> bool:
+    """A parse error that an unknown name before it on its line explains (C++ cannot parse
+    ``std::vector<int> v;`` without ``<vector>``), where tree-sitter parses that line: the
+    code parses, it does not compile (the compile tier reports the name)."""
+    unknown = [
+        e
+        for e in errors
+        if e.line == diag.line and e.column <= diag.column and tables.gcc_unknown_name(e.message)
+    ]
+    if not unknown:
+        return False
+    language = "c" if diag.source == "gcc" else "cpp"
+    parsed = treesitter.diagnostics(language, code)
+    return parsed is not None and not any(t.line == diag.line for t in parsed)
 
 
 GCC_FLAGS = ("-fsyntax-only", "-fdiagnostics-plain-output", "-fdiagnostics-column-unit=byte")

@@ -67,6 +67,7 @@ def repl(tmp_path: Path) -> Iterator[Tmux]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    (tmp_path / "config.toml").touch()
     env = {
         "CODEGEN_CONFIG": str(tmp_path / "config.toml"),
         "CODEGEN_DATA_DIR": str(tmp_path / "data"),

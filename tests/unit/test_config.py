@@ -70,3 +70,25 @@ def test_save_round_trips_and_keeps_other_keys(tmp_path: Path) -> None:
     settings = config.load(path=path, environ={})
     assert (settings.n, settings.languages, settings.few_shot) == (4, ("go",), 3)
     assert settings.openai_timeout == 5.0
+
+
+def test_a_config_file_named_by_codegen_config_must_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nonexistent.toml"
+    monkeypatch.setenv("CODEGEN_CONFIG", str(missing))
+    with pytest.raises(ConfigError) as info:
+        config.load(environ={})
+    assert str(info.value) == f"{missing}: config file not found (named by CODEGEN_CONFIG)"
+    assert info.value.exit_code == 2
+    missing.write_text("n = 4\n")
+    assert config.load(environ={}).n == 4
+
+
+def test_the_default_config_file_may_be_absent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CODEGEN_CONFIG")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # platformdirs' user config dir
+    settings = config.load(environ={})
+    assert settings.n == config.Settings().n and settings.sources["n"] == "default"

@@ -242,6 +242,36 @@ def test_unreachable_url_is_backend_unavailable() -> None:
         backend(handler, retries=1).generate(MESSAGES, PARAMS, 1)
 
 
+def test_refused_connection_is_retried_once_not_with_the_full_backoff() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.host)
+        raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+    with pytest.raises(BackendUnavailable, match="giving up after 2 attempts"):
+        backend(handler, retries=4).generate(MESSAGES, PARAMS, 1)
+    assert calls == ["a.test", "a.test"]
+    # Two endpoints, both refusing: each is tried twice, then the request fails.
+    calls.clear()
+    spec = "openai:http://a.test,http://b.test#m"
+    with pytest.raises(BackendUnavailable, match="giving up after 4 attempts"):
+        backend(handler, spec=spec, retries=6).generate(MESSAGES, PARAMS, 1)
+    assert sorted(calls) == ["a.test", "a.test", "b.test", "b.test"]
+
+
+def test_timeouts_keep_the_configured_retries() -> None:
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(BackendUnavailable, match="giving up after 4 attempts"):
+        backend(handler, retries=3).generate(MESSAGES, PARAMS, 1)
+    assert len(calls) == 4
+
+
 def test_failover_moves_requests_to_the_live_endpoint() -> None:
     hosts: list[str] = []
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import random
 
 from codegen.backends.openai_pool import EndpointPool
-from codegen.backends.retry import Backoff, error_class, parse_retry_after
+from codegen.backends.retry import (
+    RETRIES_BY_KIND,
+    Backoff,
+    error_class,
+    parse_retry_after,
+    retries_allowed,
+)
 from codegen.errors import BackendRejected, BackendUnavailable, is_retryable
 
 
@@ -15,6 +21,15 @@ def test_status_table() -> None:
     for status in (400, 401, 403, 404, 422):
         assert error_class(status) is BackendRejected
     assert is_retryable(error_class(503)("x")) and not is_retryable(error_class(401)("x"))
+
+
+def test_refused_connections_are_retried_once_per_endpoint_others_as_configured() -> None:
+    assert RETRIES_BY_KIND["refused"] == 1
+    assert retries_allowed("refused", 4, endpoints=1) == 1
+    assert retries_allowed("refused", 9, endpoints=3) == 5
+    assert retries_allowed("refused", 0, endpoints=2) == 0  # never more than configured
+    for kind in ("status", "timeout", "dropped"):
+        assert retries_allowed(kind, 4, endpoints=1) == 4
 
 
 def test_retry_after_forms() -> None:

@@ -42,6 +42,7 @@ suite("against codegen serve --stdio", () => {
   let client: CodegenClient;
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "codegen-vscode-test-"));
   const auditPath = path.join(scratch, "audit.jsonl");
+  fs.writeFileSync(path.join(scratch, "config.toml"), ""); // CODEGEN_CONFIG must name a file that exists
 
   before(async () => {
     client = CodegenClient.start(python, ["-m", "codegen", "serve", "--stdio", "--model", "embedded-small"], {
