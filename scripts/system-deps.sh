@@ -9,6 +9,9 @@ command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 # Node.js builds and tests the VS Code extension (make vscode).
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# Go and TypeScript candidates are built and run by the execution harness (codegen/execution/).
+command -v go >/dev/null 2>&1 || need+=(golang-go)
+command -v tsc >/dev/null 2>&1 || need+=(node-typescript)
 # The execution sandbox (codegen/ranking/sandbox.py) needs unshare and setpriv.
 (command -v unshare && command -v setpriv) >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
