@@ -101,15 +101,12 @@ def _rust(code: str, tests: str, planned: Sequence[Planned], budget_ms: int) -> 
     if tests.strip():
         parts.append(_rust_tests(tests))
     parts.append(runtimes.RUST_RUNTIME)
-    calls = _guarded(
+    body = _cases(
         planned,
         budget_ms,
-        "{{line}}",
         "if codegen_t0.elapsed().as_millis() < {budget} {{ {line} }} "
         'else {{ println!("\\n@@CODEGEN-CASE@@{i} !skipped"); }}',
     )
-    lines = [p.code for p in planned if p.fixed is None]
-    body = _interleave(calls, lines)
     parts.append(
         "fn main() {\n    std::panic::set_hook(Box::new(|_| {}));\n"
         "    let codegen_t0 = std::time::Instant::now();\n"
@@ -129,11 +126,12 @@ def _rust_tests(tests: str) -> str:
     return f"fn codegen_tests_main() {{\n{tests}\n}}"
 
 
-def _interleave(guarded: list[str], lines: list[str]) -> str:
-    """Put each case's own code where ``_guarded`` left the ``{line}`` placeholder."""
-    out = []
-    for text, line in zip(guarded, lines, strict=True):
-        out.append(text.replace("{line}", line.strip()))
+def _cases(planned: Sequence[Planned], budget_ms: int, skip: str) -> str:
+    """The lines that run the cases (Rust, Java, Go): each case's own code, a probe's guarded
+    by the time left in the probe budget (``skip``: the guard, with ``{line}`` for the code)."""
+    guarded = _guarded(planned, budget_ms, "{{line}}", skip)
+    codes = [p.code for p in planned if p.fixed is None]
+    out = [text.replace("{line}", code.strip()) for text, code in zip(guarded, codes, strict=True)]
     return "\n".join("    " + t for t in out)
 
 
@@ -145,15 +143,12 @@ def _java(code: str, tests: str, planned: Sequence[Planned], budget_ms: int) -> 
     call_tests = ""
     if tests.strip():
         source, call_tests = _java_tests(code, tests)
-    calls = _guarded(
+    body = "    long codegen_t0 = System.nanoTime();\n" + _cases(
         planned,
         budget_ms,
-        "{{line}}",
         "if ((System.nanoTime() - codegen_t0) / 1000000 < {budget}) {{ {line} }} "
         'else System.out.print("\\n@@CODEGEN-CASE@@{i} !skipped\\n");',
     )
-    lines = [p.code for p in planned if p.fixed is None]
-    body = "    long codegen_t0 = System.nanoTime();\n" + _interleave(calls, lines)
     harness = runtimes.JAVA_HARNESS % {"cases": body}
     if call_tests:
         harness = harness.replace(
@@ -196,15 +191,12 @@ def _go(code: str, tests: str, planned: Sequence[Planned], budget_ms: int) -> As
             extra["codegen_tests.go"] = _go_file(tests, "codegenTestsMain")
         else:
             extra["codegen_tests.go"] = f"package main\n\nfunc codegenTestsMain() {{\n{tests}\n}}\n"
-    calls = _guarded(
+    body = "\tcodegenT0 := time.Now()\n" + _cases(
         planned,
         budget_ms,
-        "{{line}}",
         "if time.Since(codegenT0).Milliseconds() < {budget} {{ {line} }} "
         'else {{ fmt.Printf("\\n@@CODEGEN-CASE@@{i} !skipped\\n") }}',
     )
-    lines = [p.code for p in planned if p.fixed is None]
-    body = "\tcodegenT0 := time.Now()\n" + _interleave(calls, lines)
     body += "\n\t_ = codegenT0"
     extra["codegen_harness.go"] = runtimes.GO_HARNESS % {"cases": body}
     return Assembly(_go_file(code, "codegenCandidateMain"), extra)

@@ -19,7 +19,8 @@ from codegen.execution.testcases import Example
 from codegen.ranking.scorer import EvidenceRanker
 from codegen.repair.feedback import STEP
 from codegen.requests import build_request
-from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
+from codegen.types import GenerationRequest, Message, SamplingParams
+from tests.unit.test_rank_languages import cand
 
 pytestmark = pytest.mark.skipif(
     isolation_problem() is not None, reason=f"no sandbox here: {isolation_problem()}"
@@ -74,20 +75,6 @@ CASES: dict[str, tuple[str, str, str]] = {
         'if (sumSquares([3]) !== 9) throw new Error("sum");',
     ),
 }
-
-
-def cand(language: str, k: int, code: str, logprob: float) -> Candidate:
-    return Candidate(
-        id=f"{language}-{k}",
-        language=language,
-        code=code,
-        raw_text=code,
-        finish_reason="stop",
-        prompt_tokens=1,
-        completion_tokens=1,
-        mean_logprob=logprob,
-        valid=True,
-    )
 
 
 @pytest.mark.parametrize("language", sorted(CASES))
@@ -163,6 +150,6 @@ def test_the_small_model_end_to_end_in_c(small_backend: Any, small_settings: Set
     result = Assistant(settings, backend=small_backend).generate(build_request(fields, settings))
     valid = [c for c in result.candidates if c.valid]
     assert valid, [c.diagnostics for c in result.candidates]
-    for cand in valid:
-        assert cand.score_parts["tests_total"] == 2.0, cand.score_parts  # both examples ran
-        assert "agreement" in cand.score_parts
+    for candidate in valid:
+        assert candidate.score_parts["tests_total"] == 2.0  # both examples ran
+        assert "agreement" in candidate.score_parts
