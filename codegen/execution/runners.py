@@ -1,26 +1,27 @@
 """How to build and run one source file per language in the sandbox.
 
-Python and JavaScript always (the interpreter must be reachable by the unprivileged uid, so a
-system ``python3`` is preferred over one under ``/root``); C, C++, Java, Rust and Go when their
-toolchain is on PATH; TypeScript when node and the ``typescript`` package (found beside ``tsc``
-on PATH) are here: it is stripped of its types with ``ts.transpileModule`` (no type check) and
-run on node. Compilers run before the confined run, with a timeout, in the same dir. A harness
-may add files (``extra``): Java compiles them with the candidate and runs the first one's class,
-Go builds them into one program.
+Python and JavaScript always; C, C++, Java, Rust and Go when their toolchain is found
+(``toolchains``: the sandbox binds a toolchain outside ``/usr``, such as rustup's, read-only);
+TypeScript when node and the ``typescript`` package (found beside ``tsc`` on PATH) are here: it
+is stripped of its types with ``ts.transpileModule`` (no type check) and run on node.
+The build commands run in the same sandbox as the program, before it, with the compile timeout.
+JVMs are told they have one processor, so their thread pools fit the run's process limit.
+A harness may add files (``extra``): Java compiles them with the candidate and runs the first
+one's class, Go builds them into one program.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from codegen.execution.sandbox import Limits, RunResult, Sandbox, world_reachable
+from codegen.execution import toolchains
+from codegen.execution.sandbox import Limits, RunResult, Sandbox
+from codegen.execution.toolchains import JVM_ONE_CPU
 
 
 @dataclass(frozen=True)
@@ -31,18 +32,14 @@ class Program:
     memory_limit: bool = True
 
 
-@cache
 def python_interpreter() -> str | None:
-    choices = [sys.executable, "/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
-    for path in choices:
-        if path and os.path.exists(path) and world_reachable(path):
-            return os.path.realpath(path)
-    return None
+    tool = toolchains.python()
+    return tool.path if tool else None
 
 
-@cache
 def _tool(name: str) -> str | None:
-    return shutil.which(name)
+    tool = toolchains.find(name)
+    return tool.path if tool else None
 
 
 def supported(language: str) -> bool:
@@ -114,9 +111,11 @@ def program(language: str, source: str, extra: Mapping[str, str] | None = None) 
     if language == "java":
         cls = _java_main_class(source)
         files = {f"{cls}.java": source, **extra}
-        build = (_tool("javac") or "javac", "-nowarn", "-encoding", "UTF-8", *files)
-        java = os.path.realpath(_tool("java") or "java")
-        run = (java, "-ea", "-Xmx256m", "-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+        javac = _tool("javac") or "javac"
+        flags = (*(f"-J{flag}" for flag in JVM_ONE_CPU), "-nowarn", "-encoding", "UTF-8")
+        build = (javac, *flags, *files)
+        java = _tool("java") or "java"
+        run = (java, "-ea", "-Xmx256m", "-Xss8m", *JVM_ONE_CPU, "-XX:TieredStopAtLevel=1")
         entry = next((name[:-5] for name in extra if name.endswith(".java")), cls)
         return Program(files, (build,), (*run, "-cp", ".", entry), memory_limit=False)
     raise ValueError(f"cannot execute {language} code")
