@@ -14,6 +14,7 @@ from typing import Any
 from codegen import languages, signatures
 from codegen.config import Settings
 from codegen.errors import UsageError, did_you_mean
+from codegen.languages import LanguageSpec
 from codegen.types import GenerationRequest
 
 FIELDS = tuple(f.name for f in fields(GenerationRequest))
@@ -40,31 +41,36 @@ def _number(where: str, name: str, value: Any, kind: type) -> Any:
     return kind(value)
 
 
-def _languages(where: str, value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+def _languages(where: str, value: Any) -> tuple[LanguageSpec, ...]:
+    items = [value] if isinstance(value, (str, LanguageSpec)) else value
+    if not isinstance(items, (list, tuple)) or not all(
+        isinstance(i, (str, LanguageSpec)) for i in items
+    ):
         raise _fail(where, "languages", f"expected a list of language names, got {value!r}")
-    specs: list[str] = []
+    specs: list[LanguageSpec] = []
     for item in items:
+        if isinstance(item, LanguageSpec):
+            specs.append(item)
+            continue
         for part in item.split(","):
             if part.strip():
                 try:
-                    specs.append(languages.canonical(part.strip()))
+                    specs.append(languages.parse_language_spec(part))
                 except UsageError as exc:
                     raise _fail(where, "languages", str(exc)) from None
     if not specs:
         raise _fail(where, "languages", "at least one language is needed")
-    names = [s.partition("@")[0] for s in specs]
+    names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise _fail(where, "languages", f"'{dupes[0]}' is given twice")
     return tuple(specs)
 
 
-def _tests(where: str, value: Any, specs: tuple[str, ...]) -> dict[str, str]:
+def _tests(where: str, value: Any, specs: tuple[LanguageSpec, ...]) -> dict[str, str]:
     if value is None:
         return {}
-    names = [s.partition("@")[0] for s in specs]
+    names = [s.name for s in specs]
     if isinstance(value, str):
         if len(names) != 1:
             raise _fail(where, "tests", "give tests per language, e.g. {python: '...'}")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def add_generation_flags(parser: argparse.ArgumentParser) -> None:
-    """The GenerationRequest fields as flags (names as in DESIGN.md's Contracts)."""
+    """The GenerationRequest fields as flags (docs/architecture.md, "The request")."""
     parser.add_argument(
         "-l",
         "--language",

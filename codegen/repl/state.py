@@ -1,7 +1,8 @@
 """What a REPL session remembers: its settings, context, past requests and the last result.
 
-Selectors name a candidate the way DESIGN.md does: a rank (``2``), a rank in one language
-(``python:2``) or a candidate id (``python-3``, which also reaches invalid, unranked ones).
+Selectors name a candidate as docs/architecture.md ("The result") says: a rank (``2``), a rank
+in one language (``python:2``) or a candidate id (``python-3``, which also reaches invalid,
+unranked ones).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class Turn:
     """One request of this session and how it ended."""
 
     description: str
-    languages: tuple[str, ...]
+    languages: tuple[languages.LanguageSpec, ...]
     n: int
     outcome: str
 
@@ -70,7 +71,7 @@ class ReplState:
             if cand.id == sel:
                 return cand
         lang_name, sep, rank_text = sel.rpartition(":")
-        langs = [s.partition("@")[0] for s in result.request.languages]
+        langs = list(result.request.language_names)
         if sep:
             lang = languages.find(lang_name)
             if lang is None or lang.name not in langs:
