@@ -1,20 +1,19 @@
 """How to build and run one source file per language in the sandbox.
 
-Python and JavaScript always (the interpreter must be reachable by the unprivileged uid, so a
-system ``python3`` is preferred over one under ``/root``); C, C++, Java and Rust when their
-toolchain is on PATH. Compilers run before the confined run, with a timeout, in the same dir.
+Python and JavaScript always; C, C++, Java and Rust when their toolchain is found
+(``toolchains``: the sandbox binds a toolchain outside ``/usr``, such as rustup's, read-only).
+The build commands run in the same sandbox as the program, before it, with the compile timeout.
+JVMs are told they have one processor, so their thread pools fit the run's process limit.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import sys
 from dataclasses import dataclass
-from functools import cache
 
-from codegen.execution.sandbox import Limits, RunResult, Sandbox, world_reachable
+from codegen.execution import toolchains
+from codegen.execution.sandbox import Limits, RunResult, Sandbox
+from codegen.execution.toolchains import JVM_ONE_CPU
 
 
 @dataclass(frozen=True)
@@ -25,18 +24,14 @@ class Program:
     memory_limit: bool = True
 
 
-@cache
 def python_interpreter() -> str | None:
-    choices = [sys.executable, "/usr/bin/python3", "/usr/local/bin/python3", "/bin/python3"]
-    for path in choices:
-        if path and os.path.exists(path) and world_reachable(path):
-            return os.path.realpath(path)
-    return None
+    tool = toolchains.python()
+    return tool.path if tool else None
 
 
-@cache
 def _tool(name: str) -> str | None:
-    return shutil.which(name)
+    tool = toolchains.find(name)
+    return tool.path if tool else None
 
 
 def supported(language: str) -> bool:
@@ -71,9 +66,10 @@ def program(language: str, source: str) -> Program:
         return Program({"main.rs": source}, (build,), ("./prog",))
     if language == "java":
         cls = _java_main_class(source)
-        build = (_tool("javac") or "javac", "-nowarn", f"{cls}.java")
-        java = os.path.realpath(_tool("java") or "java")
-        run = (java, "-Xmx256m", "-Xss8m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp")
+        javac = _tool("javac") or "javac"
+        build = (javac, *(f"-J{flag}" for flag in JVM_ONE_CPU), "-nowarn", f"{cls}.java")
+        java = _tool("java") or "java"
+        run = (java, "-Xmx256m", "-Xss8m", *JVM_ONE_CPU, "-XX:TieredStopAtLevel=1", "-cp")
         return Program({f"{cls}.java": source}, (build,), (*run, ".", cls), memory_limit=False)
     raise ValueError(f"cannot execute {language} code")
 

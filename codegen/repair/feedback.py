@@ -4,14 +4,15 @@ After ranking, when even the top candidate fails some of its checks (the request
 description's examples), the best-ranked failing candidates are answered again, one at a time:
 the task goes back to the model as one plain message (``prompts/fix_tests.j2``: no system
 prompt, no few-shot examples) followed by what that candidate got wrong (the call, what it
-should give, what it gave). The candidate's code itself is not shown: a small model shown wrong code
-mostly copies it back, and with the few-shot prompt of the first answers it fixed none of our
-study's problems, while the plain message with the failures fixed some (benchmarks/RESULTS.md,
-"Repair with the failed checks in hand"). Each asks for several attempts in one batch (the greedy
-one and the rest sampled). An attempt is kept only when it is valid, still defines the function the
-checks call, and passes more checks than the candidate did; of those, the one passing most wins,
-then the likelier one. The kept code replaces the candidate's under the same id, with a
-``test_repair`` step (its diff and the checks before and after) in ``repairs``.
+should give, what it gave). The candidate's code itself is not shown: a small model shown wrong
+code mostly copies it back, and with the few-shot prompt of the first answers it fixed none of
+our study's problems, while the plain message with the failures fixed some
+(benchmarks/RESULTS.md, "Repair with the failed checks in hand"). Each asks for several
+attempts in one batch (the greedy one and the rest sampled). An attempt is kept only when it
+is valid, still defines the function the checks call, and passes more checks than the
+candidate did; of those, the one passing most wins, then the likelier one. The kept code
+replaces the candidate's under the same id, with a ``test_repair`` step (its diff and the
+checks before and after) in ``repairs``.
 """
 
 from __future__ import annotations
@@ -271,8 +272,8 @@ def _fixed(cand: Candidate, best: _Attempt, before: Outcome) -> Candidate:
 def fixer_from_settings(
     settings: Settings, validator: Validator, backend: BackendGetter | None
 ) -> Fixer:
-    """The fixer ``default_stages`` plugs in (none without a model, or when it is set to 0)."""
+    """The fixer ``Stages.default`` plugs in (none without a model, or when it is set to 0)."""
     if backend is None or settings.repair_test_fixes <= 0:
         return NoFix()
     options = FixOptions(candidates=settings.repair_test_fixes)
-    return TestFeedbackRepair(validator, backend, Sandbox(unsafe=settings.unsafe_exec), options)
+    return TestFeedbackRepair(validator, backend, Sandbox.from_settings(settings), options)

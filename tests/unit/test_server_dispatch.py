@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import threading
-import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -162,9 +160,7 @@ def test_a_crashing_handler_is_an_internal_error_and_serving_goes_on(
 
 def test_accept_records_the_choice(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[Any, ...]] = []
-    fake = types.ModuleType("codegen.store.audit")
-    fake.record_accept = lambda *a, **k: seen.append((*a, k.get("code")))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "codegen.store.audit", fake)
+    monkeypatch.setattr(handlers, "record_accept", lambda *a, **k: seen.append((*a, k.get("code"))))
     h.send(req(1, "codegen/accept", {"request_id": "abc", "candidate_id": "python-1"}))
     h.send(req(2, "codegen/accept", {"request_id": "abc"}))
     replies = {m["id"]: m for m in h.messages()}

@@ -105,7 +105,7 @@ def _reply(messages: Any, params: Any, n: int) -> list[str]:
 
 
 def test_the_validator_checks_each_languages_own_name() -> None:
-    assistant = Assistant(S, backend=ScriptedBackend(_reply))
+    assistant = Assistant(S, backend=ScriptedBackend(_reply), interface="library")
     mapped = {"python": PY_SIG, "java": JAVA_SIG}
     result = assistant.generate(_request(languages=["python", "java"], signature=mapped))
     assert all(c.valid for c in result.candidates), [c.diagnostics for c in result.candidates]
@@ -171,7 +171,7 @@ def test_repl_signature_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         pipe.send_text(keys + "/lang java\rsort\r\x04")
         app = ReplApp(
             S,
-            assistant=Assistant(S, backend=ScriptedBackend(_reply)),
+            assistant=Assistant(S, backend=ScriptedBackend(_reply), interface="library"),
             input=pipe,
             output=DummyOutput(),
             out=out,
