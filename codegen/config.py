@@ -70,6 +70,9 @@ class Settings:
     audit_enabled: bool = True
     audit_max_mb: float = 16.0
     audit_path: str = ""
+    server_max_connections: int = 16
+    server_max_unauthenticated: int = 4
+    server_init_timeout: float = 5.0
     safety_enabled: bool = True
     safety_blocked_terms: tuple[str, ...] = ()
     safety_blocked_patterns: tuple[str, ...] = ()
@@ -213,6 +216,19 @@ KEYS: tuple[Key, ...] = (
     Key("audit.enabled", bool, "append one line per request to the audit log"),
     Key("audit.max_mb", float, "audit log size before rotation, MB", _check_range(0, 1 << 20)),
     Key("audit.path", str, "audit log file (empty: user data dir)"),
+    Key("server.max_connections", int, "TCP server: open connections", _check_range(1, 4096)),
+    Key(
+        "server.max_unauthenticated",
+        int,
+        "TCP server: connections that have not yet shown the token",
+        _check_range(1, 4096),
+    ),
+    Key(
+        "server.init_timeout",
+        float,
+        "TCP server: seconds a connection has to initialize with the token",
+        _check_range(0, 3600, lo_open=True),
+    ),
     Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
     Key("safety.blocked_terms", list, "words that make a description refused"),
     Key(
