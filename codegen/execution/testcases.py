@@ -56,6 +56,7 @@ def examples_for(language: str, description: str, codes: Sequence[str]) -> list[
     fail, and it fails every candidate alike, so it tells nothing and would only set off
     repairs."""
     defined = {ENTRY}.union(*(defined_names(language, code) for code in codes))
+
     # A Java candidate's sortArray answers the description's sort_array(...); the Python
     # harness calls the name as written, so for Python only the name itself counts.
     def names(ex: Example) -> set[str]:
