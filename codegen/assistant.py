@@ -14,12 +14,12 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from codegen import events as ev
-from codegen import languages
 from codegen.backends.base import Backend
 from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
+from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import LogprobRanker, Ranker
@@ -171,8 +171,7 @@ class _Run:
     ) -> Iterator[ev.Event]:
         """A cache hit: the stored candidates, ranked as they were; no model is loaded."""
         model, candidates = hit
-        for lang_spec in self.request.languages:
-            name = languages.parse_language_spec(lang_spec)[0].name
+        for name in self.request.language_names:
             yield ev.LanguageStarted(self.id, name, self.request.n)
             for cand in (c for c in candidates if c.language == name):
                 yield ev.CandidateGenerated(self.id, cand)
@@ -191,9 +190,9 @@ class _Run:
         yield ev.Finished(self.a.keeper.close(ticket, result))
 
     def _language(
-        self, backend: Backend, builder: PromptBuilder, lang_spec: str
+        self, backend: Backend, builder: PromptBuilder, lang_spec: LanguageSpec
     ) -> Generator[ev.Event, None, list[Candidate]]:
-        lang, version = languages.parse_language_spec(lang_spec)
+        lang, version = lang_spec.language, lang_spec.version
         yield ev.LanguageStarted(self.id, lang.name, self.request.n)
         started = time.perf_counter()
         prompt = builder.build(self.request, lang.name, version)

@@ -1,4 +1,4 @@
-"""Frozen value types shared by every stage (DESIGN.md, "Contracts").
+"""Frozen value types shared by every stage (docs/architecture.md, "Contracts").
 
 Positions are 1-based; columns count Unicode code points. A candidate's ``id`` is
 ``"<language>-<k>"`` (k from 1) and never changes; ``rank`` is 1-based within its
@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from codegen.languages import LanguageSpec
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
@@ -69,7 +70,7 @@ class GenerationRequest:
     """What a user asks for. Field names are the CLI flags, JSON keys and spec keys."""
 
     description: str
-    languages: tuple[str, ...] = ("python",)
+    languages: tuple[LanguageSpec, ...] = (LanguageSpec("python"),)
     n: int = 1
     temperature: float = 0.2
     top_p: float = 0.95
@@ -85,12 +86,21 @@ class GenerationRequest:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["model"] = None if self.model is None else redact(self.model)
-        data["languages"] = list(self.languages)
+        data["languages"] = [str(spec) for spec in self.languages]
         data["context"] = list(self.context)
         data["tests"] = dict(self.tests)
         sig = self.signature
         data["signature"] = sig if sig is None or isinstance(sig, str) else dict(sig)
         return data
+
+    @property
+    def language_names(self) -> tuple[str, ...]:
+        """The languages' registry names (``python``), as candidates' ``language`` holds them."""
+        return tuple(spec.name for spec in self.languages)
+
+    def version_of(self, language: str) -> str | None:
+        """The version asked for ``language`` (``3.8`` for ``python@3.8``), else None."""
+        return next((s.version for s in self.languages if s.name == language), None)
 
     def signature_for(self, language: str) -> str | None:
         """The signature ``language``'s code must define: the mapping's entry, else the one
@@ -230,7 +240,8 @@ class Result:
         return None
 
     def languages_without_valid(self) -> list[str]:
-        return [lang for lang in self.request.languages if self.best(lang) is None]
+        """The names of the requested languages that have no valid candidate."""
+        return [name for name in self.request.language_names if self.best(name) is None]
 
     def to_dict(self) -> dict[str, Any]:
         return {

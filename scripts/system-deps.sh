@@ -7,6 +7,10 @@ command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 # Java runs the ANTLR tool (make grammars, codegen grammar add, their tests).
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+# javac and rustc compile candidates: compile verdicts, execution evidence and the
+# multi-language benchmark's hidden tests (tests/unit/test_multilang_bench.py).
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v rustc >/dev/null 2>&1 || need+=(rustc)
 # Node.js builds and tests the VS Code extension (make vscode).
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 # The execution sandbox (codegen/ranking/sandbox.py) needs unshare and setpriv.

@@ -167,8 +167,7 @@ class EventView:
 
 def summary(result: Result, color: bool) -> str:
     parts = []
-    for spec in result.request.languages:
-        name = spec.partition("@")[0]
+    for name in result.request.language_names:
         cands = result.for_language(name)
         part = f"{name} {sum(1 for c in cands if c.valid)}/{len(cands)} valid"
         if any(c.valid and c.compiles is not None for c in cands):

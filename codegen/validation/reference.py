@@ -79,10 +79,9 @@ def check_python(
 
 
 def _python_version(version: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)?", version.strip())
-    if match is None or match.group(1) != "3":
-        return (3, 13)
-    return (3, int(match.group(2) or 13))
+    """``3.8`` -> ``(3, 8)``; the request's spec was checked against ``PYTHON_VERSIONS``."""
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor))
 
 
 # ---------------------------------------------------------------- external checkers
@@ -157,14 +156,18 @@ def _follows_unknown_name(diag: Diagnostic, errors: list[Diagnostic], code: str)
     return parsed is not None and not any(t.line == diag.line for t in parsed)
 
 
+# Standards whose final name older gcc does not know yet (gcc 12 has only -std=c2x).
+_GCC_SPELLING = {"23": "2x"}
 GCC_FLAGS = ("-fsyntax-only", "-fdiagnostics-plain-output", "-fdiagnostics-column-unit=byte")
 
 
 def gcc_argv(compiler: str, version: str | None, extra: tuple[str, ...] = ("-w",)) -> list[str]:
     """``gcc``/``g++ -fsyntax-only`` with plain, byte-column diagnostics and the standard."""
     argv = [compiler, *GCC_FLAGS, *extra, "-fmax-errors=20"]
-    if version and re.fullmatch(r"[\w+]+", version):
-        argv.append(f"-std={'c' if compiler == 'gcc' else 'c++'}{version}")
+    if version:
+        standard = _GCC_SPELLING.get(version, version)
+        prefix = "" if standard.startswith("gnu") else "c" if compiler == "gcc" else "c++"
+        argv.append(f"-std={prefix}{standard}")
     return argv
 
 

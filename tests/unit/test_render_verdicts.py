@@ -4,6 +4,7 @@ server's progress (issue 24 item 1's front ends)."""
 from __future__ import annotations
 
 from codegen import events as ev
+from codegen.languages import LanguageSpec
 from codegen.render.terminal import candidate_header
 from codegen.render.verdicts import compile_badge, compile_verdict
 from codegen.repl.render import EventView, badge, summary
@@ -53,7 +54,10 @@ def test_terminal_and_repl_show_it_beside_validity() -> None:
     assert line == "  rust-1: ✓ valid ✗ does not compile: E0599: no method named `pop` found"
     assert view.show(ev.CandidateCompiled("r", cand(2, None))) == ""
     result = Result(
-        "r", GenerationRequest("f", languages=("rust",)), "m", (cand(1, True), cand(2, False))
+        "r",
+        GenerationRequest("f", languages=(LanguageSpec("rust"),)),
+        "m",
+        (cand(1, True), cand(2, False)),
     )
     assert summary(result, color=False).startswith("done: rust 2/2 valid, 1 compile in")
 
