@@ -9,7 +9,9 @@ in the same run: one ``javac`` process per candidate, all four at once (what com
 the syntax checker's command would cost).
 
 Prints one JSON object: per language, the median and p95 milliseconds per request, how many
-candidates compile / do not / are unknown, and for Java the baseline's median and p95.
+candidates compile / do not / are unknown, how many of those that parse but do not compile
+the deterministic compile repair (missing imports, uses, includes) makes compile, and for
+Java the baseline's median and p95.
 
     python benchmarks/compile_tier.py [--repeat R] [--languages java,rust]
     python benchmarks/compile_tier.py --generate [--model embedded-small]   # the fixture
@@ -26,8 +28,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from codegen.repair.compile_fix import CompileRepair
+from codegen.repair.deterministic import Outcome
 from codegen.validation import reference
+from codegen.validation.base import Validation
 from codegen.validation.compile_tier import ToolCompiler
+from codegen.validation.tiered import TieredValidator
 from codegen.validation.toolrun import LOCAL
 
 FIXTURE = Path(__file__).resolve().parent / "results" / "compile-tier-candidates.json"
@@ -114,7 +120,23 @@ def measure(requests: list[list[str]], language: str, repeat: int) -> dict[str, 
     }
     if baseline:
         row["baseline_javac_per_candidate"] = _stats(baseline)
+    row.update(repaired(requests, language, compiler))
     return row
+
+
+def repaired(requests: list[list[str]], language: str, compiler: ToolCompiler) -> dict[str, int]:
+    """How many candidates that parse but do not compile the declarations step fixes."""
+    validator = TieredValidator()
+    repair = CompileRepair(validator, compiler)
+    broken = fixed = 0
+    for codes in requests:
+        for code, verdict in zip(codes, compiler.compile(codes, language), strict=True):
+            if verdict.compiles is not False or not validator.validate(code, language).valid:
+                continue
+            broken += 1
+            start = Outcome(code, (), Validation(verdict.diagnostics, compiles=False))
+            fixed += repair.deterministic(start, language, None, None).validation.compiles is True
+    return {"parse_but_do_not_compile": broken, "compile_after_declarations_step": fixed}
 
 
 def main() -> None:
