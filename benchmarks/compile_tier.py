@@ -4,16 +4,17 @@ Each request is n = 4 real candidates of one problem in one language, as the sma
 wrote them (``benchmarks/results/compile-tier-candidates.json``, made once with
 ``--generate``: greedy plus three samples at T = 0.8, extracted as the pipeline does, no
 repair). Every request is compiled ``--repeat`` times with ``ToolCompiler`` (one JVM for all
-Java candidates, one tsc, one go vet; rustc and gcc/g++ concurrently). Java's baseline, timed
-in the same run: one ``javac`` process per candidate, all four at once (what compiling with
-the syntax checker's command would cost).
+Java candidates, one tsc, one go vet; rustc and gcc/g++ concurrently) through the runner the
+pipeline uses (confined in the sandbox where it works), or ``--local`` the unconfined one.
+Java's baseline, timed in the same run: one ``javac`` process per candidate, all four at once
+(what compiling with the syntax checker's command would cost).
 
 Prints one JSON object: per language, the median and p95 milliseconds per request, how many
 candidates compile / do not / are unknown, how many of those that parse but do not compile
 the deterministic compile repair (missing imports, uses, includes) makes compile, and for
 Java the baseline's median and p95.
 
-    python benchmarks/compile_tier.py [--repeat R] [--languages java,rust]
+    python benchmarks/compile_tier.py [--repeat R] [--languages java,rust] [--local]
     python benchmarks/compile_tier.py --generate [--model embedded-small]   # the fixture
 """
 
@@ -28,13 +29,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from codegen.config import Settings
+from codegen.execution.toolrunner import tool_runner
 from codegen.repair.compile_fix import CompileRepair
 from codegen.repair.deterministic import Outcome
 from codegen.validation import reference
 from codegen.validation.base import Validation
 from codegen.validation.compile_tier import ToolCompiler
 from codegen.validation.tiered import TieredValidator
-from codegen.validation.toolrun import LOCAL
+from codegen.validation.toolrun import LOCAL, ToolRunner
 
 FIXTURE = Path(__file__).resolve().parent / "results" / "compile-tier-candidates.json"
 LANGUAGES = ("python", "java", "c", "cpp", "rust", "go", "typescript")
@@ -84,13 +87,13 @@ def _stats(values: list[float]) -> dict[str, float]:
     return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1)}
 
 
-def javac_each(codes: list[str]) -> float:
+def javac_each(codes: list[str], runner: ToolRunner) -> float:
     """The baseline: one javac per candidate, all at once; milliseconds for the request."""
 
     def one(code: str) -> None:
         name = reference.java_filename(code)
         argv = ["javac", "-XDshould-stop.ifNoError=FLOW", "-proc:none", "-nowarn", "-d", "o"]
-        LOCAL.run([*argv, name], {name: code}, 60)
+        runner.run([*argv, name], {name: code}, 60)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(codes)) as pool:
@@ -98,8 +101,10 @@ def javac_each(codes: list[str]) -> float:
     return _ms(started)
 
 
-def measure(requests: list[list[str]], language: str, repeat: int) -> dict[str, Any]:
-    compiler = ToolCompiler(timeout=120)
+def measure(
+    requests: list[list[str]], language: str, repeat: int, runner: ToolRunner
+) -> dict[str, Any]:
+    compiler = ToolCompiler(runner, timeout=120)
     times: list[float] = []
     verdicts: list[bool | None] = []
     baseline: list[float] = []
@@ -110,7 +115,7 @@ def measure(requests: list[list[str]], language: str, repeat: int) -> dict[str, 
             times.append(_ms(started))
             verdicts += [v.compiles for v in out]
             if language == "java":
-                baseline.append(javac_each(codes))
+                baseline.append(javac_each(codes, runner))
     row: dict[str, Any] = {
         "requests": len(times),
         **_stats(times),
@@ -120,13 +125,15 @@ def measure(requests: list[list[str]], language: str, repeat: int) -> dict[str, 
     }
     if baseline:
         row["baseline_javac_per_candidate"] = _stats(baseline)
-    row.update(repaired(requests, language, compiler))
+    row.update(repaired(requests, language, compiler, runner))
     return row
 
 
-def repaired(requests: list[list[str]], language: str, compiler: ToolCompiler) -> dict[str, int]:
+def repaired(
+    requests: list[list[str]], language: str, compiler: ToolCompiler, runner: ToolRunner
+) -> dict[str, int]:
     """How many candidates that parse but do not compile the declarations step fixes."""
-    validator = TieredValidator()
+    validator = TieredValidator(runner=runner)
     repair = CompileRepair(validator, compiler)
     broken = fixed = 0
     for codes in requests:
@@ -145,19 +152,21 @@ def main() -> None:
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument("--generate", action="store_true", help="make the fixture (loads a model)")
     parser.add_argument("--model", default="embedded-small")
+    parser.add_argument("--local", action="store_true", help="run the tools unconfined")
     args = parser.parse_args()
     if args.generate:
         generate(args.model, FIXTURE)
         return
     fixture = json.loads(FIXTURE.read_text())
     wanted = [name for name in args.languages.split(",") if name]
+    runner = LOCAL if args.local else tool_runner(Settings())
     out: dict[str, Any] = {"model": fixture["model"], "n": fixture["n"], "repeat": args.repeat}
+    out["runner"] = type(runner).__name__
     for language in wanted:
-        compiler = ToolCompiler()
-        if not compiler.available(language):
+        if not ToolCompiler(runner).available(language):
             out[language] = {"skipped": "no compiler here"}
             continue
-        out[language] = measure(fixture["candidates"][language], language, args.repeat)
+        out[language] = measure(fixture["candidates"][language], language, args.repeat, runner)
     print(json.dumps(out))
 
 

@@ -1,5 +1,6 @@
-"""``codegen languages [--json]``: every language, with the validation tiers active here and
-the compiler of its compile tier."""
+"""``codegen languages [--json]``: every language, with the validation tiers active here, the
+compiler of its compile tier, and whether the execution sandbox works (checkers and compilers
+run only inside it)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from codegen.validation.compile_tier import ToolCompiler
+    from codegen.validation.toolrun import ToolRunner
 
 
 def register(sub: Any) -> None:
@@ -19,21 +21,20 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def rows() -> list[dict[str, Any]]:
+def rows(runner: ToolRunner) -> list[dict[str, Any]]:
     from codegen import languages
     from codegen.validation import reference, treesitter
     from codegen.validation.compile_tier import ToolCompiler
     from codegen.validation.tiered import antlr_available
-    from codegen.validation.toolrun import LOCAL
 
-    compiler = ToolCompiler(LOCAL)
+    compiler = ToolCompiler(runner)
 
     out = []
     for lang in languages.all_languages():
         checkers = {}
         for name in lang.checkers:
             checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available(LOCAL)
+            checkers[name] = checker is not None and checker.available(runner)
         tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
         if lang.antlr_grammar and antlr_available():
             tiers.append(f"antlr:{lang.antlr_grammar}")
@@ -60,12 +61,23 @@ def _compiler(compiler: ToolCompiler, language: str) -> dict[str, Any] | None:
     return {"tool": tool.name, "available": compiler.available(language)}
 
 
-def run(args: argparse.Namespace) -> int:
-    from codegen.cli.common import print_json
+def sandbox_status() -> dict[str, Any]:
+    """Whether isolated execution works here, and why not."""
+    from codegen.execution.sandbox import isolation_problem
 
-    data = rows()
+    problem = isolation_problem()
+    return {"ready": problem is None, "problem": problem}
+
+
+def run(args: argparse.Namespace) -> int:
+    from codegen.cli.common import load_settings, print_json
+    from codegen.execution.toolrunner import tool_runner
+
+    settings = load_settings(args)
+    data = rows(tool_runner(settings))
+    sandbox = sandbox_status()
     if args.json:
-        print_json({"languages": data})
+        print_json({"languages": data, "sandbox": sandbox})
         return 0
     width = max(len(r["name"]) for r in data) + 2
     for r in data:
@@ -75,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
             tiers += f"; compiles with {r['compiler']['tool']}"
         elif r["compiler"]:
             missing.append(r["compiler"]["tool"])
-        extra = f"  (not installed: {', '.join(missing)})" if missing else ""
+        extra = f"  (not available: {', '.join(missing)})" if missing else ""
         print(f"{r['name']:<{width}}{r['extension']:<7}{tiers}{extra}")
+    state = "ready" if sandbox["ready"] else f"unavailable: {sandbox['problem']}"
+    print(f"sandbox (--exec, checkers, compilers): {state}")
     return 0

@@ -38,9 +38,11 @@ def run(args: argparse.Namespace) -> int:
     check_spec(settings.model)
     if args.tcp is not None:
         try:
-            return app.serve_tcp(settings, args.tcp)
+            code = app.serve_tcp(settings, args.tcp)
         except KeyboardInterrupt:
-            return 0
-    code = app.serve_stdio(settings)
+            code = 0
+    else:
+        code = app.serve_stdio(settings)
+    sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)  # don't wait on model work a client abandoned
+    os._exit(code)  # the token file is gone; don't wait on model work a client abandoned

@@ -25,7 +25,7 @@ from codegen.errors import StoreError
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result, SafetyFinding
+    from codegen.types import Interface, Result, SafetyFinding
 
 APP = "codegen"
 
@@ -138,7 +138,9 @@ def _append(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def request_record(result: Result, interface: str, refused: str | None = None) -> dict[str, Any]:
+def request_record(
+    result: Result, interface: Interface, refused: str | None = None
+) -> dict[str, Any]:
     """The audit line of one answered request."""
     request = result.request.to_dict()
     description = request.pop("description")
@@ -174,7 +176,7 @@ def request_record(result: Result, interface: str, refused: str | None = None) -
 def refusal_record(
     request_id: str,
     description: str,
-    interface: str,
+    interface: Interface,
     rule: str,
     findings: tuple[SafetyFinding, ...] = (),
 ) -> dict[str, Any]:
@@ -194,7 +196,7 @@ def refusal_record(
 def record_accept(
     request_id: str,
     candidate_id: str,
-    interface: str,
+    interface: Interface,
     *,
     settings: Settings | None = None,
     code: str | None = None,

@@ -50,7 +50,7 @@ def test_a_two_task_batch_on_the_real_model(tmp_path: Path, small_backend: Any) 
     spec = tmp_path / "spec.yaml"
     spec.write_text(TWO_TASKS, encoding="utf-8")
     tasks = load_tasks([spec], SETTINGS)
-    assistant = Assistant(SETTINGS, backend=small_backend)
+    assistant = Assistant(SETTINGS, backend=small_backend, interface="library")
     with OutDir(tmp_path / "out") as out:
         batch = run_batch(tasks, assistant, out, RunOptions(jobs=2))
     add, upper = batch.records

@@ -198,7 +198,7 @@ def test_pipeline_repairs_invalid_candidates_and_times_it() -> None:
 
     settings = Settings(model="scripted", repair_rounds=0)
     backend = ScriptedBackend(["```python\ndef f(x):\n    return [x,\n```"])
-    result = Assistant(settings, backend=backend).generate(
+    result = Assistant(settings, backend=backend, interface="library").generate(
         build_request({"description": "f", "n": 1}, settings)
     )
     (cand,) = result.candidates
