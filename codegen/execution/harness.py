@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from codegen.execution import native, runners
+from codegen.execution import native, runners, sources
 from codegen.execution.sandbox import Sandbox
 from codegen.execution.testcases import ENTRY, Example, in_language, split_python_tests
 from codegen.validation.names import defined_names, name_variants
@@ -299,10 +299,10 @@ def _run_native(
         return Outcome()
     room = max(1.0, sandbox.limits.wall_s - PROBE_BUDGET_S - 1.5)
     case_ms = int(1000 * max(0.5, min(3.0, room / (len(checked) + 2))))
-    cases = [native.Case("example", call, native.literal(exp), case_ms) for call, exp in checked]
+    cases = [sources.Case("example", call, native.literal(exp), case_ms) for call, exp in checked]
     if tests.strip():
-        cases.append(native.Case("test", ms=case_ms * 2))
-    cases += [native.Case("probe", call, ms=int(PROBE_S * 1000)) for call in probes]
+        cases.append(sources.Case("test", ms=case_ms * 2))
+    cases += [sources.Case("probe", call, ms=int(PROBE_S * 1000)) for call in probes]
     planned, ran = native.run(sandbox, language, code, cases, tests, int(PROBE_BUDGET_S * 1000))
     n = len(checked)
     results = tuple(

@@ -27,28 +27,9 @@ from codegen.execution.decltypes import Ty, results
 from codegen.execution.literals import Call, Unwritable, call, writable
 from codegen.execution.runtimes import MARK
 from codegen.execution.sandbox import Sandbox
-from codegen.execution.sources import Assembly, assemble
+from codegen.execution.sources import NO_VALUE, Assembly, Case, Planned, assemble
 
 LANGUAGES = decls.LANGUAGES
-NO_VALUE = object()  # a probe: nothing expected
-
-
-@dataclass(frozen=True)
-class Case:
-    kind: str  # "example", "probe" or "test"
-    call: str = ""  # Python syntax, the entry already named
-    expected: object = NO_VALUE
-    ms: int = 1000
-
-
-@dataclass(frozen=True)
-class Planned:
-    """A case as the harness runs it: code, or a fixed result when it cannot be run."""
-
-    case: Case
-    code: str = ""  # the statements that print its line (language-specific)
-    fixed: str | None = None  # a result decided without running (``!missing``, ``!signature``)
-    returns: tuple[Ty, ...] = ()
 
 
 def literal_call(text: str) -> tuple[str, list[object]] | None:

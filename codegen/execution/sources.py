@@ -13,14 +13,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from codegen.execution import runtimes
-
-if TYPE_CHECKING:
-    from codegen.execution.native import Planned
+from codegen.execution.decltypes import Ty
 
 PROBE_KIND = "probe"
+NO_VALUE = object()  # a probe: nothing expected
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str  # "example", "probe" or "test"
+    call: str = ""  # Python syntax, the entry already named
+    expected: object = NO_VALUE
+    ms: int = 1000
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A case as the harness runs it: code, or a fixed result when it cannot be run."""
+
+    case: Case
+    code: str = ""  # the statements that print its line (language-specific)
+    fixed: str | None = None  # a result decided without running (``!missing``, ``!signature``)
+    returns: tuple[Ty, ...] = ()
 
 
 @dataclass(frozen=True)

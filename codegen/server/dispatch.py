@@ -16,6 +16,7 @@ from typing import Any
 from codegen.errors import Cancelled, CodegenError, UsageError
 from codegen.server import handlers, limits
 from codegen.server.framing import FrameReader, FrameWriter
+from codegen.server.lsp import build_language_server
 from codegen.server.progress import ProgressReporter
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,6 @@ class Connection:
         token: str | None = None,
         on_authorized: Callable[[], None] | None = None,
     ) -> None:
-        from codegen.server.lsp import build_language_server
-
         self.state = state
         self.pools = pools
         self.reader = reader
