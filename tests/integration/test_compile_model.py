@@ -37,7 +37,7 @@ def test_rust_candidates_are_compiled_ranked_and_repaired(
         },
         settings,
     )
-    events = list(Assistant(settings, backend=small_backend).stream(request))
+    events = list(Assistant(settings, backend=small_backend, interface="library").stream(request))
     result = events[-1].result  # type: ignore[union-attr]
     compiled = [e.candidate for e in events if isinstance(e, ev.CandidateCompiled)]
     assert [c.id for c in compiled] == ["rust-1", "rust-2", "rust-3"]
