@@ -88,7 +88,9 @@ def _failure(result: RunResult) -> str:
         return "the program ended before its last test"
     checks = [ln for ln in result.stdout.splitlines() if ln.startswith("check failed")]
     errors = [ln for ln in result.stderr.splitlines() if "Error" in ln]
-    return (checks or errors or [result.reason])[0][:300]
+    where = re.findall(r'File "tests\.py", line (\d+)', result.stderr)  # Python's traceback
+    why = (checks or errors or [result.reason])[0]
+    return (f"tests.py:{where[-1]}: {why}" if where and not checks else why)[:300]
 
 
 _PY = """
@@ -192,10 +194,10 @@ def _scripted(sandbox: Sandbox, language: str, items: Sequence[Item]) -> list[Ve
         files[f"cg{k}__{name}"] = text
         build = " && ".join(shlex.join(cmd) for cmd in prog.prepare) or "true"
         run = f"timeout -s KILL {int(LIMITS.wall_s)} {shlex.join(prog.argv)} >out 2>/dev/null"
-        script.append(
-            f"mkdir cg{k} && mv cg{k}__{name} cg{k}/{name} && cd cg{k}"
+        script.append(  # a subshell each: its cd ends with it
+            f"(mkdir cg{k} && mv cg{k}__{name} cg{k}/{name} && cd cg{k}"
             f" && ({build}) >/dev/null 2>&1 && {run}; grep -q {PASS} out 2>/dev/null"
-            f" && echo @@CG cg{k} ok; cd /tmp/w"
+            f" && echo @@CG cg{k} ok)"
         )
     files["batch.sh"] = "\n".join(script) + "\n"
     wall = LIMITS.wall_s * (len(items) + 1)

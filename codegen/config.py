@@ -42,6 +42,12 @@ class Settings:
     repair_rounds: int = 2
     repair_test_fixes: int = 2
     unsafe_exec: bool = False
+    sandbox_memory: int = 1024
+    sandbox_disk: int = 64
+    sandbox_pids: int = 64
+    sandbox_cpu: float = 1.0
+    sandbox_uid_base: int = 100_000
+    sandbox_slots: int = 64
     rank_w_logprob: float = 1.0
     rank_w_consensus: float = 1.0
     rank_w_agreement: float = 2.0
@@ -64,6 +70,9 @@ class Settings:
     audit_enabled: bool = True
     audit_max_mb: float = 16.0
     audit_path: str = ""
+    server_max_connections: int = 16
+    server_max_unauthenticated: int = 4
+    server_init_timeout: float = 5.0
     safety_enabled: bool = True
     safety_blocked_terms: tuple[str, ...] = ()
     safety_blocked_patterns: tuple[str, ...] = ()
@@ -153,6 +162,27 @@ KEYS: tuple[Key, ...] = (
         _check_range(0, 10),
     ),
     Key("unsafe_exec", bool, "allow exec without namespace isolation (at your own risk)"),
+    Key(
+        "sandbox.memory",
+        int,
+        "MB of memory for a whole run (all processes)",
+        _check_range(16, 1 << 20),
+    ),
+    Key(
+        "sandbox.disk",
+        int,
+        "MB of disk (tmpfs) for a run's /tmp and work dir",
+        _check_range(1, 1 << 16),
+    ),
+    Key("sandbox.pids", int, "processes and threads of a whole run", _check_range(8, 1 << 16)),
+    Key("sandbox.cpu", float, "CPU cores a run may use at once", _check_range(0.05, 1024)),
+    Key(
+        "sandbox.uid_base",
+        int,
+        "first uid of the per-run uids (as root: base + slot)",
+        _check_range(1000, (1 << 31) - (1 << 16)),
+    ),
+    Key("sandbox.slots", int, "uids, so concurrent runs, in the range", _check_range(1, 1 << 16)),
     Key("rank.w_logprob", float, "rank weight: exp(mean token logprob)", _check_range(0, 100)),
     Key("rank.w_consensus", float, "rank weight: token-stream consensus", _check_range(0, 100)),
     Key("rank.w_agreement", float, "rank weight: same outputs (exec)", _check_range(0, 100)),
@@ -190,6 +220,19 @@ KEYS: tuple[Key, ...] = (
     Key("audit.enabled", bool, "append one line per request to the audit log"),
     Key("audit.max_mb", float, "audit log size before rotation, MB", _check_range(0, 1 << 20)),
     Key("audit.path", str, "audit log file (empty: user data dir)"),
+    Key("server.max_connections", int, "TCP server: open connections", _check_range(1, 4096)),
+    Key(
+        "server.max_unauthenticated",
+        int,
+        "TCP server: connections that have not yet shown the token",
+        _check_range(1, 4096),
+    ),
+    Key(
+        "server.init_timeout",
+        float,
+        "TCP server: seconds a connection has to initialize with the token",
+        _check_range(0, 3600, lo_open=True),
+    ),
     Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
     Key("safety.blocked_terms", list, "words that make a description refused"),
     Key(
@@ -250,8 +293,10 @@ def named_config_path() -> Path | None:
     return Path(override) if override else None
 
 
-def coerce(key: Key, value: Any, where: str) -> Any:
-    """Check ``value``'s type for ``key``; return it in the Settings attribute's form."""
+def coerce(key: Key, value: Any, where: str = "") -> Any:
+    """Check ``value``'s type for ``key``; return it in the Settings attribute's form. Errors
+    start with ``where`` (a file and line, a variable) when given, then the key."""
+    at = f"{where}: " if where else ""
     if value is None and key.optional:
         return None
     kind_ok = {
@@ -263,14 +308,14 @@ def coerce(key: Key, value: Any, where: str) -> Any:
     }[key.kind]
     if not kind_ok:
         want = "a list of strings" if key.kind is list else f"a {key.kind.__name__}"
-        raise ConfigError(f"{where}: {key.name}: expected {want}, got {value!r}")
+        raise ConfigError(f"{at}{key.name}: expected {want}, got {value!r}")
     if key.kind is float:
         value = float(value)
     if key.kind is list:
         value = tuple(value)
     problem = key.check(value) if key.check else None
     if problem:
-        raise ConfigError(f"{where}: {key.name}: {problem}, got {value!r}")
+        raise ConfigError(f"{at}{key.name}: {problem}, got {value!r}")
     return value
 
 
@@ -372,8 +417,9 @@ def load(
     file = path or config_path()
     settings = settings.with_overrides(read_file(file, named_by), str(file))
     settings = settings.with_overrides(read_env(os.environ if environ is None else environ), "env")
+    # a flag's error names its key, as a request field's does (``n: must be in [1, 64]``)
     checked = {
-        name: coerce(KEY_BY_NAME[name], value, f"--{name.replace('_', '-')}")
+        name: coerce(KEY_BY_NAME[name], value)
         for name, value in (flags or {}).items()
         if value is not None
     }

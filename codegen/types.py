@@ -1,4 +1,4 @@
-"""Frozen value types shared by every stage (DESIGN.md, "Contracts").
+"""Frozen value types shared by every stage (docs/architecture.md, "Contracts").
 
 Positions are 1-based; columns count Unicode code points. A candidate's ``id`` is
 ``"<language>-<k>"`` (k from 1) and never changes; ``rank`` is 1-based within its
@@ -15,6 +15,8 @@ from codegen.languages import LanguageSpec
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
+# Who asked, as the audit log records it: a front end, or ``library`` for code calling codegen.
+Interface = Literal["cli", "repl", "server", "http", "batch", "eval", "library"]
 Stage = Literal["syntax", "compile"]
 
 

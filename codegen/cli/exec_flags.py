@@ -37,40 +37,34 @@ def add_exec_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--explain", action="store_true", help="print each score's breakdown")
 
 
-def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
-    """Settings with --unsafe-exec / --gen-tests applied; refuses --exec without isolation."""
-    changes: dict[str, Any] = {}
+def exec_values(args: argparse.Namespace) -> dict[str, Any]:
+    """What the execution flags set, by config key (``exec``, ``unsafe_exec``,
+    ``rank.gen_tests``) and request field (``tests``, from --test and --tests)."""
+    values: dict[str, Any] = {}
     if getattr(args, "unsafe_exec", False):
-        changes.update({"unsafe_exec": True, "exec": True})
+        values.update({"unsafe_exec": True, "exec": True})
     if getattr(args, "exec_", False):
-        changes["exec"] = True
+        values["exec"] = True
     if getattr(args, "gen_tests", False):
-        changes["rank.gen_tests"] = True
-    if changes:
-        settings = settings.with_overrides(changes, "flag")
-    if settings.exec:
-        from codegen.execution.sandbox import Sandbox
-
-        Sandbox(unsafe=settings.unsafe_exec).check()
-    return settings
-
-
-def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    """Request fields from the flags: ``tests`` (from --test and --tests) and ``exec``."""
+        values["rank.gen_tests"] = True
     parts = list(getattr(args, "test", None) or [])
     path = getattr(args, "tests", None)
     if path:
         from codegen import textfiles
 
         parts.append(textfiles.read_text(path, MAX_TESTS_BYTES, "--tests"))
-    fields: dict[str, Any] = {"exec": settings.exec}
     if parts:
-        fields["tests"] = "\n".join(parts)
-    return fields
+        values["tests"] = "\n".join(parts)
+    return values
 
 
-def check_test_code(args: argparse.Namespace, request: GenerationRequest) -> None:
-    """The --test/--tests code must parse in each language the request asks for."""
+def check_exec(args: argparse.Namespace, settings: Settings, request: GenerationRequest) -> None:
+    """With execution on, the sandbox must be usable (else the reason, exit 2/3); the
+    --test/--tests code must parse in each language the request asks for."""
+    if settings.exec:
+        from codegen.execution.sandbox import Sandbox
+
+        Sandbox.from_settings(settings).check()
     from codegen.execution.testcases import check_tests
 
     path = getattr(args, "tests", None)

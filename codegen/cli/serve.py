@@ -52,9 +52,11 @@ def run(args: argparse.Namespace) -> int:
         return serve(settings, args.http)
     if args.tcp is not None:
         try:
-            return app.serve_tcp(settings, args.tcp)
+            code = app.serve_tcp(settings, args.tcp)
         except KeyboardInterrupt:
-            return 0
-    code = app.serve_stdio(settings)
+            code = 0
+    else:
+        code = app.serve_stdio(settings)
+    sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(code)  # don't wait on model work a client abandoned
+    os._exit(code)  # the token file is gone; don't wait on model work a client abandoned

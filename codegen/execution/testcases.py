@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from codegen.errors import InputError
+from codegen.execution import decls
 from codegen.parsing import python_expression, python_module
-from codegen.validation.names import defined_names
+from codegen.validation.names import defined_names, name_variants
 
 ENTRY = "__entry__"  # stands for the function name in Input/Output examples
 
@@ -56,7 +57,14 @@ def examples_for(language: str, description: str, codes: Sequence[str]) -> list[
     fail, and it fails every candidate alike, so it tells nothing and would only set off
     repairs."""
     defined = {ENTRY}.union(*(defined_names(language, code) for code in codes))
-    return [ex for ex in from_description(description) if _called(ex.call) & defined]
+
+    # A Java candidate's sortArray answers the description's sort_array(...); the Python
+    # harness calls the name as written, so for Python only the name itself counts.
+    def names(ex: Example) -> set[str]:
+        called = _called(ex.call)
+        return called if language == "python" else {v for n in called for v in name_variants(n)}
+
+    return [ex for ex in from_description(description) if names(ex) & defined]
 
 
 def _called(call: str) -> set[str]:
@@ -158,7 +166,11 @@ def _is_literal(node: str | ast.expr) -> bool:
     return True
 
 
-_WORDS = {"python": ("True", "False", "None"), "javascript": ("true", "false", "null")}
+_WORDS = {
+    "python": ("True", "False", "None"),
+    "javascript": ("true", "false", "null"),
+    "typescript": ("true", "false", "null"),
+}
 _QUOTED = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')")
 
 
@@ -214,6 +226,9 @@ def entry_name(language: str, code: str, signature: str | None) -> str | None:
         match = re.search(pattern, signature)
         if match:
             return match.group(1) or match.group(2)
+    if language in decls.LANGUAGES:
+        names = [d.name for d in decls.functions(language, code) if d.name != "main"]
+        return names[-1] if names else None
     if language == "python":
         try:
             tree = python_module(code)

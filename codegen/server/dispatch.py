@@ -14,8 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from codegen.errors import Cancelled, CodegenError, UsageError
-from codegen.server import handlers
+from codegen.server import handlers, limits
 from codegen.server.framing import FrameReader, FrameWriter
+from codegen.server.lsp import build_language_server
 from codegen.server.progress import ProgressReporter
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ INTERNAL_ERROR = -32603
 NOT_INITIALIZED = -32002
 UNAUTHORIZED = -32001
 REQUEST_CANCELLED = -32800
+UNAUTHENTICATED_MAX_MESSAGE = 64 * 1024
 
 
 class RpcError(Exception):
@@ -86,15 +88,18 @@ class Connection:
         reader: FrameReader,
         writer: FrameWriter,
         token: str | None = None,
+        on_authorized: Callable[[], None] | None = None,
     ) -> None:
-        from codegen.server.lsp import build_language_server
-
         self.state = state
         self.pools = pools
         self.reader = reader
         self.writer = writer
         self.token = token
         self.authorized = token is None
+        self._max_message = reader.max_message
+        self._on_authorized = on_authorized
+        if not self.authorized:  # small messages only until the client has shown the token
+            reader.max_message = min(reader.max_message, UNAUTHENTICATED_MAX_MESSAGE)
         self.shutting_down = False
         self.inflight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -144,6 +149,14 @@ class Connection:
             msg = json.loads(body)
         except (ValueError, RecursionError) as exc:
             self.reply_error(None, PARSE_ERROR, f"parse error: {exc}")
+            self.reader.recover(body)  # a wrong Content-Length: the next header may be inside
+            return
+        try:
+            limits.check(msg)
+        except limits.LimitExceeded as exc:
+            code = INVALID_PARAMS if exc.invalid_params else INVALID_REQUEST
+            msg_id = msg.get("id") if isinstance(msg, dict) else None
+            self.reply_error(msg_id if _valid_id(msg_id) else None, code, str(exc))
             return
         if not isinstance(msg, dict):
             what = "batches are not supported" if isinstance(msg, list) else "not an object"
@@ -212,6 +225,9 @@ class Connection:
         if not isinstance(given, str) or not hmac.compare_digest(given, self.token or ""):
             raise RpcError(UNAUTHORIZED, "initializationOptions.token: wrong or missing token")
         self.authorized = True
+        self.reader.max_message = self._max_message
+        if self._on_authorized is not None:
+            self._on_authorized()
 
     def _cancel(self, params: Any) -> None:
         if isinstance(params, dict) and _valid_id(params.get("id")):

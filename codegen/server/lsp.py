@@ -6,20 +6,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Executor
+from typing import Any, Protocol
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInternalError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from codegen import __version__, languages
+from codegen import languages
 from codegen.server import handlers
 from codegen.server.comments import description_at
 from codegen.server.positions import codepoint_index
-
-if TYPE_CHECKING:
-    from codegen.server.dispatch import Connection
+from codegen.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +41,27 @@ def language_of(uri: str, language_id: str | None) -> languages.Language | None:
     return found or languages.from_extension(uri)
 
 
+class _Pools(Protocol):
+    @property
+    def fast(self) -> Executor: ...
+
+
+class Client(Protocol):
+    """What these features need of their connection (``dispatch.Connection`` is one)."""
+
+    @property
+    def state(self) -> handlers.State: ...
+
+    @property
+    def pools(self) -> _Pools: ...
+
+    def notify(self, method: str, params: Any) -> None: ...
+
+
 class Diagnostics:
     """Validates open documents a moment after the last change and publishes the result."""
 
-    def __init__(self, conn: Connection, server: LanguageServer) -> None:
+    def __init__(self, conn: Client, server: LanguageServer) -> None:
         self._conn = conn
         self._server = server
         self._timers: dict[str, threading.Timer] = {}
@@ -88,7 +104,7 @@ class Diagnostics:
             log.error("diagnostics for %s failed: %s: %s", uri, type(exc).__name__, exc)
 
 
-def build_language_server(conn: Connection) -> LanguageServer:
+def build_language_server(conn: Client) -> LanguageServer:
     server = LanguageServer(
         "codegen",
         __version__,

@@ -1,5 +1,5 @@
 """Positions at the server boundary: codegen's 1-based code-point columns <-> LSP's 0-based
-UTF-16 ones (DESIGN.md, "Positions")."""
+UTF-16 ones (docs/architecture.md, "The result")."""
 
 from __future__ import annotations
 
@@ -51,6 +51,8 @@ def lsp_diagnostic(diag: Diagnostic, lines: list[str]) -> dict[str, Any]:
         "severity": SEVERITY.get(diag.severity, 1),
         "source": f"codegen/{diag.source}",
         "message": diag.message,
+        # "syntax": the code does not parse; "compile": it parses but does not compile
+        "data": {"stage": diag.stage},
     }
 
 

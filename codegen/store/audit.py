@@ -25,7 +25,7 @@ from codegen.errors import StoreError
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result, SafetyFinding
+    from codegen.types import Interface, Result, SafetyFinding
 
 APP = "codegen"
 
@@ -139,7 +139,7 @@ def _append(path: Path, data: bytes) -> None:
 
 
 def request_record(
-    result: Result, interface: str, refused: str | None = None, client: str | None = None
+    result: Result, interface: Interface, refused: str | None = None, client: str | None = None
 ) -> dict[str, Any]:
     """The audit line of one answered request; ``client`` is an API key's id (HTTP)."""
     request = result.request.to_dict()
@@ -177,7 +177,7 @@ def request_record(
 def refusal_record(
     request_id: str,
     description: str,
-    interface: str,
+    interface: Interface,
     rule: str,
     findings: tuple[SafetyFinding, ...] = (),
     client: str | None = None,
@@ -204,7 +204,7 @@ def _client(client: str | None) -> dict[str, str]:
 def record_accept(
     request_id: str,
     candidate_id: str,
-    interface: str,
+    interface: Interface,
     *,
     settings: Settings | None = None,
     code: str | None = None,

@@ -20,7 +20,14 @@ from codegen.store import audit as audit_mod
 from codegen.store import keys
 from codegen.store.cache import ResponseCache
 from codegen.store.cache import default_path as cache_path
-from codegen.types import Candidate, Diagnostic, GenerationRequest, Result, SafetyFinding
+from codegen.types import (
+    Candidate,
+    Diagnostic,
+    GenerationRequest,
+    Interface,
+    Result,
+    SafetyFinding,
+)
 
 log = logging.getLogger(__name__)
 UNCACHEABLE = ("cancelled", "error")
@@ -43,7 +50,7 @@ class Keeper:
         self,
         settings: Settings,
         *,
-        interface: str = "library",
+        interface: Interface,
         cache: ResponseCache | None = None,
         audit: audit_mod.AuditLog | None = None,
         use_cache: bool = True,

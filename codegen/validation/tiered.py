@@ -28,6 +28,7 @@ from codegen import languages
 from codegen.types import Diagnostic
 from codegen.validation import imports, names, reference, treesitter
 from codegen.validation.base import Validation
+from codegen.validation.compile_tier import ToolCompiler
 from codegen.validation.toolrun import LOCAL, ToolRunner
 
 log = logging.getLogger(__name__)
@@ -127,12 +128,14 @@ class TieredValidator:
         return [], undecided
 
 
-def language_rows() -> list[dict[str, Any]]:
-    """Every language with its extension, aliases and the tiers that check it on this machine
-    (``codegen languages --json``, ``GET /v1/languages``)."""
+def language_rows(runner: ToolRunner = LOCAL) -> list[dict[str, Any]]:
+    """Every language with its extension, aliases, the tiers that check it and its compile
+    tier's tool, as they run through ``runner`` (``codegen languages --json``,
+    ``GET /v1/languages``)."""
+    compiler = ToolCompiler(runner)
     out = []
     for lang in languages.all_languages():
-        checkers = {name: _checker_ready(name, LOCAL) for name in lang.checkers}
+        checkers = {name: _checker_ready(name, runner) for name in lang.checkers}
         tiers = [treesitter.TIER] if treesitter.available(lang.name) else []
         if lang.antlr_grammar and antlr_available():
             tiers.append(f"antlr:{lang.antlr_grammar}")
@@ -145,9 +148,18 @@ def language_rows() -> list[dict[str, Any]]:
                 "aliases": list(lang.aliases),
                 "tiers": tiers,
                 "checkers": checkers,
+                "compiler": _compiler(compiler, lang.name),
             }
         )
     return out
+
+
+def _compiler(compiler: ToolCompiler, language: str) -> dict[str, Any] | None:
+    """The compile tier's tool for ``language`` and whether it can run here (None: none)."""
+    tool = compiler.tool(language)
+    if tool is None:
+        return None
+    return {"tool": tool.name, "available": compiler.available(language)}
 
 
 def _checker_ready(name: str, runner: ToolRunner) -> bool:

@@ -73,7 +73,7 @@ def test_a_generated_candidate_gets_its_import() -> None:
     settings = Settings(model="scripted", repair_rounds=0, cache_enabled=False)
     request = build_request({"description": "split into words", "n": 1}, settings)
     backend = ScriptedBackend([f"```python\n{USES_RE}```"])
-    [cand] = Assistant(settings, backend=backend).generate(request).candidates
+    [cand] = Assistant(settings, backend=backend, interface="library").generate(request).candidates
     assert cand.code.startswith("import re\n") and cand.valid
     assert [r.name for r in cand.repairs] == ["add_imports"]
 
