@@ -56,7 +56,7 @@ async def metrics(request: Request) -> Response:
 @guarded
 async def list_languages(request: Request) -> Response:
     svc = service(request)
-    return JSONResponse({"languages": await svc.quick(svc.languages)})
+    return JSONResponse(await svc.quick(svc.languages))
 
 
 @guarded

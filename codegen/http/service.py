@@ -20,6 +20,8 @@ from codegen.assistant import Assistant
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import Cancelled, UsageError, did_you_mean
+from codegen.execution.sandbox import isolation_problem
+from codegen.execution.toolrunner import tool_runner
 from codegen.http import bodies
 from codegen.http.auth import ApiKeys
 from codegen.http.errors import ApiError, from_exception
@@ -62,7 +64,7 @@ class Service:
         self.queue.on_change = self.metrics.queue_changed
         self.fast = ThreadPoolExecutor(self.fast_workers, thread_name_prefix="codegen-http-fast")
         self.started = int(time.time())
-        self._languages: list[dict[str, Any]] | None = None
+        self._languages: dict[str, Any] | None = None
         self._cancels: weakref.WeakSet[threading.Event] = weakref.WeakSet()
 
     @property
@@ -129,9 +131,15 @@ class Service:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.fast, functools.partial(fn, *args))
 
-    def languages(self) -> list[dict[str, Any]]:
+    def languages(self) -> dict[str, Any]:
+        """What ``codegen languages --json`` prints: the languages with their tiers as they
+        run here, and whether the sandbox (which runs the checkers and compilers) works."""
         if self._languages is None:
-            self._languages = language_rows()
+            problem = isolation_problem()
+            self._languages = {
+                "languages": language_rows(tool_runner(self.settings)),
+                "sandbox": {"ready": problem is None, "problem": problem},
+            }
         return self._languages
 
     def load_model(self) -> None:

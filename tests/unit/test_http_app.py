@@ -182,7 +182,9 @@ def test_validate_repair_languages_models(client: TestClient) -> None:
     assert unbound["compiler"] == "pyflakes" and unbound["diagnostics"][0]["stage"] == "compile"
     fixed = client.post("/v1/repair", headers=AUTH, json={"language": "python", "code": "f((1)\n"})
     assert fixed.json()["valid"] is True and fixed.json()["used_model"] is False
-    names = [lang["name"] for lang in client.get("/v1/languages", headers=AUTH).json()["languages"]]
+    listed = client.get("/v1/languages", headers=AUTH).json()
+    names = [lang["name"] for lang in listed["languages"]]
+    assert set(listed["sandbox"]) == {"ready", "problem"}
     assert "python" in names and "rust" in names
     models = client.get("/v1/models", headers=AUTH).json()
     assert [m["id"] for m in models["data"]] == ["scripted", "codegen"]
