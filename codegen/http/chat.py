@@ -45,7 +45,7 @@ async def completions(request: Request) -> Response:
         gen_request = svc.request(call.fields)
     except ApiError as exc:
         raise _in_extension(exc) from None
-    gen, _ = svc.generate(gen_request, client(request))
+    gen, _ = await svc.generate(gen_request, client(request))
     model = call.model or svc.model
     created = int(time.time())
     if call.stream:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Executor
 from typing import Any, TypeVar
 
 from starlette.requests import Request
@@ -46,8 +47,12 @@ class Generation:
         self._ran = False
 
     def start(self, queue: ModelQueue, slot: Slot) -> None:
-        future = queue.submit(slot, self._work, self.cancel.is_set)
-        future.add_done_callback(self._done)
+        """Run on a model worker when the slot's turn comes."""
+        queue.submit(slot, self._work, self.cancel.is_set).add_done_callback(self._done)
+
+    def start_now(self, pool: Executor) -> None:
+        """Run on ``pool`` at once: for an answer the response cache holds (no model)."""
+        pool.submit(self._work).add_done_callback(self._done)
 
     def _done(self, _: object) -> None:
         if not self._ran:  # skipped: the client left while it waited

@@ -63,7 +63,7 @@ async def list_languages(request: Request) -> Response:
 async def generate(request: Request) -> Response:
     svc = service(request)
     gen_request = svc.request(await bodies.json_object(request))
-    gen, position = svc.generate(gen_request, client(request))
+    gen, position = await svc.generate(gen_request, client(request))
     if wants_events(request):
         return sse.response(sse.native(gen, position))
     result = await while_connected(request, gen.result(), gen.cancel)

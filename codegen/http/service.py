@@ -101,12 +101,20 @@ class Service:
         except UsageError as exc:
             raise from_exception(exc) from None
 
-    def generate(self, request: GenerationRequest, client: str | None) -> tuple[Generation, int]:
-        """A generation admitted to the model queue (429 when full) and started; with its
-        place in the queue (0: it runs at once)."""
-        slot = self.queue.admit()
+    async def generate(
+        self, request: GenerationRequest, client: str | None
+    ) -> tuple[Generation, int]:
+        """A generation, started, and its place in the model queue (0: it runs at once). An
+        answer the response cache holds needs no model: it runs at once, never queued; any
+        other is admitted to the model queue first (429 when it is full)."""
         gen = Generation(self.assistant, request, client, self.metrics)
         self._cancels.add(gen.cancel)
+        spec = request.model or self.model
+        keeper, stages = self.assistant.keeper, self.assistant.stages
+        if await self.quick(keeper.has_answer, request, spec, stages):
+            gen.start_now(self.fast)
+            return gen, 0
+        slot = self.queue.admit()
         gen.start(self.queue, slot)
         return gen, slot.position
 

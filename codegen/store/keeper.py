@@ -108,6 +108,18 @@ class Keeper:
         extra = {**names, "safety": self.screen_rules.fingerprint()}
         return keys.request_key(request, identity, self.settings, extra)
 
+    def has_answer(self, request: GenerationRequest, spec: str, stages: Any) -> bool:
+        """Whether ``request`` would be answered from the cache, with no side effect (no audit
+        line, no counter): a front end that queues model work can let it skip the queue."""
+        if self.cache is None or not keys.deterministic(request):
+            return False
+        try:
+            text, _ = self.screen_rules.description(request.description)
+        except SafetyRefusal:
+            return False
+        key = self._key(request.with_changes(description=text), spec, stages)
+        return key is not None and self.cache.contains(key)
+
     def lookup(self, ticket: Ticket) -> tuple[str, tuple[Candidate, ...]] | None:
         """(model name, candidates) of a stored answer to this request, or None."""
         if self.cache is None or ticket.key is None:

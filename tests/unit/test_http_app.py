@@ -18,6 +18,7 @@ from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.http.app import build_app
 from codegen.http.service import Service
+from codegen.store.cache import ResponseCache
 
 KEY = "test-key-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -212,3 +213,18 @@ def test_metrics_count_routes_statuses_tokens(client: TestClient) -> None:
     assert 'codegen_tokens_total{kind="completion"}' in text
     assert "codegen_queue_depth 0.0" in text
     assert 'codegen_http_request_duration_seconds_bucket{le="0.05",route="/v1/validate"}' in text
+
+
+def test_a_cached_answer_skips_the_full_queue(tmp_path: Path) -> None:
+    http, svc = make(tmp_path, [GOOD], http_workers=1, http_queue_depth=0)
+    svc.assistant.keeper.cache = ResponseCache(tmp_path / "cache.db")
+    body = {"description": "add", "seed": 4}
+    with http:
+        first = http.post("/v1/generate", headers=AUTH, json=body).json()
+        slot = svc.queue.admit()  # the model is busy and nobody may wait
+        again = http.post("/v1/generate", headers=AUTH, json=body)
+        other = http.post("/v1/generate", headers=AUTH, json={**body, "seed": 5})
+        svc.queue.release(slot)
+    assert (first["cached"], again.status_code, again.json()["cached"]) == (False, 200, True)
+    assert other.status_code == 429
+    svc.close()
