@@ -1,5 +1,6 @@
-"""``codegen languages [--json]``: every language, with the validation tiers active here, and
-whether the execution sandbox works (checkers and compilers run only inside it)."""
+"""``codegen languages [--json]``: every language, with the validation tiers active here, the
+compiler of its compile tier, and whether the execution sandbox works (checkers and compilers
+run only inside it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from codegen.validation.compile_tier import ToolCompiler
     from codegen.validation.toolrun import ToolRunner
 
 
@@ -22,7 +24,10 @@ def register(sub: Any) -> None:
 def rows(runner: ToolRunner) -> list[dict[str, Any]]:
     from codegen import languages
     from codegen.validation import reference, treesitter
+    from codegen.validation.compile_tier import ToolCompiler
     from codegen.validation.tiered import antlr_available
+
+    compiler = ToolCompiler(runner)
 
     out = []
     for lang in languages.all_languages():
@@ -42,9 +47,18 @@ def rows(runner: ToolRunner) -> list[dict[str, Any]]:
                 "aliases": list(lang.aliases),
                 "tiers": tiers,
                 "checkers": checkers,
+                "compiler": _compiler(compiler, lang.name),
             }
         )
     return out
+
+
+def _compiler(compiler: ToolCompiler, language: str) -> dict[str, Any] | None:
+    """The compile tier's tool for ``language`` and whether it can run here (None: none)."""
+    tool = compiler.tool(language)
+    if tool is None:
+        return None
+    return {"tool": tool.name, "available": compiler.available(language)}
 
 
 def sandbox_status() -> dict[str, Any]:
@@ -68,8 +82,13 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(r["name"]) for r in data) + 2
     for r in data:
         missing = [name for name, ok in r["checkers"].items() if not ok]
+        tiers = ", ".join(r["tiers"]) or "-"
+        if r["compiler"] and r["compiler"]["available"]:
+            tiers += f"; compiles with {r['compiler']['tool']}"
+        elif r["compiler"]:
+            missing.append(r["compiler"]["tool"])
         extra = f"  (not available: {', '.join(missing)})" if missing else ""
-        print(f"{r['name']:<{width}}{r['extension']:<7}{', '.join(r['tiers']) or '-'}{extra}")
+        print(f"{r['name']:<{width}}{r['extension']:<7}{tiers}{extra}")
     state = "ready" if sandbox["ready"] else f"unavailable: {sandbox['problem']}"
     print(f"sandbox (--exec, checkers, compilers): {state}")
     return 0

@@ -56,12 +56,14 @@ def examples_for(language: str, description: str, codes: Sequence[str]) -> list[
     fail, and it fails every candidate alike, so it tells nothing and would only set off
     repairs."""
     defined = {ENTRY}.union(*(defined_names(language, code) for code in codes))
-    # A Java candidate's sortArray answers the description's sort_array(...).
-    return [
-        ex
-        for ex in from_description(description)
-        if {v for name in _called(ex.call) for v in name_variants(name)} & defined
-    ]
+
+    # A Java candidate's sortArray answers the description's sort_array(...); the Python
+    # harness calls the name as written, so for Python only the name itself counts.
+    def names(ex: Example) -> set[str]:
+        called = _called(ex.call)
+        return called if language == "python" else {v for n in called for v in name_variants(n)}
+
+    return [ex for ex in from_description(description) if names(ex) & defined]
 
 
 def _called(call: str) -> set[str]:

@@ -136,7 +136,8 @@ def test_the_failed_checks_repair_round_fixes_a_c_candidate() -> None:
     spec: dict[str, Any] = {"description": TASK, "n": 1, "exec": True, "languages": ["c"]}
     spec["signature"] = {"c": "long long sum_squares(const int *nums, int n)"}
     request = build_request(spec, settings)
-    result = Assistant(settings, backend=_model(wrong, right, "c")).generate(request)
+    assistant = Assistant(settings, backend=_model(wrong, right, "c"), interface="library")
+    result = assistant.generate(request)
     (top,) = result.candidates
     assert top.code.strip() == right.strip()
     assert top.repairs[-1].name == STEP and "passes 2 of 2 checks (was 1)" in top.repairs[-1].note
@@ -147,7 +148,8 @@ def test_the_small_model_end_to_end_in_c(small_backend: Any, small_settings: Set
     settings = replace(small_settings, repair_test_fixes=0)  # the fix round: tested above
     fields = {"description": TASK, "languages": ["c"], "n": 2, "exec": True, "max_tokens": 200}
     fields["signature"] = {"c": "long long sum_squares(const int *nums, int n)"}
-    result = Assistant(settings, backend=small_backend).generate(build_request(fields, settings))
+    assistant = Assistant(settings, backend=small_backend, interface="library")
+    result = assistant.generate(build_request(fields, settings))
     valid = [c for c in result.candidates if c.valid]
     assert valid, [c.diagnostics for c in result.candidates]
     for candidate in valid:

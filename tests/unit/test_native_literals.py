@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from codegen.execution import decls, literals, native
 from codegen.execution.decltypes import parse
 from codegen.execution.literals import Unwritable, call, explicit_params, writable
+from codegen.execution.testcases import examples_for
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
 
@@ -151,3 +152,10 @@ def test_results_compare_by_the_declared_kind() -> None:
     rune = parse("go", "rune")
     assert native.matches("a", "97", (rune,)) and native.canonical("97", (rune,)) == '"a"'
     assert not native.runnable("c", "f([[1]])", "1") and native.runnable("c", "f([1])", "[2]")
+
+
+def test_examples_reach_a_case_style_variant_but_not_in_python() -> None:
+    task = "sortArray([2, 1]) -> [1, 2]"
+    java = "class S { static int[] sort_array(int[] a) { return a; } }"
+    assert [ex.call for ex in examples_for("java", task, [java])] == ["sortArray([2, 1])"]
+    assert examples_for("python", task, ["def sort_array(a):\n    return a\n"]) == []
