@@ -5,6 +5,7 @@ tests/integration/test_http_server.py."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -215,12 +216,20 @@ def test_metrics_count_routes_statuses_tokens(client: TestClient) -> None:
     assert 'codegen_http_request_duration_seconds_bucket{le="0.05",route="/v1/validate"}' in text
 
 
+def idle(svc: Service) -> None:
+    deadline = time.monotonic() + 10
+    while svc.queue.waiting or svc.queue.running:
+        assert time.monotonic() < deadline, "the queue never emptied"
+        time.sleep(0.005)
+
+
 def test_a_cached_answer_skips_the_full_queue(tmp_path: Path) -> None:
     http, svc = make(tmp_path, [GOOD], http_workers=1, http_queue_depth=0)
     svc.assistant.keeper.cache = ResponseCache(tmp_path / "cache.db")
     body = {"description": "add", "seed": 4}
     with http:
         first = http.post("/v1/generate", headers=AUTH, json=body).json()
+        idle(svc)  # the worker gives its place back just after the reply
         slot = svc.queue.admit()  # the model is busy and nobody may wait
         again = http.post("/v1/generate", headers=AUTH, json=body)
         other = http.post("/v1/generate", headers=AUTH, json={**body, "seed": 5})
