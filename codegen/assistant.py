@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 import time
 import uuid
@@ -45,6 +46,8 @@ from codegen.types import (
 from codegen.validation.base import Validator
 from codegen.validation.compiling import Compiler, with_compilation
 from codegen.validation.imports import lacks_imports
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,7 @@ class _Run:
         started = time.perf_counter()
         completions = backend.generate(prompt.messages, self._params(), self.request.n, self.cancel)
         self._add_time("generate_ms", started)
+        self._add_split(completions)
         self._check_cancel()
         candidates = []
         for k, completion in enumerate(completions, 1):
@@ -304,6 +308,28 @@ class _Run:
             else c
             for c in candidates
         ]
+
+    def _add_split(self, completions: list[Completion]) -> None:
+        """``prefill_ms``, ``decode_ms`` and ``prompt_tokens_reused``, where the backend tells
+        them (one call: every completion carries the same figures)."""
+        prefill = completions[0].prefill_ms if completions else None
+        if prefill is None:
+            return
+        first = completions[0]
+        for name, value in (
+            ("prefill_ms", prefill),
+            ("decode_ms", first.decode_ms),
+            ("prompt_tokens_reused", float(first.prompt_tokens_reused)),
+        ):
+            self.timings[name] = self.timings.get(name, 0.0) + value
+        log.debug(
+            "%s: %d prompt tokens, %d of them reused; prefill %.0f ms, decode %.0f ms",
+            self.id,
+            first.prompt_tokens,
+            first.prompt_tokens_reused,
+            prefill,
+            first.decode_ms,
+        )
 
     def _rank(self, candidates: list[Candidate]) -> list[Candidate]:
         started = time.perf_counter()

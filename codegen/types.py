@@ -154,7 +154,12 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     logprobs: tuple[float, ...] = ()
+    # The call's time: all of it where prefill_ms is None; else the part after the prompt.
     decode_ms: float = 0.0
+    # Backends that can tell (llama.cpp) split the call's time: evaluating the prompt, then
+    # decoding (decode_ms). None where the backend cannot tell them apart.
+    prefill_ms: float | None = None
+    prompt_tokens_reused: int = 0  # prompt tokens whose evaluation was kept from earlier calls
 
     @property
     def mean_logprob(self) -> float | None:

@@ -2,7 +2,9 @@
 
 The prompt is evaluated once, its KV cells shared by all n sequences (unified KV cache); then
 each step decodes one token for every live sequence in a single ``llama_decode`` call. That
-makes n = 8 cost little more than n = 1 on a CPU, where decoding is memory-bound.
+makes n = 8 cost little more than n = 1 on a CPU, where decoding is memory-bound. The cells of
+the last prompt are kept (``llamacpp_prefix``): a request evaluates only the part of its prompt
+after the blocks it shares with that one, with the same results as without.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, check_call
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
+from codegen.backends.llamacpp_prefix import PrefixCache
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
@@ -36,6 +39,38 @@ class _Seq:
     logprobs: list[float] = field(default_factory=list)
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
+
+
+@dataclass
+class _Loop:
+    """One call's decoding state: its sequences, knobs and prompt length."""
+
+    seqs: list[_Seq]
+    params: SamplingParams
+    n_prompt: int
+    cancel: threading.Event | None
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def position(self, seq: _Seq) -> int:
+        """The position of the sequence's newest token."""
+        return self.n_prompt + len(seq.tokens) - 1
+
+
+@dataclass
+class _Clock:
+    """Where one call's time went: the prompt (prefill) and the tokens after it (decode)."""
+
+    started: float = field(default_factory=time.perf_counter)
+    prefill_ms: float = 0.0
+    reused: int = 0
+
+    def prefilled(self) -> None:
+        self.prefill_ms = (time.perf_counter() - self.started) * 1000
+
+    def decode_ms(self) -> float:
+        return max(0.0, (time.perf_counter() - self.started) * 1000 - self.prefill_ms)
 
 
 def _quiet_llama() -> Any:
@@ -64,7 +99,13 @@ class LlamaCppBackend(Identity):
     """A GGUF model on llama.cpp, loaded once; shared by threads, one call at a time."""
 
     def __init__(
-        self, path: Path, *, spec: str, context_window: int = 8192, threads: int = 0
+        self,
+        path: Path,
+        *,
+        spec: str,
+        context_window: int = 8192,
+        threads: int = 0,
+        prefix_cache: bool = True,
     ) -> None:
         if not path.is_file():
             raise ModelError(f"{path}: no such model file")
@@ -93,6 +134,8 @@ class LlamaCppBackend(Identity):
         self._meta = meta
         self._ctx: Any = None
         self._ctx_cells = 0
+        self._reuse = prefix_cache
+        self._prefix: PrefixCache | None = None
 
     # -- Backend protocol ----------------------------------------------------------------
     def count_tokens(self, messages: Sequence[Message]) -> int:
@@ -131,6 +174,7 @@ class LlamaCppBackend(Identity):
             if self._ctx is not None:
                 self._ctx.close()
                 self._ctx = None
+                self._prefix = None
             self._model.close()  # type: ignore[no-untyped-call]
 
     # -- internals -----------------------------------------------------------------------
@@ -141,15 +185,17 @@ class LlamaCppBackend(Identity):
         tokens: list[int] = self._model.tokenize(text.encode("utf-8"), False, True)
         return tokens
 
-    def _context(self, cells: int) -> Any:
-        """A context with at least ``cells`` KV cells (grown in steps of 2048)."""
-        if self._ctx is not None and self._ctx_cells >= cells:
-            return self._ctx
+    def _context(self, cells: int) -> tuple[Any, PrefixCache]:
+        """A context with at least ``cells`` KV cells (grown in steps of 2048; a new context
+        starts with no prompt kept)."""
+        if self._prefix is not None and self._ctx_cells >= cells:
+            return self._ctx, self._prefix
         llama_cpp = _quiet_llama()
         from llama_cpp import _internals
 
         if self._ctx is not None:
             self._ctx.close()
+            self._ctx, self._prefix = None, None
         size = max(self._context_length, -(-cells // 2048) * 2048)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = size
@@ -162,7 +208,9 @@ class LlamaCppBackend(Identity):
         params.no_perf = True
         self._ctx = _internals.LlamaContext(model=self._model, params=params, verbose=False)
         self._ctx_cells = size
-        return self._ctx
+        mem = llama_cpp.llama_get_memory(self._ctx.ctx)
+        self._prefix = PrefixCache(llama_cpp, mem, enabled=self._reuse)
+        return self._ctx, self._prefix
 
     def _generate_locked(
         self,
@@ -171,37 +219,37 @@ class LlamaCppBackend(Identity):
         n: int,
         cancel: threading.Event | None,
     ) -> list[Completion]:
-        ctx = self._context(len(prompt) + n * params.max_tokens + 8)
-        started = time.perf_counter()
+        ctx, prefix = self._context(len(prompt) + n * params.max_tokens + 8)
+        clock = _Clock()
         seqs = [_Seq(i) for i in range(n)]
         runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
         try:
-            logits = runner.eval_prompt(prompt, cancel)
+            clock.reused = prefix.prepare(prompt, n)
+            logits = runner.eval_prompt(prompt, clock.reused, cancel)
+            clock.prefilled()
             if logits is not None:
-                self._decode_loop(runner, logits, seqs, params, len(prompt), cancel)
+                loop = _Loop(seqs, params, len(prompt), cancel)
+                self._decode_loop(runner, logits, loop)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
         except RuntimeError as exc:
             raise BackendError(f"llama.cpp decoding failed: {exc}") from exc
         finally:
+            prefix.evaluated(prompt[: runner.evaluated])
             runner.close()
-        elapsed = (time.perf_counter() - started) * 1000
+        if not clock.prefill_ms:
+            clock.prefilled()
         for seq in seqs:
             if seq.finish is None:
                 seq.finish = "cancelled"
-        return [self._completion(s, len(prompt), params, elapsed) for s in seqs]
+        return [self._completion(s, len(prompt), params, clock) for s in seqs]
 
-    def _decode_loop(
-        self,
-        runner: Any,
-        first_logits: Any,
-        seqs: list[_Seq],
-        params: SamplingParams,
-        n_prompt: int,
-        cancel: threading.Event | None,
-    ) -> None:
+    def _decode_loop(self, runner: Any, first_logits: Any, loop: _Loop) -> None:
+        """Sample a token for every live sequence, then decode them all in one batch; the
+        logits of each row go through ``sample`` (per-row temperature) before anything else."""
         import numpy as np
 
+        seqs, params = loop.seqs, loop.params
         rngs = make_rngs(params.seed, len(seqs))
         live = list(seqs)
         logits = np.repeat(first_logits[None, :], len(seqs), axis=0)
@@ -213,21 +261,16 @@ class LlamaCppBackend(Identity):
                 params.top_p,
             )
             for seq, token, lp in zip(live, tokens, logprobs, strict=True):
-                self._accept(seq, token, lp, params)
+                self._accept(seq, token, lp, loop)
             live = [s for s in live if s.finish is None]
-            if not live:
-                return
-            if cancel is not None and cancel.is_set():
+            if not live or loop.cancelled() or step + 1 == params.max_tokens:
                 break
-            if step + 1 == params.max_tokens:
-                break
-            pos = n_prompt + step
-            logits = runner.step([(s.tokens[-1], pos, s.index) for s in live])
-        reason: FinishReason = "cancelled" if cancel is not None and cancel.is_set() else "length"
+            logits = runner.step([(s.tokens[-1], loop.position(s), s.index) for s in live])
+        reason: FinishReason = "cancelled" if loop.cancelled() else "length"
         for seq in live:
             seq.finish = reason
 
-    def _accept(self, seq: _Seq, token: int, logprob: float, params: SamplingParams) -> None:
+    def _accept(self, seq: _Seq, token: int, logprob: float, loop: _Loop) -> None:
         import llama_cpp
 
         if llama_cpp.llama_vocab_is_eog(self._vocab, token):
@@ -242,15 +285,13 @@ class LlamaCppBackend(Identity):
             return
         if b"\n" in piece or b"`" in piece:
             text = seq.data.decode("utf-8", "replace")
-            if any(s in text for s in params.stop) or (
-                params.stop_after_code and code_complete(text)
+            if any(s in text for s in loop.params.stop) or (
+                loop.params.stop_after_code and code_complete(text)
             ):
                 seq.finish = "stop"
 
     @staticmethod
-    def _completion(
-        seq: _Seq, n_prompt: int, params: SamplingParams, elapsed_ms: float
-    ) -> Completion:
+    def _completion(seq: _Seq, n_prompt: int, params: SamplingParams, clock: _Clock) -> Completion:
         text = seq.data.decode("utf-8", "replace")
         for stop in params.stop:
             if stop in text:
@@ -261,5 +302,7 @@ class LlamaCppBackend(Identity):
             prompt_tokens=n_prompt,
             completion_tokens=len(seq.tokens),
             logprobs=tuple(seq.logprobs),
-            decode_ms=elapsed_ms,
+            decode_ms=clock.decode_ms(),
+            prefill_ms=clock.prefill_ms,
+            prompt_tokens_reused=clock.reused,
         )

@@ -72,6 +72,7 @@ NOT_IN_KEY = frozenset(
         "audit_path",
         "color",
         "threads",
+        "prefix_cache",  # the same answers with and without, by construction
         "openai_api_key",
         "openai_timeout",
         "openai_retries",
