@@ -27,6 +27,7 @@ from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import Ranker
+from codegen.ranking.duplicates import mark_duplicates
 from codegen.ranking.scorer import ranker_from_settings
 from codegen.repair.base import Fixer, Repairer
 from codegen.repair.feedback import fixer_from_settings
@@ -265,6 +266,7 @@ class _Run:
             yield ev.CandidateRepaired(self.id, cand)
         if changed:
             ranked = self._rank(fixed)
+        ranked = mark_duplicates(ranked)
         yield ev.Ranked(self.id, lang.name, tuple(ranked))
         return ranked
 

@@ -193,6 +193,7 @@ class Candidate:
     score_parts: Mapping[str, float] = field(default_factory=dict)
     safety: tuple[SafetyFinding, ...] = ()
     compiles: bool | None = None
+    duplicate_of: str | None = None  # id of the first candidate with the same code
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -216,6 +217,7 @@ class Candidate:
             "score": self.score,
             "score_parts": dict(self.score_parts),
             "safety": [f.to_dict() for f in self.safety],
+            "duplicate_of": self.duplicate_of,
         }
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from codegen import languages
+from codegen.ranking.duplicates import agree_label, distinct
 from codegen.render.verdicts import compile_badge
 from codegen.types import Candidate, Result
 
@@ -52,9 +54,11 @@ def _dim(text: str, color: bool) -> str:
     return f"\x1b[2m{text}\x1b[0m" if color else text
 
 
-def candidate_header(cand: Candidate, color: bool) -> str:
+def candidate_header(cand: Candidate, color: bool, copies: Sequence[Candidate] = ()) -> str:
     rank = f"#{cand.rank}" if cand.rank is not None else "invalid"
     parts = [rank, cand.id, f"finish={cand.finish_reason}", f"tokens={cand.completion_tokens}"]
+    if copies:
+        parts.append(f"{agree_label(copies)} ({', '.join(c.id for c in copies)})")
     if cand.score is not None:
         parts.append(f"score={cand.score:.3f}")
     if cand.repairs:
@@ -66,8 +70,8 @@ def candidate_header(cand: Candidate, color: bool) -> str:
     return _bold(" ".join(parts), color) + "  " + badge
 
 
-def render_candidate(cand: Candidate, color: bool) -> str:
-    lines = [candidate_header(cand, color), highlight(cand.code, cand.language, color)]
+def render_candidate(cand: Candidate, color: bool, copies: Sequence[Candidate] = ()) -> str:
+    lines = [candidate_header(cand, color, copies), highlight(cand.code, cand.language, color)]
     for diag in cand.diagnostics[:5]:
         lines.append(_dim(f"  {diag.line}:{diag.column}: {diag.message} [{diag.source}]", color))
     for finding in cand.safety:
@@ -87,8 +91,8 @@ def render_result(result: Result, color: bool, show_invalid: bool = False) -> st
         out.append(_bold(title.ljust(60, "─"), color))
         if not shown:
             out.append("  no valid candidate (use --show-invalid to see them)")
-        for cand in shown:
-            out.append(render_candidate(cand, color))
+        for cand, copies in distinct(shown):
+            out.append(render_candidate(cand, color, copies))
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

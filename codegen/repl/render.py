@@ -7,10 +7,12 @@ validators, repairers and rankers show up here without changes.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from codegen import events as ev
 from codegen import languages
+from codegen.ranking.duplicates import agree_label, distinct
 from codegen.render.terminal import highlight
 from codegen.render.verdicts import COMPILES, compile_badge
 from codegen.types import Candidate, Result
@@ -39,9 +41,11 @@ def badge(cand: Candidate, color: bool) -> str:
     return valid
 
 
-def header(cand: Candidate, color: bool) -> str:
+def header(cand: Candidate, color: bool, copies: Sequence[Candidate] = ()) -> str:
     rank = f"#{cand.rank}" if cand.rank is not None else "--"
     parts = [_style(rank, "1", color), cand.id, badge(cand, color)]
+    if copies:
+        parts.append(f"{agree_label(copies)} ({', '.join(c.id for c in copies)})")
     if cand.score is not None:
         parts.append(f"score {cand.score:.3f}")
     if cand.finish_reason != "stop":
@@ -62,8 +66,10 @@ def diagnostics(cand: Candidate, color: bool) -> list[str]:
     return lines
 
 
-def candidate_block(cand: Candidate, color: bool, code: bool = True) -> str:
-    lines = [header(cand, color)]
+def candidate_block(
+    cand: Candidate, color: bool, code: bool = True, copies: Sequence[Candidate] = ()
+) -> str:
+    lines = [header(cand, color, copies)]
     if code:
         lines.append(highlight(cand.code.rstrip("\n"), cand.language, color))
     lines += diagnostics(cand, color)
@@ -74,11 +80,12 @@ def ranked_block(language: str, cands: tuple[Candidate, ...], color: bool, width
     lang = languages.find(language)
     valid = sum(1 for c in cands if c.valid)
     out = [rule(f"{lang.display if lang else language} {valid}/{len(cands)} valid", width, color)]
-    for cand in sorted(cands, key=lambda c: (c.rank is None, c.rank or 0, c.id)):
+    ordered = sorted(cands, key=lambda c: (c.rank is None, c.rank or 0, c.id))
+    for cand, copies in distinct(ordered):
         if cand.rank is not None:
-            out.append(candidate_block(cand, color))
+            out.append(candidate_block(cand, color, copies=copies))
         else:
-            out.append(candidate_block(cand, color, code=False))
+            out.append(candidate_block(cand, color, code=False, copies=copies))
             out.append(f"  (/show {cand.id} for its code, /repair {cand.id} to try a repair)")
         out.append("")
     return "\n".join(out)

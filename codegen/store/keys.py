@@ -147,6 +147,7 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 score_parts=dict(data["score_parts"]),
                 safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
                 compiles=_optional_bool(data.get("compiles")),
+                duplicate_of=data.get("duplicate_of"),
             )
         )
     return tuple(out)
