@@ -20,6 +20,7 @@ from codegen import events as ev
 from codegen.backends.base import Backend
 from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
+from codegen.backends.streaming import generate_streaming
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
 from codegen.execution.toolrunner import tool_runner
@@ -41,6 +42,7 @@ from codegen.types import (
     Completion,
     GenerationRequest,
     Interface,
+    Message,
     Result,
     SamplingParams,
 )
@@ -137,11 +139,14 @@ class Assistant:
         cancel: threading.Event | None = None,
         *,
         client: str | None = None,
+        tokens: bool = False,
     ) -> Iterator[ev.Event]:
         """The request's events; ``client`` (an API key's id, never the key) goes to the audit
-        log beside the interface, for front ends that serve several clients."""
+        log beside the interface, for front ends that serve several clients. With ``tokens``,
+        also ``TokensGenerated`` as candidates decode (the backend then runs in a worker
+        thread; closing the stream early cancels it)."""
         request_id = uuid.uuid4().hex[:12]
-        run = _Run(self, request, request_id, cancel, client)
+        run = _Run(self, request, request_id, cancel, client, tokens)
         try:
             yield from run.events()
         except CodegenError as exc:
@@ -158,12 +163,14 @@ class _Run:
         request_id: str,
         cancel: threading.Event | None,
         client: str | None = None,
+        tokens: bool = False,
     ) -> None:
         self.a = assistant
         self.request = request
         self.id = request_id
         self.cancel = cancel
         self.client = client
+        self.tokens = tokens
         self.timings: dict[str, float] = {}
 
     def _add_time(self, name: str, started: float) -> None:
@@ -237,7 +244,7 @@ class _Run:
         prompt = builder.build(self.request, lang.name, version)
         self._add_time("prompt_ms", started)
         started = time.perf_counter()
-        completions = backend.generate(prompt.messages, self._params(), self.request.n, self.cancel)
+        completions = yield from self._decode(backend, prompt.messages, lang.name)
         self._add_time("generate_ms", started)
         self._add_split(completions)
         self._check_cancel()
@@ -310,6 +317,27 @@ class _Run:
             else c
             for c in candidates
         ]
+
+    def _decode(
+        self, backend: Backend, messages: tuple[Message, ...], language: str
+    ) -> Generator[ev.Event, None, list[Completion]]:
+        """The backend's completions; with ``tokens``, TokensGenerated events on the way."""
+        params, n = self._params(), self.request.n
+        if not self.tokens:
+            return backend.generate(messages, params, n, self.cancel)
+        call = generate_streaming(backend, messages, params, n, self.cancel)
+        try:
+            while True:
+                try:
+                    pieces = next(call)
+                except StopIteration as done:
+                    completions: list[Completion] = done.value
+                    return completions
+                for index, text, count in pieces:
+                    cand_id = f"{language}-{index + 1}"
+                    yield ev.TokensGenerated(self.id, language, cand_id, text, count)
+        finally:
+            call.close()  # cancels and waits for the backend when the stream was left early
 
     def _add_split(self, completions: list[Completion]) -> None:
         """``prefill_ms``, ``decode_ms`` and ``prompt_tokens_reused``, where the backend tells

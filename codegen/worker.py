@@ -1,6 +1,7 @@
 """Work in a thread of its own that reports items through a queue and can be cancelled.
 
-The REPL runs requests this way so that Ctrl-C reaches the main thread.
+The REPL runs requests this way so that Ctrl-C reaches the main thread, and the Assistant runs
+a backend this way to hear its tokens while it decodes.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ after the blocks it shares with that one, with the same results as without.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends import chat_template
-from codegen.backends.base import Identity, ModelInfo, check_call
+from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
 from codegen.backends.llamacpp_prefix import PrefixCache
 from codegen.backends.repetition import looping
@@ -39,16 +40,18 @@ class _Seq:
     logprobs: list[float] = field(default_factory=list)
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
+    text: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
 
 
 @dataclass
 class _Loop:
-    """One call's decoding state: its sequences, knobs and prompt length."""
+    """One call's decoding state: its sequences, knobs, prompt length and listeners."""
 
     seqs: list[_Seq]
     params: SamplingParams
     n_prompt: int
     cancel: threading.Event | None
+    on_token: TokenSink | None
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -147,11 +150,12 @@ class LlamaCppBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,
     ) -> list[Completion]:
         prompt = self._tokenize(self._template.render(messages))
         check_call(n, MAX_SEQUENCES, len(prompt), params.max_tokens, self._context_length)
         with self._lock:
-            return self._generate_locked(prompt, params, n, cancel)
+            return self._generate_locked(prompt, params, n, cancel, on_token)
 
     def info(self) -> ModelInfo:
         extra = {
@@ -218,6 +222,7 @@ class LlamaCppBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None,
+        on_token: TokenSink | None,
     ) -> list[Completion]:
         ctx, prefix = self._context(len(prompt) + n * params.max_tokens + 8)
         clock = _Clock()
@@ -228,7 +233,7 @@ class LlamaCppBackend(Identity):
             logits = runner.eval_prompt(prompt, clock.reused, cancel)
             clock.prefilled()
             if logits is not None:
-                loop = _Loop(seqs, params, len(prompt), cancel)
+                loop = _Loop(seqs, params, len(prompt), cancel, on_token)
                 self._decode_loop(runner, logits, loop)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
@@ -280,6 +285,10 @@ class LlamaCppBackend(Identity):
         seq.logprobs.append(logprob)
         piece = bytes(self._model.detokenize([token]))
         seq.data.extend(piece)
+        if loop.on_token is not None:
+            text = seq.text.decode(piece)
+            if text:
+                loop.on_token(seq.index, text)
         if looping(seq.tokens):
             seq.finish = "length"
             return
