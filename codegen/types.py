@@ -131,6 +131,10 @@ class SamplingParams:
     # With n > 1, candidate 0 is the greedy decode (the model's single best guess) and the
     # others are sampled: a set that holds both does better than n samples alone.
     greedy_first: bool = False
+    # Guess tokens from the prompt and check them in one batch (prompt lookup): for answers
+    # that copy much of their prompt (repairs). The same tokens as without; backends that
+    # cannot do it ignore it.
+    draft_from_prompt: bool = False
 
     def temperature_of(self, index: int, n: int) -> float:
         """The temperature candidate ``index`` of ``n`` is decoded with."""

@@ -23,6 +23,7 @@ from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
 from codegen.backends.llamacpp_prefix import PrefixCache
+from codegen.backends.lookup import MAX_DRAFT, PromptLookup
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
@@ -52,6 +53,7 @@ class _Loop:
     n_prompt: int
     cancel: threading.Event | None
     on_token: TokenSink | None
+    lookup: PromptLookup | None = None  # drafts tokens from the prompt (draft_from_prompt)
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -224,16 +226,19 @@ class LlamaCppBackend(Identity):
         cancel: threading.Event | None,
         on_token: TokenSink | None,
     ) -> list[Completion]:
-        ctx, prefix = self._context(len(prompt) + n * params.max_tokens + 8)
+        drafting = params.draft_from_prompt
+        extra = n * MAX_DRAFT if drafting else 0  # cells of drafted tokens not yet checked
+        ctx, prefix = self._context(len(prompt) + n * params.max_tokens + extra + 8)
         clock = _Clock()
         seqs = [_Seq(i) for i in range(n)]
-        runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
+        runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel, n + extra)
         try:
             clock.reused = prefix.prepare(prompt, n)
             logits = runner.eval_prompt(prompt, clock.reused, cancel)
             clock.prefilled()
             if logits is not None:
-                loop = _Loop(seqs, params, len(prompt), cancel, on_token)
+                lookup = PromptLookup(prompt) if drafting else None
+                loop = _Loop(seqs, params, len(prompt), cancel, on_token, lookup)
                 self._decode_loop(runner, logits, loop)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
@@ -251,29 +256,67 @@ class LlamaCppBackend(Identity):
 
     def _decode_loop(self, runner: Any, first_logits: Any, loop: _Loop) -> None:
         """Sample a token for every live sequence, then decode them all in one batch; the
-        logits of each row go through ``sample`` (per-row temperature) before anything else."""
+        logits of each row go through ``sample`` (per-row temperature) before anything else.
+        With a prompt lookup, each sequence's step also carries the tokens drafted after its
+        newest one; ``_verify`` keeps those the sequence samples anyway."""
         import numpy as np
 
         seqs, params = loop.seqs, loop.params
         rngs = make_rngs(params.seed, len(seqs))
         live = list(seqs)
-        logits = np.repeat(first_logits[None, :], len(seqs), axis=0)
-        for step in range(params.max_tokens):
+        rows = [first_logits[None, :]] * len(seqs)  # per live sequence: its step's logits
+        drafts: list[list[int]] = [[] for _ in seqs]
+        while True:
             tokens, logprobs = sample(
-                logits,
+                np.stack([r[0] for r in rows]),
                 [rngs[s.index] for s in live],
                 [params.temperature_of(s.index, len(seqs)) for s in live],
                 params.top_p,
             )
-            for seq, token, lp in zip(live, tokens, logprobs, strict=True):
+            for seq, token, lp, seq_rows, drafted in zip(
+                live, tokens, logprobs, rows, drafts, strict=True
+            ):
+                position = loop.position(seq)  # where the step decoded its newest token
                 self._accept(seq, token, lp, loop)
+                kept = self._verify(seq, seq_rows, drafted, rngs[seq.index], loop)
+                if kept < len(drafted):
+                    runner.forget(seq.index, position + 1 + kept)
             live = [s for s in live if s.finish is None]
-            if not live or loop.cancelled() or step + 1 == params.max_tokens:
+            if not live or loop.cancelled():
                 break
-            logits = runner.step([(s.tokens[-1], loop.position(s), s.index) for s in live])
-        reason: FinishReason = "cancelled" if loop.cancelled() else "length"
-        for seq in live:
-            seq.finish = reason
+            drafts = self._drafts(live, loop, runner.capacity)
+            items = [
+                (token, loop.position(s) + i, s.index)
+                for s, drafted in zip(live, drafts, strict=True)
+                for i, token in enumerate([s.tokens[-1], *drafted])
+            ]
+            rows = _split(runner.step(items), [1 + len(d) for d in drafts])
+        if loop.cancelled():
+            for seq in live:
+                seq.finish = "cancelled"
+
+    def _verify(self, seq: _Seq, rows: Any, drafted: list[int], rng: Any, loop: _Loop) -> int:
+        """Sample on through the drafted tokens while the sequence picks them (the first
+        token, from ``rows[0]``, is accepted already); how many drafted tokens it kept."""
+        params = loop.params
+        temperature = params.temperature_of(seq.index, len(loop.seqs))
+        for kept, guess in enumerate(drafted):
+            if seq.finish is not None or seq.tokens[-1] != guess:
+                return kept
+            (token,), (lp,) = sample(rows[kept + 1 : kept + 2], [rng], [temperature], params.top_p)
+            self._accept(seq, token, lp, loop)
+        return len(drafted)
+
+    @staticmethod
+    def _drafts(live: list[_Seq], loop: _Loop, capacity: int) -> list[list[int]]:
+        """Each live sequence's drafted tokens for the next step, within the batch's room and
+        the sequence's token budget."""
+        if loop.lookup is None:
+            return [[] for _ in live]
+        room = (capacity - len(live)) // len(live)
+        limit = min(MAX_DRAFT, room)
+        budget = loop.params.max_tokens
+        return [loop.lookup.draft(s.tokens, min(limit, budget - len(s.tokens) - 1)) for s in live]
 
     def _accept(self, seq: _Seq, token: int, logprob: float, loop: _Loop) -> None:
         import llama_cpp
@@ -298,6 +341,8 @@ class LlamaCppBackend(Identity):
                 loop.params.stop_after_code and code_complete(text)
             ):
                 seq.finish = "stop"
+        if seq.finish is None and len(seq.tokens) >= loop.params.max_tokens:
+            seq.finish = "length"
 
     @staticmethod
     def _completion(seq: _Seq, n_prompt: int, params: SamplingParams, clock: _Clock) -> Completion:
@@ -315,3 +360,12 @@ class LlamaCppBackend(Identity):
             prefill_ms=clock.prefill_ms,
             prompt_tokens_reused=clock.reused,
         )
+
+
+def _split(logits: Any, counts: list[int]) -> list[Any]:
+    """The rows of one step's logits, grouped by sequence (``counts`` rows each, in order)."""
+    out, start = [], 0
+    for count in counts:
+        out.append(logits[start : start + count])
+        start += count
+    return out

@@ -25,10 +25,17 @@ class Aborted(Exception):
 
 
 class BatchRunner:
-    """Owns one ``llama_batch`` for a request; ``close`` frees it and detaches the abort hook."""
+    """Owns one ``llama_batch`` for a request; ``close`` frees it and detaches the abort hook.
+    A decoding step holds up to ``step_tokens`` tokens (one per sequence, more with drafts)."""
 
     def __init__(
-        self, ctx: Any, vocab: Any, n_vocab: int, n_seq: int, cancel: threading.Event | None
+        self,
+        ctx: Any,
+        vocab: Any,
+        n_vocab: int,
+        n_seq: int,
+        cancel: threading.Event | None,
+        step_tokens: int = 0,
     ) -> None:
         import llama_cpp
 
@@ -37,7 +44,8 @@ class BatchRunner:
         self._vocab = vocab
         self._n_vocab = n_vocab
         self._n_seq = n_seq
-        self._batch = llama_cpp.llama_batch_init(max(BLOCK, n_seq), 0, n_seq)
+        self.capacity = min(PROMPT_CHUNK, max(BLOCK, n_seq, step_tokens))
+        self._batch = llama_cpp.llama_batch_init(self.capacity, 0, n_seq)
         self.evaluated = 0  # prompt tokens whose cells sequence 0 now holds at 0…evaluated-1
         self._abort: Any = None
         if cancel is not None:
@@ -79,6 +87,12 @@ class BatchRunner:
             self._decode()
             self.evaluated = start + len(chunk)
         return self._rows(1)[0].copy()
+
+    def forget(self, seq: int, start: int) -> None:
+        """Drop the cells of sequence ``seq`` from position ``start`` on (drafted tokens the
+        sequence did not keep)."""
+        mem = self._llama.llama_get_memory(self._ctx.ctx)
+        self._llama.llama_memory_seq_rm(mem, seq, start, -1)
 
     def step(self, items: list[tuple[int, int, int]]) -> Any:
         """Decode (token, position, sequence) for each live sequence; logits, one row each."""
