@@ -7,12 +7,15 @@ and a did-you-mean for unknown names.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
+import jsonschema
+
 from codegen import languages, signatures
-from codegen.config import Settings
+from codegen.config import CONSTRAIN_MODES, Settings
 from codegen.errors import UsageError, did_you_mean
 from codegen.types import GenerationRequest
 
@@ -131,4 +134,38 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         context=tuple(str(c) for c in context),
         tests=_tests(where, raw.get("tests"), specs),
         exec=bool(pick("exec")),
+        **_constraint_fields(raw, settings, where),
     )
+
+
+def _constraint_fields(raw: Mapping[str, Any], settings: Settings, where: str) -> dict[str, Any]:
+    mode = raw.get("constrain")
+    mode = settings.constrain if mode is None else mode
+    if mode not in CONSTRAIN_MODES:
+        shown = mode if isinstance(mode, str) else repr(mode)
+        raise _fail(
+            where,
+            "constrain",
+            f"'{shown}' is not one of {', '.join(CONSTRAIN_MODES)}"
+            f"{did_you_mean(str(mode), CONSTRAIN_MODES)}",
+        )
+    return {"constrain": mode, "json_schema": _json_schema(where, raw.get("json_schema"))}
+
+
+def _json_schema(where: str, value: Any) -> dict[str, Any] | None:
+    """A JSON Schema object, given as an object or as JSON text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise _fail(where, "json_schema", f"not valid JSON ({exc})") from None
+    if not isinstance(value, Mapping):
+        raise _fail(where, "json_schema", f"expected a JSON Schema object, got {value!r:.60}")
+    try:
+        jsonschema.validators.validator_for(value).check_schema(value)
+    except jsonschema.SchemaError as exc:
+        path = "".join(f"[{p!r}]" for p in exc.absolute_path)
+        raise _fail(where, f"json_schema{path}", f"not a valid JSON Schema: {exc.message}") from None
+    return dict(value)

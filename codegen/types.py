@@ -14,6 +14,7 @@ from typing import Any, Literal
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
+ConstrainMode = Literal["auto", "on", "off"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class GenerationRequest:
     context: tuple[str, ...] = ()
     tests: Mapping[str, str] = field(default_factory=dict)
     exec: bool = False
+    # Grammar-constrained decoding: "auto" (where a grammar converts), "on" (and say where
+    # it cannot), "off". ``json_schema`` constrains JSON answers to that schema.
+    constrain: ConstrainMode = "auto"
+    json_schema: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -84,6 +89,7 @@ class GenerationRequest:
         data["tests"] = dict(self.tests)
         sig = self.signature
         data["signature"] = sig if sig is None or isinstance(sig, str) else dict(sig)
+        data["json_schema"] = None if self.json_schema is None else dict(self.json_schema)
         return data
 
     def signature_for(self, language: str) -> str | None:
@@ -96,6 +102,22 @@ class GenerationRequest:
 
     def with_changes(self, **changes: Any) -> GenerationRequest:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A grammar the answer must follow: one fenced block of ``tag`` whose code is ``rule``
+    of ``lark`` (llguidance's Lark), or JSON following ``json_schema`` (JSON text). ``gbnf``
+    and ``gbnf_rule`` are the same grammar for servers that take GBNF ('' where it does not
+    convert). ``prose`` lets text without a fence come before the block."""
+
+    tag: str
+    lark: str = ""
+    rule: str = ""
+    gbnf: str = ""
+    gbnf_rule: str = ""
+    json_schema: str = ""
+    prose: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +135,8 @@ class SamplingParams:
     # With n > 1, candidate 0 is the greedy decode (the model's single best guess) and the
     # others are sampled: a set that holds both does better than n samples alone.
     greedy_first: bool = False
+    # Decode inside this grammar where the backend can (``Completion.constrained`` says).
+    constraint: Constraint | None = None
 
     def temperature_of(self, index: int, n: int) -> float:
         """The temperature candidate ``index`` of ``n`` is decoded with."""
@@ -137,6 +161,7 @@ class Completion:
     completion_tokens: int
     logprobs: tuple[float, ...] = ()
     decode_ms: float = 0.0
+    constrained: bool = False  # decoded under ``SamplingParams.constraint``
 
     @property
     def mean_logprob(self) -> float | None:
@@ -165,6 +190,7 @@ class Candidate:
     score: float | None = None
     score_parts: Mapping[str, float] = field(default_factory=dict)
     safety: tuple[SafetyFinding, ...] = ()
+    constrained: bool = False  # decoded under a grammar
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -187,6 +213,7 @@ class Candidate:
             "score": self.score,
             "score_parts": dict(self.score_parts),
             "safety": [f.to_dict() for f in self.safety],
+            "constrained": self.constrained,
         }
 
 

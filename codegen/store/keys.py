@@ -140,6 +140,7 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 score=data["score"],
                 score_parts=dict(data["score_parts"]),
                 safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
+                constrained=bool(data.get("constrained", False)),
             )
         )
     return tuple(out)
