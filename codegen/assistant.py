@@ -14,12 +14,12 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from codegen import events as ev
-from codegen import languages
 from codegen.backends.base import Backend
 from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
+from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import LogprobRanker, Ranker
@@ -31,6 +31,7 @@ from codegen.store.keeper import Keeper, Ticket
 from codegen.types import Candidate, Completion, GenerationRequest, Result, SamplingParams
 from codegen.validation.base import Validator
 from codegen.validation.basic import BasicValidator
+from codegen.validation.compiling import Compiler, NoCompiler, with_compilation
 from codegen.validation.imports import lacks_imports
 
 
@@ -39,6 +40,7 @@ class Stages:
     """The swappable stages; each defaults to the package's real implementation."""
 
     validator: Validator = field(default_factory=BasicValidator)
+    compiler: Compiler = field(default_factory=NoCompiler)
     repairer: Repairer = field(default_factory=NoRepair)
     ranker: Ranker = field(default_factory=LogprobRanker)
     fixer: Fixer = field(default_factory=NoFix)
@@ -97,14 +99,16 @@ def default_stages(settings: Settings, backend: BackendGetter | None = None) -> 
     """The best stages this installation has (later issues plug theirs in here)."""
     from codegen.repair.pipeline import checking_stages
 
-    validator, repairer = checking_stages(settings, backend)
+    validator, compiler, repairer = checking_stages(settings, backend)
     from codegen.ranking.scorer import ranker_from_settings
 
     ranker = ranker_from_settings(settings, backend)
     from codegen.repair.feedback import fixer_from_settings
 
     fixer = fixer_from_settings(settings, validator, backend)
-    return Stages(ranker=ranker, validator=validator, repairer=repairer, fixer=fixer)
+    return Stages(
+        ranker=ranker, validator=validator, compiler=compiler, repairer=repairer, fixer=fixer
+    )
 
 
 class _Run:
@@ -167,8 +171,7 @@ class _Run:
     ) -> Iterator[ev.Event]:
         """A cache hit: the stored candidates, ranked as they were; no model is loaded."""
         model, candidates = hit
-        for lang_spec in self.request.languages:
-            name = languages.parse_language_spec(lang_spec)[0].name
+        for name in self.request.language_names:
             yield ev.LanguageStarted(self.id, name, self.request.n)
             for cand in (c for c in candidates if c.language == name):
                 yield ev.CandidateGenerated(self.id, cand)
@@ -187,9 +190,9 @@ class _Run:
         yield ev.Finished(self.a.keeper.close(ticket, result))
 
     def _language(
-        self, backend: Backend, builder: PromptBuilder, lang_spec: str
+        self, backend: Backend, builder: PromptBuilder, lang_spec: LanguageSpec
     ) -> Generator[ev.Event, None, list[Candidate]]:
-        lang, version = languages.parse_language_spec(lang_spec)
+        lang, version = lang_spec.language, lang_spec.version
         yield ev.LanguageStarted(self.id, lang.name, self.request.n)
         started = time.perf_counter()
         prompt = builder.build(self.request, lang.name, version)
@@ -211,17 +214,61 @@ class _Run:
                 yield ev.CandidateRepaired(self.id, cand)
             cand = self.a.keeper.screen(cand, lambda c: self._validate(c, version))
             candidates.append(cand)
+        candidates = yield from self._compile_and_repair(candidates, version)
         ranked = self._rank(candidates)
         started = time.perf_counter()
         fixed = self.a.stages.fixer.fix(ranked, self.request, version, self.cancel)
         self._add_time("fix_ms", started)
-        changed = [new for new, old in zip(fixed, ranked, strict=True) if new is not old]
-        for cand in changed:
+        changed = {new.id for new, old in zip(fixed, ranked, strict=True) if new is not old}
+        if changed:
+            fixed = self._compile(fixed, version, changed)
+        for cand in (c for c in fixed if c.id in changed):
             yield ev.CandidateRepaired(self.id, cand)
         if changed:
             ranked = self._rank(fixed)
         yield ev.Ranked(self.id, lang.name, tuple(ranked))
         return ranked
+
+    def _compile_and_repair(
+        self, candidates: list[Candidate], version: str | None
+    ) -> Generator[ev.Event, None, list[Candidate]]:
+        """The compile verdicts of all candidates (one compiler run), then the compile
+        repair of those that parse but do not compile."""
+        compiled = self._compile(candidates, version)
+        out = []
+        for cand in compiled:
+            yield ev.CandidateCompiled(self.id, cand)
+        for cand in compiled:
+            if cand.valid and cand.compiles is False:
+                self._check_cancel()
+                started = time.perf_counter()
+                repaired = self.a.stages.repairer.repair(cand, self.request, version, self.cancel)
+                self._add_time("repair_ms", started)
+                if repaired is not cand:
+                    yield ev.CandidateRepaired(self.id, repaired)
+                cand = repaired
+            out.append(cand)
+        return out
+
+    def _compile(
+        self, candidates: list[Candidate], version: str | None, only: set[str] | None = None
+    ) -> list[Candidate]:
+        """Candidates with their compile verdicts: those that parse (and are in ``only``, when
+        given) compiled in one batch; the others keep theirs, or get one if they have none."""
+        compiler = self.a.stages.compiler
+        todo = [c for c in candidates if c.valid and (only is None or c.id in only)]
+        started = time.perf_counter()
+        language = candidates[0].language if candidates else ""
+        verdicts = compiler.compile([c.code for c in todo], language, version) if todo else []
+        self._add_time("compile_ms", started)
+        by_id = dict(zip((c.id for c in todo), verdicts, strict=True))
+        available = compiler.available(language) if candidates else False
+        return [
+            with_compilation(c, by_id.get(c.id), available)
+            if c.id in by_id or only is None or c.id in only
+            else c
+            for c in candidates
+        ]
 
     def _rank(self, candidates: list[Candidate]) -> list[Candidate]:
         started = time.perf_counter()

@@ -239,8 +239,10 @@ def named_config_path() -> Path | None:
     return Path(override) if override else None
 
 
-def coerce(key: Key, value: Any, where: str) -> Any:
-    """Check ``value``'s type for ``key``; return it in the Settings attribute's form."""
+def coerce(key: Key, value: Any, where: str = "") -> Any:
+    """Check ``value``'s type for ``key``; return it in the Settings attribute's form. Errors
+    start with ``where`` (a file and line, a variable) when given, then the key."""
+    at = f"{where}: " if where else ""
     if value is None and key.optional:
         return None
     kind_ok = {
@@ -252,14 +254,14 @@ def coerce(key: Key, value: Any, where: str) -> Any:
     }[key.kind]
     if not kind_ok:
         want = "a list of strings" if key.kind is list else f"a {key.kind.__name__}"
-        raise ConfigError(f"{where}: {key.name}: expected {want}, got {value!r}")
+        raise ConfigError(f"{at}{key.name}: expected {want}, got {value!r}")
     if key.kind is float:
         value = float(value)
     if key.kind is list:
         value = tuple(value)
     problem = key.check(value) if key.check else None
     if problem:
-        raise ConfigError(f"{where}: {key.name}: {problem}, got {value!r}")
+        raise ConfigError(f"{at}{key.name}: {problem}, got {value!r}")
     return value
 
 
@@ -361,8 +363,9 @@ def load(
     file = path or config_path()
     settings = settings.with_overrides(read_file(file, named_by), str(file))
     settings = settings.with_overrides(read_env(os.environ if environ is None else environ), "env")
+    # a flag's error names its key, as a request field's does (``n: must be in [1, 64]``)
     checked = {
-        name: coerce(KEY_BY_NAME[name], value, f"--{name.replace('_', '-')}")
+        name: coerce(KEY_BY_NAME[name], value)
         for name, value in (flags or {}).items()
         if value is not None
     }

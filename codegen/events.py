@@ -1,5 +1,7 @@
 """Events ``Assistant.stream`` yields, in order: Started, then per language CandidateGenerated,
-CandidateValidated and CandidateRepaired for each candidate, Ranked; then Finished or Failed."""
+CandidateValidated and CandidateRepaired for each candidate, CandidateCompiled for each (after
+all of the language are validated: one compiler run for them), CandidateRepaired for those
+the compile repair changed, Ranked; then Finished or Failed."""
 
 from __future__ import annotations
 
@@ -44,6 +46,14 @@ class CandidateRepaired:
 
 
 @dataclass(frozen=True)
+class CandidateCompiled:
+    """The compile verdict is in: ``candidate.compiles`` (and its compile diagnostics)."""
+
+    request_id: str
+    candidate: Candidate
+
+
+@dataclass(frozen=True)
 class Ranked:
     request_id: str
     language: str
@@ -67,6 +77,7 @@ Event = (
     | CandidateGenerated
     | CandidateValidated
     | CandidateRepaired
+    | CandidateCompiled
     | Ranked
     | Finished
     | Failed

@@ -1,11 +1,15 @@
 """The typed language registry: adding a language is one entry here plus its few-shot file.
 
-A language may be asked for with a version, ``python@3.8``: ``parse_language_spec`` splits it.
+A language may be asked for with a version, ``python@3.8``. ``parse_language_spec`` is the one
+place that reads that text: it returns a ``LanguageSpec`` (canonical name, checked version) that
+the request carries from then on. Each language lists the versions its reference checker reads
+(``Language.versions``); any other version is a usage error naming the valid ones.
 User grammars (ANTLR, ``codegen grammar add``) are added at run time with ``register``.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from codegen.errors import UsageError, did_you_mean
@@ -26,11 +30,24 @@ class Language:
     checkers: tuple[str, ...] = ()
     # Optional ANTLR grammar name (see codegen.validation.antlr).
     antlr_grammar: str | None = None
+    # The versions (``python@3.8``) its reference checker reads; empty: it takes none.
+    versions: tuple[str, ...] = ()
 
     @property
     def tags(self) -> tuple[str, ...]:
         """Every fence tag that marks a block in this language, lower-case."""
         return (self.name, *self.aliases, *self.fence_tags, self.extension.lstrip("."))
+
+
+# What each reference checker can check, in the user's spelling (``c@11``, ``java@17``):
+# CPython's ``ast.parse(feature_version=...)`` from 3.7 up to the running interpreter (it cannot
+# check syntax newer than itself); gcc/g++ ``-std=`` standards (``23`` is passed as ``2x``, the
+# spelling gcc 9-13 know); javac ``--release`` numbers; rustc editions.
+PYTHON_VERSIONS = tuple(f"3.{minor}" for minor in range(7, sys.version_info.minor + 1))
+C_VERSIONS = ("89", "90", "99", "11", "17", "18", "23", "gnu89", "gnu99", "gnu11", "gnu17")
+CPP_VERSIONS = ("98", "03", "11", "14", "17", "20", "23", "gnu++11", "gnu++14", "gnu++17")
+JAVA_VERSIONS = tuple(str(release) for release in range(8, 26))
+RUST_VERSIONS = ("2015", "2018", "2021", "2024")
 
 
 def _lang(**kwargs: object) -> Language:
@@ -48,6 +65,7 @@ _BUILTIN: tuple[Language, ...] = (
         treesitter=("tree_sitter_python", "language"),
         line_comment="#",
         checkers=("cpython",),
+        versions=PYTHON_VERSIONS,
     ),
     _lang(
         name="javascript",
@@ -75,6 +93,7 @@ _BUILTIN: tuple[Language, ...] = (
         pygments_lexer="java",
         treesitter=("tree_sitter_java", "language"),
         checkers=("javac",),
+        versions=JAVA_VERSIONS,
     ),
     _lang(
         name="go",
@@ -93,6 +112,7 @@ _BUILTIN: tuple[Language, ...] = (
         pygments_lexer="rust",
         treesitter=("tree_sitter_rust", "language"),
         checkers=("rustc",),
+        versions=RUST_VERSIONS,
     ),
     _lang(
         name="c",
@@ -102,6 +122,7 @@ _BUILTIN: tuple[Language, ...] = (
         pygments_lexer="c",
         treesitter=("tree_sitter_c", "language"),
         checkers=("gcc",),
+        versions=C_VERSIONS,
     ),
     _lang(
         name="cpp",
@@ -112,6 +133,7 @@ _BUILTIN: tuple[Language, ...] = (
         pygments_lexer="cpp",
         treesitter=("tree_sitter_cpp", "language"),
         checkers=("g++",),
+        versions=CPP_VERSIONS,
     ),
     _lang(
         name="csharp",
@@ -225,20 +247,50 @@ def _all_aliases() -> list[str]:
     return [alias for lang in _REGISTRY.values() for alias in lang.aliases]
 
 
-def parse_language_spec(spec: str) -> tuple[Language, str | None]:
-    """Split ``python@3.8`` into the language and its version ('3.8'), or None."""
-    name, _, version = spec.partition("@")
+@dataclass(frozen=True)
+class LanguageSpec:
+    """A language as asked for: its registry name and, optionally, a checked version."""
+
+    name: str
+    version: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version}" if self.version else self.name
+
+    @property
+    def language(self) -> Language:
+        return get(self.name)
+
+
+def parse_language_spec(spec: str) -> LanguageSpec:
+    """``Py@3.8`` -> ``LanguageSpec('python', '3.8')``; unknown names and versions the
+    language's checker cannot read are usage errors listing the valid choices."""
+    name, sep, version = spec.strip().partition("@")  # the one place that reads the syntax
     lang = get(name)
     version = version.strip()
-    if "@" in spec and not version:
+    if sep and not version:
         raise UsageError(f"language '{spec}': empty version after '@'")
-    return lang, (version or None)
+    if version:
+        _check_version(lang, version)
+    return LanguageSpec(lang.name, version or None)
 
 
-def canonical(spec: str) -> str:
-    """``Py@3.8`` -> ``python@3.8``; ``JS`` -> ``javascript``."""
-    lang, version = parse_language_spec(spec)
-    return f"{lang.name}@{version}" if version else lang.name
+def spec_name(text: str) -> str:
+    """The name part of a spec as ``str(LanguageSpec)`` wrote it (``python@3.8`` -> ``python``),
+    unchecked: for reading stored results, whose languages need not be registered any more."""
+    return text.partition("@")[0]
+
+
+def _check_version(lang: Language, version: str) -> None:
+    if not lang.versions:
+        raise UsageError(f"language '{lang.name}' takes no version (got '{version}')")
+    if version not in lang.versions:
+        # a near miss in spelling (c11 for 11) is worth a hint; a number near another is not
+        hint = "" if version.replace(".", "").isdigit() else did_you_mean(version, lang.versions)
+        raise UsageError(
+            f"unknown {lang.name} version '{version}'{hint}; "
+            f"valid versions: {', '.join(lang.versions)}"
+        )
 
 
 def from_extension(path: str) -> Language | None:

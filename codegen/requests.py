@@ -1,26 +1,67 @@
-"""Build a checked ``GenerationRequest`` from loose fields (CLI flags, JSON, spec entries).
+"""From what a user gave to a checked ``Settings`` and ``GenerationRequest``.
 
-Every front end goes through ``build_request`` so that the same input gets the same error:
-one line naming the field (with the caller's ``where`` prefix), the valid range or choices,
-and a did-you-mean for unknown names.
+``resolve(flags)`` is the one way a front end turns its flags, the config file and the
+``CODEGEN_*`` environment into both (``resolve_settings`` is its first half, for front ends
+whose requests come later: batch tasks, server calls). ``build_request`` turns loose fields
+(JSON-RPC params, spec entries, a REPL turn) into a request, unset fields taken from the
+settings. The same input gets the same error everywhere: one line naming the field (with the
+caller's ``where`` prefix), the valid range or choices (one table: ``config.KEYS``), and a
+did-you-mean for unknown names.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 import jsonschema
 
-from codegen import languages, signatures
-from codegen.config import CONSTRAIN_MODES, Settings
+from codegen import config, languages, signatures
+from codegen.config import Settings
 from codegen.errors import UsageError, did_you_mean
+from codegen.languages import LanguageSpec
 from codegen.types import GenerationRequest
 
 FIELDS = tuple(f.name for f in fields(GenerationRequest))
-MAX_N = 64
+# The description of the request ``resolve`` returns when none was given (a session's start).
+NO_DESCRIPTION = "(no description yet)"
+
+
+def resolve_settings(
+    flags: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from the config file, then ``CODEGEN_*`` variables, then the ``flags`` that are
+    config keys (``n``, ``rank.gen_tests``; None = not given), each type and range checked."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    unknown = [k for k in given if k not in config.KEY_BY_NAME and k not in FIELDS]
+    if unknown:
+        raise UsageError(f"unknown setting or request field '{unknown[0]}'")
+    return config.load({k: v for k, v in given.items() if k in config.KEY_BY_NAME}, environ=environ)
+
+
+def resolve(
+    flags: Mapping[str, Any], environ: Mapping[str, str] | None = None, where: str = ""
+) -> tuple[Settings, GenerationRequest]:
+    """(flags, config file, environment) -> (Settings, GenerationRequest).
+
+    ``flags`` maps config keys and request fields to what the user gave (None: not given).
+    Config keys become settings (``resolve_settings``); the request takes its fields from the
+    flags, else from the settings. Without a description the request is the checked start of
+    a session (``NO_DESCRIPTION``). The settings' languages come back canonical
+    (``py@3.8`` -> ``python@3.8``)."""
+    settings = resolve_settings(flags, environ)
+    raw = {
+        k: v
+        for k, v in flags.items()
+        if v is not None and k in FIELDS and k not in config.KEY_BY_NAME
+    }
+    raw.setdefault("description", NO_DESCRIPTION)
+    request = build_request(raw, settings, where)
+    settings = replace(settings, languages=tuple(str(spec) for spec in request.languages))
+    return settings, request
 
 
 def _fail(where: str, name: str, message: str) -> UsageError:
@@ -29,45 +70,56 @@ def _fail(where: str, name: str, message: str) -> UsageError:
 
 
 def _number(where: str, name: str, value: Any, kind: type) -> Any:
+    """``value`` as a ``kind`` (JSON and spec files may give "5"), checked against the range
+    of the config key of the same name."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
+        number = None
         if isinstance(value, str):
-            try:
-                return kind(value)
-            except ValueError:
-                pass
-        raise _fail(
-            where, name, f"expected {'an integer' if kind is int else 'a number'}, got {value!r}"
-        )
+            with contextlib.suppress(ValueError):
+                number = kind(value)
+        if number is None:
+            want = "an integer" if kind is int else "a number"
+            raise _fail(where, name, f"expected {want}, got {value!r}")
+        value = number
     if kind is int and not float(value).is_integer():
         raise _fail(where, name, f"expected an integer, got {value!r}")
+    key = config.KEY_BY_NAME[name]
+    problem = key.check(kind(value)) if key.check else None
+    if problem:
+        raise _fail(where, name, f"{problem}, got {value!r}")
     return kind(value)
 
 
-def _languages(where: str, value: Any) -> tuple[str, ...]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+def _languages(where: str, value: Any) -> tuple[LanguageSpec, ...]:
+    items = [value] if isinstance(value, (str, LanguageSpec)) else value
+    if not isinstance(items, (list, tuple)) or not all(
+        isinstance(i, (str, LanguageSpec)) for i in items
+    ):
         raise _fail(where, "languages", f"expected a list of language names, got {value!r}")
-    specs: list[str] = []
+    specs: list[LanguageSpec] = []
     for item in items:
+        if isinstance(item, LanguageSpec):
+            specs.append(item)
+            continue
         for part in item.split(","):
             if part.strip():
                 try:
-                    specs.append(languages.canonical(part.strip()))
+                    specs.append(languages.parse_language_spec(part))
                 except UsageError as exc:
                     raise _fail(where, "languages", str(exc)) from None
     if not specs:
         raise _fail(where, "languages", "at least one language is needed")
-    names = [s.partition("@")[0] for s in specs]
+    names = [s.name for s in specs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise _fail(where, "languages", f"'{dupes[0]}' is given twice")
     return tuple(specs)
 
 
-def _tests(where: str, value: Any, specs: tuple[str, ...]) -> dict[str, str]:
+def _tests(where: str, value: Any, specs: tuple[LanguageSpec, ...]) -> dict[str, str]:
     if value is None:
         return {}
-    names = [s.partition("@")[0] for s in specs]
+    names = [s.name for s in specs]
     if isinstance(value, str):
         if len(names) != 1:
             raise _fail(where, "tests", "give tests per language, e.g. {python: '...'}")
@@ -104,17 +156,9 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         return getattr(settings, name) if value is None else value
 
     n = _number(where, "n", pick("n"), int)
-    if not 1 <= n <= MAX_N:
-        raise _fail(where, "n", f"must be between 1 and {MAX_N}, got {n}")
     temperature = _number(where, "temperature", pick("temperature"), float)
-    if not 0.0 <= temperature <= 2.0:
-        raise _fail(where, "temperature", f"must be in [0, 2], got {temperature}")
     top_p = _number(where, "top_p", pick("top_p"), float)
-    if not 0.0 < top_p <= 1.0:
-        raise _fail(where, "top_p", f"must be in (0, 1], got {top_p}")
     max_tokens = _number(where, "max_tokens", pick("max_tokens"), int)
-    if max_tokens < 1:
-        raise _fail(where, "max_tokens", f"must be at least 1, got {max_tokens}")
     seed = raw.get("seed", settings.seed)
     seed = None if seed is None else _number(where, "seed", seed, int)
     specs = _languages(where, pick("languages"))
@@ -134,22 +178,24 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         context=tuple(str(c) for c in context),
         tests=_tests(where, raw.get("tests"), specs),
         exec=bool(pick("exec")),
-        **_constraint_fields(raw, settings, where),
+        **_constraint_fields(raw, settings, where, specs),
     )
 
 
-def _constraint_fields(raw: Mapping[str, Any], settings: Settings, where: str) -> dict[str, Any]:
+def _constraint_fields(
+    raw: Mapping[str, Any], settings: Settings, where: str, specs: tuple[LanguageSpec, ...]
+) -> dict[str, Any]:
     mode = raw.get("constrain")
     mode = settings.constrain if mode is None else mode
-    if mode not in CONSTRAIN_MODES:
-        shown = mode if isinstance(mode, str) else repr(mode)
-        raise _fail(
-            where,
-            "constrain",
-            f"'{shown}' is not one of {', '.join(CONSTRAIN_MODES)}"
-            f"{did_you_mean(str(mode), CONSTRAIN_MODES)}",
-        )
-    return {"constrain": mode, "json_schema": _json_schema(where, raw.get("json_schema"))}
+    key = config.KEY_BY_NAME["constrain"]
+    problem = key.check(mode) if key.check else None
+    if problem:
+        hint = did_you_mean(str(mode), config.CONSTRAIN_MODES)
+        raise _fail(where, "constrain", f"{problem}, got {mode!r}{hint}")
+    schema = _json_schema(where, raw.get("json_schema"))
+    if schema is not None and "json" not in [s.name for s in specs]:
+        raise _fail(where, "json_schema", "applies to json answers; add json to languages")
+    return {"constrain": mode, "json_schema": schema}
 
 
 def _json_schema(where: str, value: Any) -> dict[str, Any] | None:

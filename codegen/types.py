@@ -1,4 +1,4 @@
-"""Frozen value types shared by every stage (DESIGN.md, "Contracts").
+"""Frozen value types shared by every stage (docs/architecture.md, "Contracts").
 
 Positions are 1-based; columns count Unicode code points. A candidate's ``id`` is
 ``"<language>-<k>"`` (k from 1) and never changes; ``rank`` is 1-based within its
@@ -11,15 +11,21 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from codegen.languages import LanguageSpec
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 ConstrainMode = Literal["auto", "on", "off"]
+Stage = Literal["syntax", "compile"]
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One problem found in a piece of code; an empty list of these means valid."""
+    """One problem found in a piece of code; an empty list of these means valid.
+
+    ``stage`` says which verdict it belongs to: ``"syntax"`` (the code does not parse: it is
+    invalid) or ``"compile"`` (it parses but the compiler rejects it: it does not compile).
+    """
 
     line: int
     column: int
@@ -28,6 +34,7 @@ class Diagnostic:
     message: str
     source: str
     severity: Literal["error", "warning"] = "error"
+    stage: Stage = "syntax"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,7 +71,7 @@ class GenerationRequest:
     """What a user asks for. Field names are the CLI flags, JSON keys and spec keys."""
 
     description: str
-    languages: tuple[str, ...] = ("python",)
+    languages: tuple[LanguageSpec, ...] = (LanguageSpec("python"),)
     n: int = 1
     temperature: float = 0.2
     top_p: float = 0.95
@@ -84,13 +91,22 @@ class GenerationRequest:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["model"] = None if self.model is None else redact(self.model)
-        data["languages"] = list(self.languages)
+        data["languages"] = [str(spec) for spec in self.languages]
         data["context"] = list(self.context)
         data["tests"] = dict(self.tests)
         sig = self.signature
         data["signature"] = sig if sig is None or isinstance(sig, str) else dict(sig)
         data["json_schema"] = None if self.json_schema is None else dict(self.json_schema)
         return data
+
+    @property
+    def language_names(self) -> tuple[str, ...]:
+        """The languages' registry names (``python``), as candidates' ``language`` holds them."""
+        return tuple(spec.name for spec in self.languages)
+
+    def version_of(self, language: str) -> str | None:
+        """The version asked for ``language`` (``3.8`` for ``python@3.8``), else None."""
+        return next((s.version for s in self.languages if s.name == language), None)
 
     def signature_for(self, language: str) -> str | None:
         """The signature ``language``'s code must define: the mapping's entry, else the one
@@ -172,7 +188,11 @@ class Completion:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A piece of code for one language, with everything learnt about it."""
+    """A piece of code for one language, with everything learnt about it.
+
+    ``valid``: the code parses. ``compiles``: the language's compiler accepts it (``None``:
+    no compiler here, or it timed out or crashed; never ``False`` for those).
+    """
 
     id: str
     language: str
@@ -191,6 +211,7 @@ class Candidate:
     score_parts: Mapping[str, float] = field(default_factory=dict)
     safety: tuple[SafetyFinding, ...] = ()
     constrained: bool = False  # decoded under a grammar
+    compiles: bool | None = None
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -206,6 +227,7 @@ class Candidate:
             "completion_tokens": self.completion_tokens,
             "mean_logprob": self.mean_logprob,
             "valid": self.valid,
+            "compiles": self.compiles,
             "diagnostics": [d.to_dict() for d in self.diagnostics],
             "repairs": [r.to_dict() for r in self.repairs],
             "validators": list(self.validators),
@@ -245,7 +267,8 @@ class Result:
         return None
 
     def languages_without_valid(self) -> list[str]:
-        return [lang for lang in self.request.languages if self.best(lang) is None]
+        """The names of the requested languages that have no valid candidate."""
+        return [name for name in self.request.language_names if self.best(name) is None]
 
     def to_dict(self) -> dict[str, Any]:
         return {

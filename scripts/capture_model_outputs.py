@@ -1,8 +1,8 @@
 """Capture raw answers of the small embedded model for the extraction tests.
 
-Asks with the plain prompt of DESIGN.md's measurements (no system prompt, no few-shot, no
-early stop) on problems written here, samples at temperature 0.8, and writes
-tests/unit/data/model_outputs.json: [{language, prompt, text, finish_reason}, ...].
+Asks with the plain prompt of the baseline measurements in benchmarks/RESULTS.md (no system
+prompt, no few-shot, no early stop) on problems written here, samples at temperature 0.8, and
+writes tests/unit/data/model_outputs.json: [{language, prompt, text, finish_reason}, ...].
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 from codegen.batch.runner import BatchRun
 from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL
 from codegen.fsutil import atomic_write_text
+from codegen.languages import spec_name
 
 REPORT = "report.json"
 REPORT_VERSION = 1
@@ -78,7 +79,7 @@ def _best(record: dict[str, Any]) -> str:
     result = record.get("result") or {}
     parts = []
     for spec in result.get("request", {}).get("languages", []):
-        name = spec.partition("@")[0]
+        name = spec_name(spec)
         cands = [c for c in result.get("candidates", []) if c["language"] == name]
         best = next((c for c in cands if c.get("rank") == 1), None)
         valid = sum(1 for c in cands if c.get("valid"))

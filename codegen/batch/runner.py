@@ -241,8 +241,7 @@ def _failed(record: dict[str, Any], message: str, code: int, begun: float) -> di
 
 
 def _status(result: Result, tests: dict[str, dict[str, Any]]) -> str:
-    names = [spec.partition("@")[0] for spec in result.request.languages]
-    if any(result.best(name) is None for name in names):
+    if result.languages_without_valid():
         return "failed"
     if any(outcome.get("status") == "failed" for outcome in tests.values()):
         return "failed"

@@ -215,7 +215,7 @@ def _bad_item(items: list[Any]) -> list[int]:
         for part in str(item).split(","):
             try:
                 if part.strip():
-                    languages.canonical(part.strip())
+                    languages.parse_language_spec(part)
             except UsageError:
                 return [index]
     return []
@@ -224,7 +224,7 @@ def _bad_item(items: list[Any]) -> list[int]:
 def _outputs(
     source: SpecSource, where: FieldPath, task_id: str, request: GenerationRequest, template: str
 ) -> dict[str, str]:
-    names = [spec.partition("@")[0] for spec in request.languages]
+    names = request.language_names
     if len(names) > 1 and "{language}" not in template and "{ext}" not in template:
         raise source.error(
             where, "several languages need '{language}' or '{ext}' in the output path"

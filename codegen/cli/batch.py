@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codegen.batch.spec import Task
+    from codegen.config import Settings
 
 DEFAULT_OUT = "codegen-out"
 
@@ -48,17 +52,25 @@ def _jobs(text: str) -> int:
     return value
 
 
+def load(args: argparse.Namespace) -> tuple[Settings, list[Task]]:
+    """The settings (the flags, the config file, the environment) and every task of the spec
+    files, each request built from its entry and the settings."""
+    from codegen.batch.spec import load_tasks
+    from codegen.cli.common import load_settings
+
+    settings = load_settings(args)
+    return settings, load_tasks([Path(p) for p in args.specs], settings, args.model)
+
+
 def run(args: argparse.Namespace) -> int:
     from codegen.assistant import Assistant
     from codegen.backends import factory
     from codegen.batch import report
     from codegen.batch.runner import RunOptions, run_batch
-    from codegen.batch.spec import load_tasks
     from codegen.batch.state import OutDir
-    from codegen.cli.common import AssemblyProgress, load_settings
+    from codegen.cli.common import AssemblyProgress
 
-    settings = load_settings(args)
-    tasks = load_tasks([Path(p) for p in args.specs], settings, args.model)
+    settings, tasks = load(args)
     models = sorted({t.request.model or settings.model for t in tasks})
     for spec in models:
         factory.check_spec(spec)

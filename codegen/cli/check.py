@@ -1,8 +1,12 @@
-"""``codegen check FILE... [-l LANG] [--json]``: syntax-check files like a compiler would.
+"""``codegen check FILE... [-l LANG] [--syntax-only] [--json]``: check files like a compiler.
 
-Prints ``path:line:col: message [tier]`` with the line and a caret. Exit 0 when every file is
-valid, 1 when one is not, 2 for bad input, 3 when a checker timed out or crashed and no
-file was found invalid.
+Two verdicts per file: *valid* (it parses) and, unless ``--syntax-only``, *compiles* (the
+language's compiler accepts it; unknown where there is none, or it timed out). Prints
+``path:line:col: message [tier]`` with the line and a caret for each problem, then
+``path: valid, compiles [tiers]`` or ``path: valid, does not compile: E0599 … [tiers]``.
+Exit 0 when every file is valid (and compiles, or has no compiler here), 1 when one is invalid
+or does not compile, 2 for bad input, 3 when a checker or compiler timed out or crashed and no
+file was found invalid or not compiling.
 """
 
 from __future__ import annotations
@@ -13,24 +17,31 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from codegen.types import Diagnostic
     from codegen.validation.base import Validation
+    from codegen.validation.compiling import Compilation, Compiler
     from codegen.validation.inputs import Source
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "check",
-        help="syntax-check source files",
-        description="Validate files with tree-sitter and the languages' own checkers.",
+        help="check that source files parse and compile",
+        description="Validate files with tree-sitter and the languages' own checkers, then "
+        "compile them (javac, rustc, gcc/g++, tsc, go vet, pyflakes) where a compiler is here.",
     )
     parser.add_argument("files", nargs="+", metavar="FILE", help="files to check ('-': stdin)")
     parser.add_argument("-l", "--language", metavar="LANG", help="language (python@3.8 ...)")
     parser.add_argument("--signature", metavar="SIG", help="a name the code must define")
+    parser.add_argument(
+        "--syntax-only", action="store_true", help="only check that the files parse"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import load_settings, print_json
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL
+    from codegen.repair.pipeline import compile_timeout
+    from codegen.validation.compile_tier import ToolCompiler
     from codegen.validation.inputs import read_source
     from codegen.validation.tiered import TieredValidator
 
@@ -41,42 +52,92 @@ def run(args: argparse.Namespace) -> int:
         (src, validator.validate(src.code, src.language, src.version, args.signature))
         for src in sources
     ]
+    compiled: list[Compilation | None] = [None] * len(checked)
+    if not args.syntax_only:
+        compiled = compile_files(checked, ToolCompiler(timeout=compile_timeout(settings)))
+    rows = list(zip(checked, compiled, strict=True))
     if args.json:
         print_json(
             {
                 "valid": all(v.valid for _, v in checked),
-                "files": [file_report(src, v) for src, v in checked],
+                "compiles": _all_compile([c for c in compiled if c is not None]),
+                "files": [file_report(src, v, c) for (src, v), c in rows],
             }
         )
     else:
-        for src, validation in checked:
-            print(render(src, validation), end="")
-    if not all(v.valid for _, v in checked):
+        for (src, validation), compilation in rows:
+            print(render(src, validation, compilation), end="")
+    if not all(v.valid for _, v in checked) or any(c and c.compiles is False for c in compiled):
         return EXIT_NEGATIVE
-    return EXIT_TOOL if any(v.undecided for _, v in checked) else EXIT_OK
+    undecided = any(v.undecided for _, v in checked) or any(c and c.undecided for c in compiled)
+    return EXIT_TOOL if undecided else EXIT_OK
 
 
-def file_report(src: Source, validation: Validation) -> dict[str, Any]:
+def compile_files(
+    checked: list[tuple[Source, Validation]], compiler: Compiler
+) -> list[Compilation | None]:
+    """The compile verdict of each valid file (None for an invalid one): one compiler run
+    per language and version for all its files."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for index, (src, validation) in enumerate(checked):
+        if validation.valid:
+            groups.setdefault((src.language, src.version), []).append(index)
+    out: list[Compilation | None] = [None] * len(checked)
+    for (language, version), indexes in groups.items():
+        codes = [checked[i][0].code for i in indexes]
+        for i, verdict in zip(indexes, compiler.compile(codes, language, version), strict=True):
+            out[i] = verdict
+    return out
+
+
+def _all_compile(compiled: list[Compilation]) -> bool | None:
+    if any(c.compiles is False for c in compiled):
+        return False
+    return True if compiled and all(c.compiles for c in compiled) else None
+
+
+def file_report(
+    src: Source, validation: Validation, compilation: Compilation | None = None
+) -> dict[str, Any]:
+    diagnostics = [*validation.diagnostics, *(compilation.diagnostics if compilation else ())]
     return {
         "path": src.name,
         "language": src.language,
         "version": src.version,
         "valid": validation.valid,
-        "diagnostics": [d.to_dict() for d in validation.diagnostics],
+        "compiles": compilation.compiles if compilation else None,
+        "compiler": compilation.tool if compilation and compilation.tool else None,
+        "compile_note": compilation.note if compilation else "",
+        "diagnostics": [d.to_dict() for d in diagnostics],
         "validators": list(validation.validators),
         "undecided": list(validation.undecided),
     }
 
 
-def render(src: Source, validation: Validation) -> str:
-    """Compiler-style lines for one file; 'path: valid [tiers]' when there is nothing to say."""
+def render(src: Source, validation: Validation, compilation: Compilation | None = None) -> str:
+    """Compiler-style lines for one file, then 'path: valid, compiles [tiers]' (or why not)."""
     lines = src.code.split("\n")
-    out = []
-    for d in validation.diagnostics:
-        out.append(_diagnostic(src.name, lines, d))
+    shown = [*validation.diagnostics, *(compilation.diagnostics if compilation else ())]
+    out = [_diagnostic(src.name, lines, d) for d in shown]
     if validation.valid:
-        out.append(f"{src.name}: valid [{', '.join(validation.validators)}]\n")
+        tiers = list(validation.validators)
+        ran = compilation is not None and compilation.compiles is not None
+        if compilation and ran and compilation.tool not in tiers:
+            tiers.append(compilation.tool)
+        verdict = _compile_verdict(compilation)
+        out.append(f"{src.name}: valid{verdict} [{', '.join(tiers)}]\n")
     return "".join(out)
+
+
+def _compile_verdict(compilation: Compilation | None) -> str:
+    if compilation is None or not compilation.tool:
+        return ""  # --syntax-only, or no compiler for the language
+    if compilation.compiles:
+        return ", compiles"
+    if compilation.compiles is False:
+        first = next((d for d in compilation.diagnostics if d.severity == "error"), None)
+        return ", does not compile" + (f": {first.message}" if first else "")
+    return f", compiles: unknown ({compilation.note})"
 
 
 def _diagnostic(name: str, lines: list[str], d: Diagnostic) -> str:

@@ -12,10 +12,11 @@ from codegen import signatures
 
 if TYPE_CHECKING:
     from codegen.config import Settings
+    from codegen.types import GenerationRequest
 
 
 def add_generation_flags(parser: argparse.ArgumentParser) -> None:
-    """The GenerationRequest fields as flags (names as in DESIGN.md's Contracts)."""
+    """The GenerationRequest fields as flags (docs/architecture.md, "The request")."""
     parser.add_argument(
         "-l",
         "--language",
@@ -83,29 +84,52 @@ def _float(flag: str) -> Callable[[str], float]:
     return parse
 
 
+# Each generation flag's ``dest`` on the namespace -> the config key or request field it sets.
+GENERATION_FLAGS = {
+    "languages": "languages",
+    "n": "n",
+    "temperature": "temperature",
+    "top_p": "top_p",
+    "max_tokens": "max_tokens",
+    "seed": "seed",
+    "model": "model",
+    "backend": "backend",
+    "device": "device",
+    "adapter": "adapter",
+    "signature": "signature",
+    "context": "context",
+}
+
+
+def flag_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The generation flags this command has and the user gave, by config key/request field."""
+    values = {
+        key: getattr(args, dest)
+        for dest, key in GENERATION_FLAGS.items()
+        if getattr(args, dest, None) is not None
+    }
+    if "signature" in values:
+        values["signature"] = signatures.from_args(values["signature"])
+    return values
+
+
+def resolve_args(args: argparse.Namespace, **extra: Any) -> tuple[Settings, GenerationRequest]:
+    """Settings and the request from this command's flags (plus ``extra`` config keys and
+    request fields the command sets itself), the config file and the environment."""
+    from codegen.requests import resolve
+
+    return resolve({**flag_values(args), **extra})
+
+
+# The generation flags a command without a request (check, model, serve, batch...) may have.
+MODEL_FLAGS = ("model", "backend", "device", "adapter")
+
+
 def load_settings(args: argparse.Namespace) -> Settings:
-    from codegen import config
+    """Settings from this command's model flags, the config file and the environment."""
+    from codegen.requests import resolve_settings
 
-    flags = {name: getattr(args, name, None) for name in ("model", "backend", "device", "adapter")}
-    return config.load({k: v for k, v in flags.items() if v is not None})
-
-
-def request_fields(args: argparse.Namespace) -> dict[str, Any]:
-    names = (
-        "languages",
-        "n",
-        "temperature",
-        "top_p",
-        "max_tokens",
-        "seed",
-        "signature",
-        "context",
-        "model",
-    )
-    fields = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-    if "signature" in fields:
-        fields["signature"] = signatures.from_args(fields["signature"])
-    return fields
+    return resolve_settings({name: getattr(args, name, None) for name in MODEL_FLAGS})
 
 
 def print_json(data: Mapping[str, Any]) -> None:

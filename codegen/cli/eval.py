@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+    from codegen.types import GenerationRequest
 
 
 def register(sub: Any) -> None:
@@ -74,24 +78,32 @@ def _ids(text: str | None) -> tuple[str, ...]:
     return ids
 
 
+def resolve_args(args: argparse.Namespace) -> tuple[Settings, GenerationRequest]:
+    """The settings and the request template of this run: python, execution on (the hidden
+    tests run in the sandbox), and the flags, the config file and the environment."""
+    from codegen.cli.common import resolve_args as resolve
+
+    unsafe = True if args.unsafe_exec else None
+    return resolve(args, languages=["python"], exec=True, unsafe_exec=unsafe)
+
+
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from codegen.backends.factory import POOL, check_spec
-    from codegen.cli.common import AssemblyProgress, load_settings, print_json
+    from codegen.cli.common import AssemblyProgress, print_json
     from codegen.evaluation import humaneval as he
     from codegen.execution.sandbox import Sandbox
 
-    settings = load_settings(args)
-    settings = settings.with_overrides({"exec": True, "unsafe_exec": args.unsafe_exec}, "eval")
+    settings, template = resolve_args(args)
     opts = he.EvalOptions(
         modes=tuple(m.strip() for m in args.mode.split(",") if m.strip()),
-        n=args.n,
+        n=template.n,
         ks=_ks(args.k),
         limit=args.limit,
         problems=_ids(args.problems),
-        max_tokens=args.max_tokens,
-        temperature=settings.temperature if args.temperature is None else args.temperature,
+        max_tokens=template.max_tokens,
+        temperature=template.temperature,
     )
     he.check_options(opts)
     out = Path(args.out) if args.out else None

@@ -11,7 +11,7 @@ MAX_TESTS_BYTES = 5 << 20
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result
+    from codegen.types import Candidate, GenerationRequest, Result
 
 
 def add_exec_flags(parser: argparse.ArgumentParser) -> None:
@@ -37,49 +37,40 @@ def add_exec_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--explain", action="store_true", help="print each score's breakdown")
 
 
-def exec_settings(args: argparse.Namespace, settings: Settings) -> Settings:
-    """Settings with --unsafe-exec / --gen-tests applied; refuses --exec without isolation."""
-    changes: dict[str, Any] = {}
+def exec_values(args: argparse.Namespace) -> dict[str, Any]:
+    """What the execution flags set, by config key (``exec``, ``unsafe_exec``,
+    ``rank.gen_tests``) and request field (``tests``, from --test and --tests)."""
+    values: dict[str, Any] = {}
     if getattr(args, "unsafe_exec", False):
-        changes.update({"unsafe_exec": True, "exec": True})
+        values.update({"unsafe_exec": True, "exec": True})
     if getattr(args, "exec_", False):
-        changes["exec"] = True
+        values["exec"] = True
     if getattr(args, "gen_tests", False):
-        changes["rank.gen_tests"] = True
-    if changes:
-        settings = settings.with_overrides(changes, "flag")
-    if settings.exec:
-        from codegen.execution.sandbox import Sandbox
-
-        Sandbox(unsafe=settings.unsafe_exec).check()
-    return settings
-
-
-def exec_fields(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
-    """Request fields from the flags: ``tests`` (from --test and --tests) and ``exec``."""
+        values["rank.gen_tests"] = True
     parts = list(getattr(args, "test", None) or [])
     path = getattr(args, "tests", None)
     if path:
         from codegen import textfiles
 
         parts.append(textfiles.read_text(path, MAX_TESTS_BYTES, "--tests"))
-    fields: dict[str, Any] = {"exec": settings.exec}
     if parts:
-        fields["tests"] = "\n".join(parts)
-        where = f"--tests {path}" if path else "--test"
-        _check_parse(args, fields["tests"], where)
-    return fields
+        values["tests"] = "\n".join(parts)
+    return values
 
 
-def _check_parse(args: argparse.Namespace, tests: str, where: str) -> None:
-    from codegen import languages
+def check_exec(args: argparse.Namespace, settings: Settings, request: GenerationRequest) -> None:
+    """With execution on, the sandbox must be usable (else the reason, exit 2/3); the
+    --test/--tests code must parse in each language the request asks for."""
+    if settings.exec:
+        from codegen.execution.sandbox import Sandbox
+
+        Sandbox(unsafe=settings.unsafe_exec).check()
     from codegen.execution.testcases import check_tests
 
-    for spec in getattr(args, "languages", None) or ["python"]:
-        for part in spec.split(","):
-            lang = languages.find(part.strip().partition("@")[0])
-            if lang is not None:
-                check_tests(lang.name, tests, where)
+    path = getattr(args, "tests", None)
+    where = f"--tests {path}" if path else "--test"
+    for name, code in request.tests.items():
+        check_tests(name, code, where)
 
 
 def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
@@ -99,8 +90,17 @@ def explain_lines(result: Result, weights: Mapping[str, float]) -> list[str]:
         if "tests_total" in cand.score_parts:
             passed, total = cand.score_parts["tests_passed"], cand.score_parts["tests_total"]
             line += f"  ({passed:g}/{total:g} tests and examples passed)"
-        lines.append(line)
+        lines.append(line + _compile_part(cand))
     return lines
+
+
+def _compile_part(cand: Candidate) -> str:
+    """The compile verdict, which orders candidates before their score does."""
+    if cand.compiles is None:
+        return "; compiles: unknown (ranked between compiling and not compiling)"
+    if cand.compiles:
+        return "; compiles (ranked before those that do not)"
+    return "; does not compile (ranked after those that do)"
 
 
 def write_explanation(result: Result, settings: Settings, stream: TextIO) -> None:

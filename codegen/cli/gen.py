@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codegen.cli.common import add_generation_flags
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+    from codegen.types import GenerationRequest
 
 
 def register(sub: Any) -> None:
@@ -31,22 +35,27 @@ def register(sub: Any) -> None:
     )
 
 
+def resolve_args(args: argparse.Namespace) -> tuple[Settings, GenerationRequest]:
+    """This command's settings and request: its flags, the config file, the environment."""
+    from codegen.cli.common import resolve_args as resolve
+    from codegen.cli.exec_flags import exec_values
+
+    extra = exec_values(args)
+    if args.no_cache:
+        extra["cache.enabled"] = False
+    return resolve(args, description=args.description, **extra)
+
+
 def run(args: argparse.Namespace) -> int:
     from codegen.assistant import Assistant
     from codegen.backends.factory import check_spec
-    from codegen.cli.common import AssemblyProgress, load_settings, print_json, request_fields
+    from codegen.cli.common import AssemblyProgress, print_json
+    from codegen.cli.exec_flags import check_exec, write_explanation
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK
     from codegen.render.terminal import write_result
-    from codegen.requests import build_request
 
-    settings = load_settings(args)
-    if args.no_cache:
-        settings = settings.with_overrides({"cache.enabled": False}, "--no-cache")
-    from codegen.cli.exec_flags import exec_fields, exec_settings, write_explanation
-
-    settings = exec_settings(args, settings)
-    fields = {"description": args.description, **request_fields(args)}
-    request = build_request({**fields, **exec_fields(args, settings)}, settings)
+    settings, request = resolve_args(args)
+    check_exec(args, settings, request)
     check_spec(request.model or settings.model)
     from codegen.prompting.context import check_item
 

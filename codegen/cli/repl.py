@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from codegen import signatures
 from codegen.cli.common import add_generation_flags
+
+if TYPE_CHECKING:
+    from codegen.config import Settings
+    from codegen.types import GenerationRequest
 
 
 def register(sub: Any) -> None:
@@ -19,30 +22,25 @@ def register(sub: Any) -> None:
     add_generation_flags(parser)
 
 
+def resolve_args(args: argparse.Namespace) -> tuple[Settings, GenerationRequest]:
+    """The session's settings (every turn's request comes from them, ``ReplState``) and the
+    checked fields of its first request: the same flags and checks as ``codegen gen``."""
+    from codegen.cli.common import resolve_args as resolve
+
+    return resolve(args)
+
+
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    from codegen import config
     from codegen.backends.factory import check_spec
     from codegen.errors import UsageError
-    from codegen.requests import build_request
 
-    flags: dict[str, Any] = {
-        name: getattr(args, name)
-        for name in ("model", "n", "temperature", "top_p", "max_tokens", "seed")
-        if getattr(args, name, None) is not None
-    }
-    if args.languages:
-        flags["languages"] = [p.strip() for item in args.languages for p in item.split(",")]
-    settings = config.load(flags)
-    probe = build_request({"description": "probe"}, settings)  # same errors as `codegen gen`
-    if args.languages:
-        settings = settings.with_overrides({"languages": list(probe.languages)}, "flag")
+    settings, start = resolve_args(args)
     check_spec(settings.model)
     if not sys.stdin.isatty():
         raise UsageError("repl: needs a terminal on stdin; use 'codegen gen' in scripts")
     from codegen.repl.app import ReplApp
 
-    signature = signatures.from_args(args.signature)
-    app = ReplApp(settings, context=tuple(args.context or ()), signature=signature)
+    app = ReplApp(settings, context=start.context, signature=start.signature)
     return app.run()

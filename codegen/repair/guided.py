@@ -23,11 +23,11 @@ from codegen.prompting.extract import extract
 from codegen.repair.deterministic import Outcome, make_step
 from codegen.repair.excerpt import Excerpt, excerpt_for, in_excerpt
 from codegen.types import Diagnostic, Message, SamplingParams
-from codegen.validation.base import Validation, Validator
+from codegen.validation.base import Validation, Validator, validate_all
 from codegen.validation.names import defined_names
 
 BackendGetter = Callable[[str | None], Backend]
-_SYSTEM = "You are a careful programmer. You fix syntax errors without changing behaviour."
+SYNTAX_SYSTEM = "You are a careful programmer. You fix syntax errors without changing behaviour."
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ def build_prompt(
     language: str,
     diagnostics: Sequence[Diagnostic],
     excerpt: Excerpt | None = None,
+    system: str = SYNTAX_SYSTEM,
 ) -> list[Message]:
     """The repair prompt for ``code``, or for its ``excerpt`` when one is given."""
     shown = diagnostics if excerpt is None else in_excerpt(diagnostics, excerpt)
@@ -78,7 +79,7 @@ def build_prompt(
         diagnostics=diagnostic_context(code, shown),
         excerpt=lines,
     )
-    return [Message("system", _SYSTEM), Message("user", user)]
+    return [Message("system", system), Message("user", user)]
 
 
 def _whole(code: str) -> str:
@@ -95,9 +96,15 @@ class _Target:
 
 
 class GuidedRepair:
-    def __init__(self, validator: Validator, backend: BackendGetter) -> None:
+    """``system`` is the system prompt: syntax errors by default; the compile repair says
+    compile errors, with a validator that also compiles (``CompilingValidator``)."""
+
+    def __init__(
+        self, validator: Validator, backend: BackendGetter, system: str = SYNTAX_SYSTEM
+    ) -> None:
         self.validator = validator
         self.backend = backend
+        self.system = system
 
     def run(
         self,
@@ -140,22 +147,27 @@ class GuidedRepair:
     ) -> list[tuple[str, Validation, set[str]] | None]:
         """One batch of attempts at ``code`` (or at its excerpt, for a long file), checked."""
         excerpt = excerpt_for(code, validation.diagnostics)
-        messages = build_prompt(code, target.language, validation.diagnostics, excerpt)
+        messages = build_prompt(
+            code, target.language, validation.diagnostics, excerpt, system=self.system
+        )
         splice = _whole if excerpt is None else excerpt.splice
         completions = backend.generate(messages, params, max(attempts, 1), cancel)
-        return [
-            self._check(splice(extract(c.text, target.language).code), code, target)
-            for c in completions
-        ]
+        news = [splice(extract(c.text, target.language).code) for c in completions]
+        return self._check_all(news, code, target)
 
-    def _check(
-        self, new: str, code: str, target: _Target
-    ) -> tuple[str, Validation, set[str]] | None:
-        """An attempt's code, its validation and the names it defines; None if empty or same."""
-        if not new.strip() or new == code:
-            return None
-        validation = self.validator.validate(new, target.language, target.version, target.signature)
-        return new, validation, defined_names(target.language, new)
+    def _check_all(
+        self, news: list[str], code: str, target: _Target
+    ) -> list[tuple[str, Validation, set[str]] | None]:
+        """Each attempt's code, validation and defined names (one batch for the validators
+        that take one); None for an empty attempt or one that changed nothing."""
+        todo = sorted({new for new in news if new.strip() and new != code})
+        t = target
+        checks = validate_all(self.validator, todo, t.language, t.version, t.signature)
+        known = dict(zip(todo, checks, strict=True))
+        return [
+            (new, known[new], defined_names(target.language, new)) if new in known else None
+            for new in news
+        ]
 
 
 def _params(options: GuidedOptions, round_no: int) -> SamplingParams:

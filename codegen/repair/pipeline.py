@@ -1,4 +1,9 @@
-"""The repairer the pipeline uses: deterministic steps first, then the model (R rounds)."""
+"""The repairer the pipeline uses: deterministic steps first, then the model (R rounds).
+
+Code that does not parse gets the syntax repairs (``deterministic``, ``guided``); code that
+parses but does not compile (``Candidate.compiles`` False) the compile repairs
+(``compile_fix``). Valid, compiling code is returned unchanged.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,13 @@ from dataclasses import dataclass
 
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
+from codegen.repair.compile_fix import CompileRepair
 from codegen.repair.deterministic import DeterministicRepair, Outcome
 from codegen.repair.guided import BackendGetter, GuidedOptions, GuidedRepair
 from codegen.types import Candidate, GenerationRequest
 from codegen.validation.base import Validator
+from codegen.validation.compile_tier import ToolCompiler
+from codegen.validation.compiling import Compiler, candidate_diagnostics
 from codegen.validation.tiered import TieredValidator
 from codegen.validation.toolrun import LOCAL, ToolRunner
 
@@ -42,11 +50,15 @@ class PipelineRepairer:
         validator: Validator,
         backend: BackendGetter | None = None,
         rounds: int = 2,
+        compiler: Compiler | None = None,
     ) -> None:
         self.validator = validator
         self.deterministic = DeterministicRepair(validator)
         self.guided = GuidedRepair(validator, backend) if backend is not None else None
         self.rounds = rounds
+        self.compile_fix = (
+            CompileRepair(validator, compiler, backend) if compiler is not None else None
+        )
 
     def repair_code(
         self,
@@ -91,6 +103,9 @@ class PipelineRepairer:
             model=request.model,
             seed=request.seed if request.seed is not None else 0,
         )
+        if candidate.valid and candidate.compiles is False:
+            signature = request.signature_for(candidate.language)
+            return self._repair_compile(candidate, signature, version, options, cancel)
         report = self.repair_code(
             candidate.code,
             candidate.language,
@@ -111,11 +126,55 @@ class PipelineRepairer:
             repairs=(*candidate.repairs, *o.steps),
         )
 
+    def _repair_compile(
+        self,
+        candidate: Candidate,
+        signature: str | None,
+        version: str | None,
+        options: GuidedOptions,
+        cancel: threading.Event | None,
+    ) -> Candidate:
+        """A candidate that parses but does not compile: imports first, then the model."""
+        if self.compile_fix is None:
+            return candidate
+        try:
+            o = self.compile_fix.run(
+                candidate.code,
+                candidate.language,
+                version,
+                signature,
+                candidate.diagnostics,
+                options,
+                cancel,
+            )
+        except Cancelled:
+            raise
+        except CodegenError as exc:
+            log.warning("compile repair failed: %s", exc)
+            return candidate
+        if not o.steps:
+            return candidate
+        return candidate.evolve(
+            code=o.code,
+            valid=o.validation.parses,
+            compiles=o.validation.compiles,
+            diagnostics=candidate_diagnostics(o.validation),
+            repairs=(*candidate.repairs, *o.steps),
+        )
+
 
 def checking_stages(
     settings: Settings, backend: BackendGetter | None = None, runner: ToolRunner = LOCAL
-) -> tuple[TieredValidator, PipelineRepairer]:
-    """The validator and repairer ``assistant.default_stages`` plugs in (its tools run through
-    ``runner``)."""
+) -> tuple[TieredValidator, ToolCompiler, PipelineRepairer]:
+    """The validator, compile tier and repairer ``assistant.default_stages`` plugs in (their
+    tools run through ``runner``)."""
     validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
-    return validator, PipelineRepairer(validator, backend, settings.repair_rounds)
+    compiler = ToolCompiler(runner, timeout=compile_timeout(settings))
+    repairer = PipelineRepairer(validator, backend, settings.repair_rounds, compiler)
+    return validator, compiler, repairer
+
+
+def compile_timeout(settings: Settings) -> float:
+    """One batch of a language's candidates: twice the checkers' timeout (a JVM start and
+    several compilations in it)."""
+    return 2 * settings.validation_timeout

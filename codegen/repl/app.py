@@ -272,12 +272,7 @@ class ReplApp:
             self.error(f"internal error: {type(exc).__name__}: {exc}")
 
     def generate(self, description: str) -> None:
-        from codegen.requests import build_request
-
-        fields: dict[str, Any] = {"description": description, "context": self.state.context}
-        if self.state.signature:
-            fields["signature"] = self.state.signature
-        request = build_request(fields, self.state.settings)
+        request = self.state.request_for(description)
         self._wait_previous()
         view = EventView(self.color, self.width())
         outcome = ["cancelled"]

@@ -93,7 +93,8 @@ def _setting(host: Host, arg: str, where: str, key: str, shown: Callable[[Any], 
     (errors name the command ``where``)."""
     if arg:
         value = getattr(_probe(host, where, **{key: arg}), key)
-        host.state.set({key: list(value) if isinstance(value, tuple) else value})
+        # a tuple is the languages: settings keep specs as text (``python@3.8``)
+        host.state.set({key: [str(v) for v in value] if isinstance(value, tuple) else value})
     host.write(f"{key}: {shown(getattr(host.state.settings, key))}")
 
 
@@ -214,10 +215,9 @@ def cmd_show(host: Host, arg: str) -> None:
         result = host.state.result
         if result is None:
             raise UsageError("/show: no candidates yet: describe what you want first")
-        names = [spec.partition("@")[0] for spec in result.request.languages]
         blocks = [
             render.ranked_block(name, tuple(result.for_language(name)), host.color, host.width())
-            for name in names
+            for name in result.request.language_names
         ]
         host.page("\n".join(blocks))
         return
@@ -246,7 +246,7 @@ def cmd_repair(host: Host, arg: str) -> None:
         host.write(f"{cand.id} is already valid; nothing to repair")
         return
     stages = host.assistant.stages
-    version = _version_of(result, cand.language)
+    version = result.request.version_of(cand.language)
 
     def work(cancel: threading.Event) -> Candidate:
         fixed: Candidate = stages.repairer.repair(cand, result.request, version, cancel)
@@ -271,26 +271,19 @@ def _replace(result: Result, by_id: dict[str, Candidate]) -> Result:
     return replace(result, candidates=tuple(by_id.get(c.id, c) for c in result.candidates))
 
 
-def _version_of(result: Result, language: str) -> str | None:
-    for spec in result.request.languages:
-        name, _, version = spec.partition("@")
-        if name == language:
-            return version or None
-    return None
-
-
 def cmd_check(host: Host, arg: str) -> None:
     first, _, rest = arg.partition("\n")
     lang_spec = first.strip() or host.state.settings.languages[0]
     try:
-        lang, version = languages.parse_language_spec(lang_spec)
+        spec = languages.parse_language_spec(lang_spec)
     except UsageError as exc:
         raise UsageError(f"/check: {exc}") from None
+    lang = spec.language
     code = rest if rest.strip() else host.ask_code(lang.name)
     code = check_text(code, "/check: the code")
     if not code.strip():
         raise UsageError("/check: no code given")
-    check = host.assistant.stages.validator.validate(code, lang.name, version)
+    check = host.assistant.stages.validator.validate(code, lang.name, spec.version)
     by = ", ".join(check.validators) or "nothing"
     if check.valid:
         host.write(f"✓ valid {lang.display} (checked by {by})")
@@ -391,7 +384,9 @@ def cmd_history(host: Host, arg: str) -> None:
         text = turn.description.replace("\n", " ")
         if len(text) > 60:
             text = text[:57] + "..."
-        host.write(f"{i:>3}  {text}  [{','.join(turn.languages)} n={turn.n}] {turn.outcome}")
+        host.write(
+            f"{i:>3}  {text}  [{','.join(map(str, turn.languages))} n={turn.n}] {turn.outcome}"
+        )
 
 
 def cmd_clear(host: Host, arg: str) -> None:

@@ -157,8 +157,7 @@ class EventView:
 
 def summary(result: Result, color: bool) -> str:
     parts = []
-    for spec in result.request.languages:
-        name = spec.partition("@")[0]
+    for name in result.request.language_names:
         cands = result.for_language(name)
         parts.append(f"{name} {sum(1 for c in cands if c.valid)}/{len(cands)} valid")
     seconds = result.timings.get("total_ms", 0.0) / 1000

@@ -1,7 +1,8 @@
 """What a REPL session remembers: its settings, context, past requests and the last result.
 
-Selectors name a candidate the way DESIGN.md does: a rank (``2``), a rank in one language
-(``python:2``) or a candidate id (``python-3``, which also reaches invalid, unranked ones).
+Selectors name a candidate as docs/architecture.md ("The result") says: a rank (``2``), a rank
+in one language (``python:2``) or a candidate id (``python-3``, which also reaches invalid,
+unranked ones).
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from codegen import languages
 from codegen.config import Settings
 from codegen.errors import UsageError
 from codegen.paths import data_dir
+from codegen.requests import build_request
 from codegen.signatures import Signature
-from codegen.types import Candidate, Result
+from codegen.types import Candidate, GenerationRequest, Result
 
 # Settings a REPL command can change (and `/settings save` writes), in display order.
 SESSION_KEYS = ("languages", "n", "temperature", "model", "exec", "max_tokens")
@@ -31,7 +33,7 @@ class Turn:
     """One request of this session and how it ended."""
 
     description: str
-    languages: tuple[str, ...]
+    languages: tuple[languages.LanguageSpec, ...]
     n: int
     outcome: str
 
@@ -43,6 +45,13 @@ class ReplState:
     signature: Signature = None  # --signature / /signature: one for all, or per language
     result: Result | None = None
     turns: list[Turn] = field(default_factory=list)
+
+    def request_for(self, description: str) -> GenerationRequest:
+        """The request of one turn: the session's settings, context and signature."""
+        fields: dict[str, Any] = {"description": description, "context": self.context}
+        if self.signature:
+            fields["signature"] = self.signature
+        return build_request(fields, self.settings)
 
     def set(self, values: dict[str, Any]) -> None:
         """Apply checked setting values (config keys) made in this session."""
@@ -70,7 +79,7 @@ class ReplState:
             if cand.id == sel:
                 return cand
         lang_name, sep, rank_text = sel.rpartition(":")
-        langs = [s.partition("@")[0] for s in result.request.languages]
+        langs = list(result.request.language_names)
         if sep:
             lang = languages.find(lang_name)
             if lang is None or lang.name not in langs:

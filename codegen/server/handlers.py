@@ -55,9 +55,8 @@ def _text(params: Mapping[str, Any], name: str, required: bool = True) -> str:
 
 
 def _language(params: Mapping[str, Any]) -> tuple[str, str | None]:
-    spec = _text(params, "language")
-    lang, version = languages.parse_language_spec(spec.strip())
-    return lang.name, version
+    spec = languages.parse_language_spec(_text(params, "language"))
+    return spec.name, spec.version
 
 
 def generate(
@@ -147,7 +146,8 @@ def _repair_candidate(
         validators=check.validators,
     )
     if not check.valid:
-        request = GenerationRequest(description="repair this code", languages=(language,))
+        spec = languages.LanguageSpec(language, version)
+        request = GenerationRequest(description="repair this code", languages=(spec,))
         cand = state.stages.repairer.repair(cand, request, version, cancel)
     return {
         "code": cand.code,

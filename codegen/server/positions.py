@@ -1,5 +1,5 @@
 """Positions at the server boundary: codegen's 1-based code-point columns <-> LSP's 0-based
-UTF-16 ones (DESIGN.md, "Positions")."""
+UTF-16 ones (docs/architecture.md, "The result")."""
 
 from __future__ import annotations
 

@@ -160,6 +160,7 @@ def request_record(result: Result, interface: str, refused: str | None = None) -
                 "language": c.language,
                 "code": c.code,
                 "valid": c.valid,
+                "compiles": c.compiles,
                 "rank": c.rank,
                 "score": c.score,
                 "repairs": [r.name for r in c.repairs],

@@ -83,7 +83,7 @@ class Keeper:
             return None  # a missing model file: the load will say so
         names = {
             part: f"{type(getattr(stages, part)).__module__}.{type(getattr(stages, part)).__name__}"
-            for part in ("validator", "repairer", "ranker", "fixer")
+            for part in ("validator", "compiler", "repairer", "ranker", "fixer")
             if hasattr(stages, part)
         }
         extra = {**names, "safety": self.screen_rules.fingerprint()}

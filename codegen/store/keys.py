@@ -141,6 +141,13 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 score_parts=dict(data["score_parts"]),
                 safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
                 constrained=bool(data.get("constrained", False)),
+                compiles=_optional_bool(data.get("compiles")),
             )
         )
     return tuple(out)
+
+
+def _optional_bool(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(f"expected true, false or null, got {value!r}")

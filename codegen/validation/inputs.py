@@ -29,7 +29,8 @@ def read_source(path: str, language_spec: str | None) -> Source:
     name = "<stdin>" if path == "-" else path
     text = textfiles.read_text(path, MAX_BYTES)
     if language_spec:
-        lang, version = languages.parse_language_spec(language_spec)
+        spec = languages.parse_language_spec(language_spec)
+        lang, version = spec.language, spec.version
     else:
         if path == "-":
             raise UsageError("reading stdin needs a language: add -l LANG")

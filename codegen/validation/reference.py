@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from codegen.types import Diagnostic
-from codegen.validation import tables
+from codegen.validation import tables, treesitter
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
 
 Status = Literal["valid", "invalid", "undecided"]
@@ -79,10 +79,9 @@ def check_python(
 
 
 def _python_version(version: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)?", version.strip())
-    if match is None or match.group(1) != "3":
-        return (3, 13)
-    return (3, int(match.group(2) or 13))
+    """``3.8`` -> ``(3, 8)``; the request's spec was checked against ``PYTHON_VERSIONS``."""
+    major, _, minor = version.partition(".")
+    return (int(major), int(minor))
 
 
 # ---------------------------------------------------------------- external checkers
@@ -131,23 +130,44 @@ def gcc_errors(output: str, code: str, tier: str) -> list[Diagnostic]:
 
 
 def parse_gcc(output: str, code: str, tier: str) -> CheckResult:
+    errors = gcc_errors(output, code, tier)
     diags: list[Diagnostic] = []
-    for diag in gcc_errors(output, code, tier):
+    for diag in errors:
         if "No such file or directory" in diag.message:
             return CheckResult(tier, "undecided", note=f"cannot check: {diag.message}")
-        if tables.gcc_is_syntax(diag.message):
+        if tables.gcc_is_syntax(diag.message) and not _follows_unknown_name(diag, errors, code):
             diags.append(diag)
     return _verdict(tier, diags)
 
 
+def _follows_unknown_name(diag: Diagnostic, errors: list[Diagnostic], code: str) -> bool:
+    """A parse error that an unknown name before it on its line explains (C++ cannot parse
+    ``std::vector<int> v;`` without ``<vector>``), where tree-sitter parses that line: the
+    code parses, it does not compile (the compile tier reports the name)."""
+    unknown = [
+        e
+        for e in errors
+        if e.line == diag.line and e.column <= diag.column and tables.gcc_unknown_name(e.message)
+    ]
+    if not unknown:
+        return False
+    language = "c" if diag.source == "gcc" else "cpp"
+    parsed = treesitter.diagnostics(language, code)
+    return parsed is not None and not any(t.line == diag.line for t in parsed)
+
+
+# Standards whose final name older gcc does not know yet (gcc 12 has only -std=c2x).
+_GCC_SPELLING = {"23": "2x"}
 GCC_FLAGS = ("-fsyntax-only", "-fdiagnostics-plain-output", "-fdiagnostics-column-unit=byte")
 
 
 def gcc_argv(compiler: str, version: str | None, extra: tuple[str, ...] = ("-w",)) -> list[str]:
     """``gcc``/``g++ -fsyntax-only`` with plain, byte-column diagnostics and the standard."""
     argv = [compiler, *GCC_FLAGS, *extra, "-fmax-errors=20"]
-    if version and re.fullmatch(r"[\w+]+", version):
-        argv.append(f"-std={'c' if compiler == 'gcc' else 'c++'}{version}")
+    if version:
+        standard = _GCC_SPELLING.get(version, version)
+        prefix = "" if standard.startswith("gnu") else "c" if compiler == "gcc" else "c++"
+        argv.append(f"-std={prefix}{standard}")
     return argv
 
 

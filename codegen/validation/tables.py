@@ -151,6 +151,17 @@ _GCC_SYNTAX = re.compile(
 )
 
 
+_GCC_UNKNOWN_NAME = re.compile(
+    r"is not a member of|was not declared|does not name a (?:template )?type|undeclared|"
+    r"unknown type name|has not been declared"
+)
+
+
+def gcc_unknown_name(message: str) -> bool:
+    """gcc/g++ saying a name is unknown (a missing header or declaration)."""
+    return _GCC_UNKNOWN_NAME.search(message) is not None
+
+
 def gcc_is_syntax(message: str) -> bool:
     if _GCC_NON_SYNTAX.search(message):
         return False

@@ -58,7 +58,7 @@ def test_real_checkers_valid_and_invalid(
     (tmp_path / "g").mkdir()
     (tmp_path / "b").mkdir()
     good_path, bad_path = write(tmp_path / "g", name, good), write(tmp_path / "b", name, bad)
-    code, out, _ = run(capsys, "check", good_path, "--json")
+    code, out, _ = run(capsys, "check", good_path, "--json", "--syntax-only")
     data = json.loads(out)
     assert code == 0, out  # name and type errors are not syntax errors
     assert len(data["files"][0]["validators"]) == 2  # tree-sitter + the reference checker
@@ -171,3 +171,65 @@ def test_repair_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     bad = write(tmp_path, "u.py", "def f(:\n    return ]\n")
     code, out, err = run(capsys, "repair", bad, "--no-model")
     assert code == 1 and "could not be repaired" in err
+
+
+NOT_COMPILING = {
+    "a.rs": (
+        "use std::collections::HashSet;\n"
+        "pub fn g() { let mut s = HashSet::new(); s.insert(1); s.pop(); }\n",
+        "E0599: no method named `pop`",
+    ),
+    "Stack.java": (
+        "class Stack { int f() { return missing(); } }\n",
+        "cannot find symbol; symbol: method missing()",
+    ),
+    "a.py": ("def f(s):\n    return re.sub('a', 'b', s)\n", "undefined name 're'"),
+    "a.c": ("int f(const char *s) { return strlen(s); }\n", "implicit declaration"),
+}
+
+
+@pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("rustc", "javac", "gcc")), reason="needs rustc, javac, gcc"
+)
+def test_both_verdicts_and_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    paths = {name: write(tmp_path, name, code) for name, (code, _) in NOT_COMPILING.items()}
+    good = write(
+        tmp_path, "Main.java", "import java.util.*;\npublic class Main { List<Integer> x; }\n"
+    )
+    for name, (_, message) in NOT_COMPILING.items():
+        code, out, _ = run(capsys, "check", paths[name])
+        assert code == 1, out
+        verdict = out.splitlines()[-1]
+        assert verdict.startswith(f"{paths[name]}: valid, does not compile: "), verdict
+        assert message in verdict
+        code, out, _ = run(capsys, "check", paths[name], "--syntax-only")
+        assert code == 0 and out.endswith("]\n") and "compile" not in out
+    code, out, _ = run(capsys, "check", good)
+    assert code == 0 and out == f"{good}: valid, compiles [tree-sitter, javac]\n"
+    code, out, _ = run(capsys, "check", good, paths["Stack.java"], "--json")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is True and data["compiles"] is False
+    first, second = data["files"]
+    assert (first["compiles"], second["compiles"]) == (True, False)
+    assert second["diagnostics"][0]["stage"] == "compile" and second["compiler"] == "javac"
+
+
+def test_a_missing_compiler_is_unknown_with_one_warning_line(tmp_path: Path) -> None:
+    src = write(tmp_path, "a.rs", "pub fn f() -> u8 { 1 }\n")
+    other = write(tmp_path, "b.rs", "pub fn g() -> u8 { 2 }\n")
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # rustup's rustc lives elsewhere
+    if shutil.which("rustc", path=env["PATH"]):
+        pytest.skip("rustc is installed in /usr/bin")
+    proc = subprocess.run(
+        [sys.executable, "-m", "codegen", "check", src, other],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert f"{src}: valid, compiles: unknown (rustc not found) [tree-sitter]" in proc.stdout
+    assert proc.stderr.splitlines() == [
+        "WARNING codegen.validation.compile_tier: "
+        "rust: rustc not found, so compiles is null for rust code"
+    ]

@@ -22,13 +22,14 @@ def _env() -> dict[str, str]:
 
 
 def test_gen_json_from_a_real_process(tmp_path: Path) -> None:
+    """Also issue 30's bug: with a version (``python@3.8``) valid candidates mean exit 0."""
     proc = subprocess.run(
         [
             *CODEGEN,
             "gen",
             "Add two numbers",
             "-l",
-            "python",
+            "python@3.8",
             "-n",
             "2",
             "--max-tokens",
@@ -46,9 +47,11 @@ def test_gen_json_from_a_real_process(tmp_path: Path) -> None:
         env=_env(),
         timeout=300,
     )
-    assert proc.returncode in (0, 1), proc.stderr
     data = json.loads(proc.stdout)
     jsonschema.validate(data, resources.schema("result"))
+    assert data["request"]["languages"] == ["python@3.8"]
+    assert any(c["valid"] for c in data["candidates"]), data["candidates"]
+    assert proc.returncode == 0, proc.stderr
     assert [c["id"] for c in data["candidates"]] == ["python-1", "python-2"] or sorted(
         c["id"] for c in data["candidates"]
     ) == ["python-1", "python-2"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from codegen.backends.base import ScriptedBackend
+from codegen.languages import LanguageSpec
 from codegen.prompting import examples
 from codegen.prompting.builder import PromptBuilder
 from codegen.types import GenerationRequest
@@ -28,7 +29,7 @@ def test_sql_prompt_carries_the_schema_and_sql_examples(tmp_path: Path) -> None:
     schema.write_text("CREATE TABLE invoices (id INTEGER PRIMARY KEY, due TEXT, paid INTEGER);\n")
     request = GenerationRequest(
         description="List unpaid invoices that are past due",
-        languages=("sql",),
+        languages=(LanguageSpec("sql"),),
         context=(str(schema),),
         max_tokens=200,
     )

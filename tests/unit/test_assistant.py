@@ -11,6 +11,7 @@ from codegen.assistant import Assistant
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.errors import Cancelled, UsageError
+from codegen.languages import LanguageSpec
 from codegen.requests import build_request
 
 S = Settings(model="scripted")
@@ -64,3 +65,20 @@ def test_every_language_gets_its_own_prompt() -> None:
     systems = [call[0][0].content for call in backend.calls]
     assert "Python" in systems[0] and "Go" in systems[1]
     assert [call[2] for call in backend.calls] == [2, 2]
+
+
+def test_versioned_language_result_counts_its_valid_candidates() -> None:
+    """The request carries ``python@3.8``; the candidates are ``python``: the Result matches
+    them by name (it compared the spec text, so gen exited 1 with valid candidates)."""
+    no_repair = S.with_overrides({"repair_rounds": 0}, "test")
+    match = "```python\ndef f(x):\n    match x:\n        case 1:\n            return 1\n```"
+    request = build_request({"description": "f", "n": 2, "languages": ["python@3.8"]}, S)
+    result = Assistant(no_repair, backend=ScriptedBackend([GOOD, match])).generate(request)
+    assert [c.valid for c in result.candidates] == [True, False]  # match is 3.10 syntax
+    assert result.languages_without_valid() == []
+    newer = request.with_changes(languages=(LanguageSpec("python", "3.10"),), n=1)
+    again = Assistant(no_repair, backend=ScriptedBackend([match])).generate(newer)
+    assert again.candidates[0].valid and again.languages_without_valid() == []
+    only_match = request.with_changes(n=1)
+    invalid = Assistant(no_repair, backend=ScriptedBackend([match])).generate(only_match)
+    assert invalid.languages_without_valid() == ["python"]

@@ -51,7 +51,7 @@ def error_of(tmp_path: Path, name: str, text: str) -> str:
 def test_yaml_spec_with_defaults_and_outputs(tmp_path: Path) -> None:
     slug, count = tasks_of(tmp_path, "spec.yaml", GOOD_YAML)
     assert slug.id == "slugify"
-    assert slug.request.languages == ("python", "javascript")
+    assert slug.request.language_names == ("python", "javascript")
     assert slug.request.n == 2 and slug.request.max_tokens == 96
     assert slug.request.signature == "def slugify(title: str) -> str"
     assert dict(slug.request.tests) == {

@@ -17,6 +17,7 @@ from codegen.backends import factory
 from codegen.backends.base import ScriptedBackend
 from codegen.cli.main import main
 from codegen.config import Settings
+from codegen.languages import LanguageSpec
 from codegen.requests import build_request
 from codegen.store.cache import ResponseCache
 
@@ -75,7 +76,7 @@ def test_the_key_covers_model_and_parameters(tmp_path: Path, loads: list[str]) -
     Assistant(settings).generate(base)
     for changed in (
         base.with_changes(max_tokens=77),
-        base.with_changes(languages=("javascript",)),
+        base.with_changes(languages=(LanguageSpec("javascript"),)),
         base.with_changes(description="add three"),
         base.with_changes(model="embedded-small"),
     ):

@@ -56,6 +56,19 @@ def test_json_output_is_valid_against_schema(capsys: pytest.CaptureFixture[str])
     assert data["candidates"][0]["code"].startswith("def fib")
 
 
+def test_a_versioned_language_with_valid_candidates_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 30: ``-l python@3.8`` exited 1 'no valid candidate' although both were valid."""
+    code, out, _ = run(
+        capsys, "fib", "-l", "python@3.8", "-n", "2", "--model", "scripted", "--json"
+    )
+    data = json.loads(out)
+    assert data["request"]["languages"] == ["python@3.8"]
+    assert [c["valid"] for c in data["candidates"]] == [True, True]
+    assert code == 0
+
+
 def test_no_valid_candidate_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "fib", "-l", "go", "--model", "scripted", "-n", "1")
     assert code == 1
@@ -90,8 +103,14 @@ def test_out_writes_one_file_per_candidate(
     [
         (["  "], "description: must be a non-empty text"),
         (["x", "-l", "pyhton"], "did you mean 'python'"),
-        (["x", "-n", "0"], "n: must be between 1 and 64"),
-        (["x", "-n", "65"], "n: must be between 1 and 64"),
+        (["x", "-l", "python@99"], "languages: unknown python version '99'; valid versions: 3.7"),
+        (["x", "-l", "python@2.7"], "languages: unknown python version '2.7'; valid versions"),
+        (["x", "-l", "python@banana"], "unknown python version 'banana'; valid versions: 3.7"),
+        (["x", "-l", "java@7"], "unknown java version '7'; valid versions: 8, 9,"),
+        (["x", "-l", "rust@2020"], "unknown rust version '2020'; valid versions: 2015,"),
+        (["x", "-l", "cpp@c++17"], "unknown cpp version 'c++17' (did you mean"),
+        (["x", "-n", "0"], "n: must be in [1, 64], got 0"),
+        (["x", "-n", "65"], "n: must be in [1, 64], got 65"),
         (["x", "--temperature", "3"], "temperature: must be in"),
         (["x", "--top-p", "0"], "top_p: must be in"),
         (["x", "--max-tokens", "100000"], "context window"),

@@ -63,7 +63,7 @@ def test_pipeline_scores_the_top_ranked_candidate_and_resumes(tmp_path: Path) ->
     ("argv", "message"),
     [
         (["--mode", "fast"], "--mode: unknown mode 'fast'"),
-        (["-n", "0"], "-n: must be at least 1"),
+        (["-n", "0"], "n: must be in [1, 64], got 0"),
         (["-n", "2", "--k", "1,10"], "--k: each k must be between 1 and -n (2)"),
         (["--out", "/nonexistent-dir/x.jsonl"], "directory /nonexistent-dir does not exist"),
         (["--k", "one"], "--k: expected numbers like 1,10"),

@@ -44,6 +44,7 @@ def test_exec_with_a_test_ranks_the_passing_candidate_first(
     best = next(c for c in data["candidates"] if c["rank"] == 1)
     assert "x * 2" in best["code"]
     assert best["score_parts"]["tests"] == 1.0
+    assert best["compiles"] is True and best["score_parts"]["compiles"] == 1.0
     assert data["request"]["exec"] is True
 
 
@@ -58,6 +59,7 @@ def test_tests_file_and_explain_print_the_breakdown(
     assert "tests 4×1.000" in out and "tests 4×0.500" in out
     assert "(2/2 tests and examples passed)" in out
     assert "(1/2 tests and examples passed)" in out  # x + 2 happens to pass double(2) == 4
+    assert out.count("; compiles (ranked before those that do not)") == 2
 
 
 def test_tests_that_do_not_parse_exit_2_naming_the_line(

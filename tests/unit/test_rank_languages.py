@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+from codegen.languages import LanguageSpec
 from codegen.ranking.scorer import EvidenceRanker
 from codegen.types import Candidate, GenerationRequest
 
@@ -27,7 +28,7 @@ def test_javascript_examples_and_tests_rank_the_correct_candidate_first() -> Non
     right = cand("javascript", 2, "function add(a, b) { return a + b; }", -1.0)
     request = GenerationRequest(
         "Add two numbers.\nadd(1, 2) -> 3\nadd(0, 0) -> 0",
-        languages=("javascript",),
+        languages=(LanguageSpec("javascript"),),
         exec=True,
         tests={"javascript": "if (add(2, 2) !== 4) throw new Error('add');"},
     )
@@ -42,7 +43,9 @@ def test_c_tests_are_appended_and_must_exit_zero() -> None:
     wrong = cand("c", 1, "int sq(int x) { return x + x; }", -0.05)
     right = cand("c", 2, "int sq(int x) { return x * x; }", -1.0)
     tests = "int main(void) { return sq(3) == 9 ? 0 : 1; }"
-    request = GenerationRequest("square", languages=("c",), exec=True, tests={"c": tests})
+    request = GenerationRequest(
+        "square", languages=(LanguageSpec("c"),), exec=True, tests={"c": tests}
+    )
     ranked = EvidenceRanker().rank([wrong, right], request)
     assert [c.id for c in ranked] == ["c-2", "c-1"]
     assert ranked[1].score_parts["tests"] == 0.0

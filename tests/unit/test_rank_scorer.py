@@ -155,3 +155,16 @@ def test_a_hanging_test_fails_that_candidate_only() -> None:
     assert [c.id for c in ranked] == ["python-2", "python-1"]
     assert ranked[1].score_parts["tests"] == 0.0
     assert ranked[0].score_parts["tests"] == 1.0
+
+
+def test_compiling_ranks_before_unknown_before_not_compiling_whatever_the_score() -> None:
+    code = "def k():\n    return 3\n"
+    likely = cand(1, code, logprob=-0.01).evolve(compiles=False)
+    unknown = cand(2, code, logprob=-1.0)
+    unlikely = cand(3, "def k():\n    x = 3\n    return x\n", logprob=-5.0).evolve(compiles=True)
+    ranked = EvidenceRanker().rank([likely, unknown, unlikely], GenerationRequest("k"))
+    assert [c.id for c in ranked] == ["python-3", "python-2", "python-1"]
+    assert ranked[0].score is not None and ranked[2].score is not None
+    assert ranked[2].score > ranked[0].score  # the order is not the score's
+    parts = {c.id: c.score_parts.get("compiles") for c in ranked}
+    assert parts == {"python-3": 1.0, "python-2": None, "python-1": 0.0}

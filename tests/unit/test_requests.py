@@ -2,6 +2,7 @@ import pytest
 
 from codegen.config import Settings
 from codegen.errors import UsageError
+from codegen.languages import LanguageSpec
 from codegen.requests import build_request
 
 S = Settings()
@@ -9,20 +10,21 @@ S = Settings()
 
 def test_defaults_come_from_settings() -> None:
     req = build_request({"description": "add two numbers"}, Settings(n=5, languages=("go",)))
-    assert req.n == 5 and req.languages == ("go",) and req.model == "embedded"
+    assert req.n == 5 and req.languages == (LanguageSpec("go"),) and req.model == "embedded"
 
 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
         ({"description": "  "}, "description: must be a non-empty text"),
-        ({"description": "x", "n": 0}, "n: must be between 1 and 64"),
-        ({"description": "x", "n": 65}, "n: must be between 1 and 64"),
+        ({"description": "x", "n": 0}, r"n: must be in \[1, 64\], got 0"),
+        ({"description": "x", "n": "65"}, r"n: must be in \[1, 64\], got 65"),
         ({"description": "x", "temperature": 2.5}, r"temperature: must be in \[0, 2\]"),
         ({"description": "x", "top_p": 0}, r"top_p: must be in \(0, 1\]"),
-        ({"description": "x", "max_tokens": 0}, "max_tokens: must be at least 1"),
+        ({"description": "x", "max_tokens": 0}, r"max_tokens: must be in \[1, 1048576\]"),
         ({"description": "x", "languages": ["klingon"]}, "unknown language 'klingon'"),
         ({"description": "x", "languages": ["python", "py"]}, "'python' is given twice"),
+        ({"description": "x", "languages": ["python@2.7"]}, "languages: unknown python version"),
         ({"description": "x", "n": "two"}, "n: expected an integer"),
         ({"description": "x", "temprature": 1}, "did you mean 'temperature'"),
     ],
@@ -34,7 +36,9 @@ def test_bad_fields_name_the_field(fields: dict[str, object], message: str) -> N
 
 def test_where_prefix_and_comma_languages() -> None:
     req = build_request({"description": "x", "languages": ["python@3.8,js"]}, S)
-    assert req.languages == ("python@3.8", "javascript")
+    assert req.languages == (LanguageSpec("python", "3.8"), LanguageSpec("javascript"))
+    assert req.to_dict()["languages"] == ["python@3.8", "javascript"]
+    assert req.language_names == ("python", "javascript") and req.version_of("python") == "3.8"
     with pytest.raises(UsageError, match=r"^spec.yaml:3:5: n:"):
         build_request({"description": "x", "n": -1}, S, where="spec.yaml:3:5")
 

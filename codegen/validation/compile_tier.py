@@ -1,0 +1,72 @@
+"""``ToolCompiler``: the compile tier of this installation (``compiling`` has the contract).
+
+One step per language from ``compilers.TOOLS``, run through a ``ToolRunner``; a missing
+compiler is one warning line per language per process, a timeout or crash a logged null.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+from codegen.validation.compilers import TOOLS
+from codegen.validation.compiling import Compilation, CompileTool
+from codegen.validation.toolrun import LOCAL, ToolRunner, ToolUndecided
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 20.0
+
+
+_warned: set[str] = set()
+_warned_lock = threading.Lock()
+
+
+def warn_missing_once(language: str, tool: CompileTool) -> None:
+    """One warning line per language per process: no compiler, so ``compiles`` is null."""
+    with _warned_lock:
+        if language in _warned:
+            return
+        _warned.add(language)
+    needs = " and ".join(tool.programs)
+    log.warning("%s: %s not found, so compiles is null for %s code", language, needs, language)
+
+
+class ToolCompiler:
+    """The compile tier of this installation: the tools of ``codegen.validation.compilers``."""
+
+    def __init__(
+        self,
+        runner: ToolRunner = LOCAL,
+        timeout: float = DEFAULT_TIMEOUT,
+        tools: dict[str, CompileTool] | None = None,
+    ) -> None:
+        self.runner = runner
+        self.timeout = timeout
+        self.tools = TOOLS if tools is None else tools
+
+    def tool(self, language: str) -> CompileTool | None:
+        return self.tools.get(language)
+
+    def available(self, language: str) -> bool:
+        tool = self.tools.get(language)
+        return tool is not None and all(self.runner.available(p) for p in tool.programs)
+
+    def compile(
+        self, codes: Sequence[str], language: str, version: str | None = None
+    ) -> list[Compilation]:
+        if not codes:
+            return []
+        tool = self.tools.get(language)
+        if tool is None:
+            return [Compilation(None, note=f"no compiler for {language}") for _ in codes]
+        if not self.available(language):
+            warn_missing_once(language, tool)
+            note = f"{' and '.join(tool.programs)} not found"
+            return [Compilation(None, tool=tool.name, note=note) for _ in codes]
+        try:
+            return tool.run(codes, version, self.timeout, self.runner)
+        except ToolUndecided as exc:
+            log.warning("%s: %s; compiles is null for this request", language, exc)
+            return [Compilation(None, tool=tool.name, note=str(exc), undecided=True) for _ in codes]

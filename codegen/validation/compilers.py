@@ -1,0 +1,330 @@
+"""The compile step of each language (``compiling`` has the contract, ``compile_tier`` runs them).
+
+- java: ONE JVM for all candidates: ``java/CompileAll.java`` (run by the source launcher)
+  compiles each candidate as its own task through ``javax.tools``, with only its own
+  directory on the source and class path; it stops after flow analysis (no class files).
+- rust: ``rustc --crate-type lib --emit=metadata --edition E`` per candidate, concurrently.
+- c, cpp: ``gcc``/``g++ -fsyntax-only`` per candidate, concurrently; every error counts. C
+  gets GCC 14's defaults as errors (implicit function declarations and ints, int/pointer
+  conversions): C99 forbids them, and the code would not build with a current compiler.
+- go: ONE ``go vet -asmdecl ./...`` over a module holding each candidate as its own package
+  (``-asmdecl`` leaves only type checking, as no candidate has assembly), so vet's other
+  analyzers do not count as compile errors.
+- typescript: ONE ``tsc --noEmit`` over all candidates, each forced to be a module; "install
+  type definitions" errors (TS2580 and the like: ``require``, ``process`` without @types/node)
+  say nothing about the code and do not count.
+- python: pyflakes' undefined names, in-process (``pyflakes_check``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from importlib import resources
+
+from codegen.types import Diagnostic
+from codegen.validation import pyflakes_check, reference
+from codegen.validation.compiling import Compilation, CompileRun, CompileTool
+from codegen.validation.toolrun import ToolRunner, ToolUndecided
+
+
+def compile_error(line: int, column: int, message: str, tool: str) -> Diagnostic:
+    line, column = max(line, 1), max(column, 1)
+    return Diagnostic(line, column, line, column, message, tool, "error", "compile")
+
+
+def _verdict(tool: str, diags: list[Diagnostic], failed: bool, output: str) -> Compilation:
+    """Rejected when the tool failed: its located errors, else the first error line it gave."""
+    if not failed and not diags:
+        return Compilation(True, tool=tool)
+    if not diags:
+        first = next((ln for ln in output.splitlines() if "error" in ln.lower()), "")
+        diags = [compile_error(1, 1, (first or output.strip() or "failed").strip()[:300], tool)]
+    return Compilation(False, tuple(diags), tool)
+
+
+def _each(codes: Sequence[str], tool: str, one: Callable[[str], Compilation]) -> list[Compilation]:
+    """``one`` over every code, concurrently; a code whose run is undecided gets None."""
+
+    def safe(code: str) -> Compilation:
+        try:
+            return one(code)
+        except ToolUndecided as exc:
+            return Compilation(None, tool=tool, note=str(exc), undecided=True)
+
+    workers = max(1, min(len(codes), os.cpu_count() or 2))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"compile-{tool}") as pool:
+        return list(pool.map(safe, codes))
+
+
+# ---------------------------------------------------------------- rust
+
+
+_RUSTC_ERROR = re.compile(
+    r"^[^:\n]+\.rs:(?P<line>\d+):(?P<col>\d+): error(?:\[(?P<code>E\d+)\])?: (?P<msg>.*)$", re.M
+)
+
+
+def parse_rustc(output: str, failed: bool) -> Compilation:
+    diags = []
+    for m in _RUSTC_ERROR.finditer(output):
+        message = f"{m.group('code')}: {m.group('msg')}" if m.group("code") else m.group("msg")
+        diags.append(compile_error(int(m.group("line")), int(m.group("col")), message, "rustc"))
+    return _verdict("rustc", diags, failed, output)
+
+
+def compile_rust(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[Compilation]:
+    argv = reference.rustc_argv(version, "candidate.rs")
+
+    def one(code: str) -> Compilation:
+        result = runner.run(argv, {"candidate.rs": code}, timeout)
+        return parse_rustc(result.output, result.returncode != 0)
+
+    return _each(codes, "rustc", one)
+
+
+# ---------------------------------------------------------------- c, cpp
+
+# GCC 14 makes these errors by default for C; C99 and later forbid them.
+C_ERRORS = (
+    "-Werror=implicit-function-declaration",
+    "-Werror=implicit-int",
+    "-Werror=int-conversion",
+    "-Werror=incompatible-pointer-types",
+)
+_HEADER_HINT = re.compile(
+    r": note: (?:'[^']+' is defined in header '<(?P<a>[\w./+]+)>'|include '<(?P<b>[\w./+]+)>')"
+)
+
+
+def parse_gcc(output: str, code: str, compiler: str, failed: bool) -> Compilation:
+    """Every error, with gcc's own header hint ("did you forget '#include <vector>'?")."""
+    hints = _header_hints(output)
+    diags = []
+    for d in reference.gcc_errors(output, code, compiler):
+        header = hints.get((d.line, d.column))
+        message = f"{d.message} (did you forget '#include <{header}>'?)" if header else d.message
+        diags.append(compile_error(d.line, d.column, message, compiler))
+    return _verdict(compiler, diags, failed, output)
+
+
+def _header_hints(output: str) -> dict[tuple[int, int], str]:
+    """(line, byte column) of an error -> the header gcc's note after it names."""
+    hints: dict[tuple[int, int], str] = {}
+    for line in output.splitlines():
+        m = _HEADER_HINT.search(line)
+        where = re.match(r"^[^:\n]+:(\d+):(\d+):", line)
+        if m and where:
+            key = (int(where.group(1)), int(where.group(2)))
+            hints.setdefault(key, m.group("a") or m.group("b"))
+    return hints
+
+
+def _gcc(compiler: str) -> CompileRun:
+    extra = C_ERRORS if compiler == "gcc" else ()
+    name = reference.gcc_filename(compiler)
+
+    def run(
+        codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+    ) -> list[Compilation]:
+        argv = [*reference.gcc_argv(compiler, version, extra), name]
+
+        def one(code: str) -> Compilation:
+            result = runner.run(argv, {name: code}, timeout)
+            return parse_gcc(result.output, code, compiler, result.returncode != 0)
+
+        return _each(codes, compiler, one)
+
+    return run
+
+
+# ---------------------------------------------------------------- java
+
+
+@cache
+def java_driver() -> str:
+    """The source of the one-JVM compile driver shipped with the package."""
+    return (
+        resources.files("codegen.validation")
+        .joinpath("java", "CompileAll.java")
+        .read_text(encoding="utf-8")
+    )
+
+
+JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
+
+
+def compile_java(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[Compilation]:
+    files = {"CompileAll.java": java_driver()}
+    paths = []
+    for k, code in enumerate(codes, 1):
+        path = f"c{k}/{reference.java_filename(code)}"
+        files[path] = code
+        paths.append(path)
+    argv = ["java", *JVM_FLAGS, "CompileAll.java", *reference.java_release(version), *paths]
+    result = runner.run(argv, files, timeout)
+    verdicts = parse_driver(result.output, codes)
+    if result.returncode != 0 and all(v.compiles is None for v in verdicts):
+        first = result.output.strip().splitlines()[:1]
+        raise ToolUndecided(f"the java compile driver failed: {first[0] if first else ''}")
+    return verdicts
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\([\\nt])", lambda m: {"n": "\n", "t": "\t"}.get(m[1], "\\"), text)
+
+
+def java_message(text: str) -> str:
+    """javac's message on one line: 'cannot find symbol; symbol: class X; location: ...'."""
+    parts = [part.strip() for part in _unescape(text).split("\n") if part.strip()]
+    return "; ".join(re.sub(r"\s+", " ", part) for part in parts)
+
+
+def javac_column(line_text: str, column: int) -> int:
+    """javac's 1-based column (tabs expanded to 8) as a 1-based code-point column."""
+    expanded = 0
+    for index, ch in enumerate(line_text):
+        if expanded >= column - 1:
+            return index + 1
+        expanded = (expanded // 8 + 1) * 8 if ch == "\t" else expanded + 1
+    return max(min(column, len(line_text) + 1), 1)
+
+
+def parse_driver(output: str, codes: Sequence[str]) -> list[Compilation]:
+    """The driver's lines (see CompileAll.java) as one verdict per candidate."""
+    count = len(codes)
+    diags: dict[int, list[Diagnostic]] = {k: [] for k in range(count)}
+    ended: dict[int, bool] = {}
+    crashed: dict[int, str] = {}
+    for line in output.splitlines():
+        fields = line.split("\t", 5)
+        if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) not in diags:
+            continue
+        index, kind = int(fields[0]), fields[1]
+        if kind == "E" and len(fields) == 6:
+            row, lines = int(fields[2]), codes[index].split("\n")
+            text = lines[row - 1] if 1 <= row <= len(lines) else ""
+            col = javac_column(text, int(fields[3]))
+            diags[index].append(compile_error(row, col, java_message(fields[5]), "javac"))
+        elif kind == "END":
+            ended[index] = fields[2] == "true"
+        elif kind == "CRASH":
+            crashed[index] = _unescape(fields[2])
+    out = []
+    for k in range(count):
+        if k not in ended:
+            note = f"javac crashed: {crashed[k]}" if k in crashed else "javac gave no verdict"
+            out.append(Compilation(None, tool="javac", note=note, undecided=True))
+        else:
+            out.append(_verdict("javac", diags[k], not ended[k], ""))
+    return out
+
+
+# ---------------------------------------------------------------- go
+
+_GO_ERROR = re.compile(
+    r"^(?:vet: )?(?:\./)?c(?P<k>\d+)/candidate\.go:(?P<line>\d+):(?P<col>\d+):? (?P<msg>.*)$", re.M
+)
+# go.mod names the installed Go's language version; type checking only (no candidate has
+# assembly for asmdecl to look at); caches in the work dir.
+_GO_VET = (
+    'v=$(go env GOVERSION) && v=$(echo "${v#go}" | cut -d. -f1,2)'
+    ' && printf "module codegencheck\\n\\ngo %s\\n" "$v" > go.mod'
+    ' && GOCACHE="$PWD/.gocache" GOPATH="$PWD/.gopath" GOFLAGS=-mod=mod GO111MODULE=on'
+    " GOTOOLCHAIN=local GOPROXY=off GOWORK=off exec go vet -asmdecl ./..."
+)
+
+
+def compile_go(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[Compilation]:
+    files = {f"c{k}/candidate.go": code for k, code in enumerate(codes, 1)}
+    result = runner.run(["sh", "-c", _GO_VET], files, timeout)
+    diags: dict[int, list[Diagnostic]] = {k: [] for k in range(1, len(codes) + 1)}
+    for m in _GO_ERROR.finditer(result.output):
+        if int(m.group("k")) in diags:
+            error = compile_error(int(m.group("line")), int(m.group("col")), m.group("msg"), "go")
+            diags[int(m.group("k"))].append(error)
+    if result.returncode != 0 and not any(diags.values()):
+        first = result.output.strip().splitlines()[:1]
+        raise ToolUndecided(f"go vet failed: {first[0] if first else ''}")
+    return [_verdict("go", diags[k], bool(diags[k]), "") for k in sorted(diags)]
+
+
+# ---------------------------------------------------------------- typescript
+
+_TSC_ERROR = re.compile(
+    r"^c(?P<k>\d+)/candidate\.ts\((?P<line>\d+),(?P<col>\d+)\): "
+    r"error (?P<code>TS\d+): (?P<msg>.*)$",
+    re.M,
+)
+# "Cannot find name 'require'. Do you need to install type definitions for node?" and the like.
+TSC_ENVIRONMENT = frozenset({"TS2580", "TS2581", "TS2582", "TS2591", "TS2592", "TS2593"})
+TSC_FLAGS = (
+    "--noEmit",
+    "--pretty",
+    "false",
+    "--target",
+    "es2022",
+    "--lib",
+    "es2022,dom",
+    "--moduleDetection",
+    "force",
+    "--skipLibCheck",
+)
+
+
+def compile_typescript(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[Compilation]:
+    files = {f"c{k}/candidate.ts": code for k, code in enumerate(codes, 1)}
+    result = runner.run(["tsc", *TSC_FLAGS, *files], files, timeout)
+    diags: dict[int, list[Diagnostic]] = {k: [] for k in range(1, len(codes) + 1)}
+    for m in _TSC_ERROR.finditer(result.output):
+        k = int(m.group("k"))
+        if k not in diags or m.group("code") in TSC_ENVIRONMENT:
+            continue
+        lines = codes[k - 1].split("\n")
+        col = _utf16_to_codepoint(lines, int(m.group("line")), int(m.group("col")))
+        message = f"{m.group('code')}: {m.group('msg')}"
+        diags[k].append(compile_error(int(m.group("line")), col, message, "tsc"))
+    if result.returncode and "error TS" not in result.output:
+        first = result.output.strip().splitlines()[:1]
+        raise ToolUndecided(f"tsc failed: {first[0] if first else ''}")
+    return [_verdict("tsc", diags[k], bool(diags[k]), "") for k in sorted(diags)]
+
+
+def _utf16_to_codepoint(lines: list[str], line: int, column: int) -> int:
+    """tsc's 1-based UTF-16 column on ``line`` as a 1-based code-point column."""
+    if not 1 <= line <= len(lines):
+        return max(column, 1)
+    units = 0
+    for index, ch in enumerate(lines[line - 1]):
+        if units >= column - 1:
+            return index + 1
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(lines[line - 1]) + 1
+
+
+def compile_python(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[Compilation]:
+    return [pyflakes_check.compile_python(code) for code in codes]
+
+
+TOOLS: dict[str, CompileTool] = {
+    "python": CompileTool("pyflakes", (), compile_python),
+    "java": CompileTool("javac", ("java", "javac"), compile_java),
+    "rust": CompileTool("rustc", ("rustc",), compile_rust),
+    "c": CompileTool("gcc", ("gcc",), _gcc("gcc")),
+    "cpp": CompileTool("g++", ("g++",), _gcc("g++")),
+    "go": CompileTool("go", ("go", "sh"), compile_go),
+    "typescript": CompileTool("tsc", ("tsc",), compile_typescript),
+}
