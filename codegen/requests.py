@@ -209,9 +209,12 @@ def _json_schema(where: str, value: Any) -> dict[str, Any] | None:
             raise _fail(where, "json_schema", f"not valid JSON ({exc})") from None
     if not isinstance(value, Mapping):
         raise _fail(where, "json_schema", f"expected a JSON Schema object, got {value!r:.60}")
+    schema: dict[str, Any] = dict(value)
     try:
-        jsonschema.validators.validator_for(value).check_schema(value)
+        jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as exc:
         path = "".join(f"[{p!r}]" for p in exc.absolute_path)
-        raise _fail(where, f"json_schema{path}", f"not a valid JSON Schema: {exc.message}") from None
-    return dict(value)
+        raise _fail(
+            where, f"json_schema{path}", f"not a valid JSON Schema: {exc.message}"
+        ) from None
+    return schema

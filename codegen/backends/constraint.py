@@ -148,7 +148,7 @@ class Guard:
         from llguidance.numpy import allocate_token_bitmask, fill_next_token_bitmask_par
 
         bitmask = allocate_token_bitmask(len(redo), self._n_vocab)
-        pairs = [(self._matchers[rows[i]], k) for k, i in enumerate(redo)]
+        pairs: list[tuple[Any, int]] = [(self._matchers[rows[i]], k) for k, i in enumerate(redo)]
         fill_next_token_bitmask_par(self._executor, pairs, bitmask)
         self.masks_computed += len(redo)
         allowed = np.unpackbits(bitmask.view(np.uint8), axis=1, bitorder="little")

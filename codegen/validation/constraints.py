@@ -19,21 +19,16 @@ before conversion existed, on first use.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from codegen import languages, resources
 from codegen.types import Constraint, GenerationRequest
-from codegen.validation import grammar_convert
+from codegen.validation import antlr_user, grammar_convert
 from codegen.validation.grammar_convert import CodeGrammar
-
-log = logging.getLogger(__name__)
 
 # Text before the fenced block: not allowed. Measured with benchmarks/constrained.py (README).
 PROSE = False
-CONVERTED_FILE = "constrain.json"
 
 _BUILTIN = {"sql": ("SQL.g4", "script"), "json": ("JSON.g4", "json")}
 _CACHE: dict[str, CodeGrammar] = {}
@@ -84,40 +79,14 @@ def code_grammar(language: str) -> CodeGrammar | None:
     if name is None:
         return None
     with _LOCK:
+        if name not in _BUILTIN:
+            return antlr_user.code_grammar(name)
         cached = _CACHE.get(name)
         if cached is None:
-            cached = _builtin(name) if name in _BUILTIN else _user(name)
-            _CACHE[name] = cached
+            cached = _CACHE[name] = _builtin(name)
         return cached
-
-
-def forget(name: str) -> None:
-    """Drop a cached conversion (a user grammar removed or added again)."""
-    with _LOCK:
-        _CACHE.pop(name, None)
 
 
 def _builtin(name: str) -> CodeGrammar:
     file, start = _BUILTIN[name]
     return grammar_convert.convert([(file, resources.read_text("grammars", file))], start)
-
-
-def _user(name: str) -> CodeGrammar:
-    from codegen.validation import antlr_user
-
-    manifest = antlr_user.read_manifest(name)
-    if manifest is None:
-        return CodeGrammar(problems=(f"grammar '{name}' is not installed",))
-    stored = manifest.folder / CONVERTED_FILE
-    try:
-        return CodeGrammar.from_json(stored.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, TypeError) as exc:
-        log.warning("%s: unreadable, converting the grammar again (%s)", stored, exc)
-    paths = [manifest.folder / s for s in manifest.sources]
-    return grammar_convert.convert_files(paths, manifest.start)
-
-
-def store(folder: Path, grammar: CodeGrammar) -> None:
-    (folder / CONVERTED_FILE).write_text(grammar.to_json(), encoding="utf-8")

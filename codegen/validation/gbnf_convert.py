@@ -20,7 +20,6 @@ from codegen.validation.g4 import Alt, AnyChar, CharSet, Lit, Node, Not, Ref, Re
 from codegen.validation.grammar_plan import Plan
 from codegen.validation.lark_convert import Unsupported, alternatives, fold, negated_set, repeat
 
-
 _ATOM = re.compile(r'^([\w-]+|"[^"\\]*"|\[[^\]]*\])$')
 
 
@@ -47,8 +46,12 @@ def _char(code: int, in_class: bool) -> str:
     special = "^]-[\\" if in_class else '"\\'
     if char.isascii() and char.isprintable() and char not in special:
         return char
-    return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else (
-        f"\\U{code:08X}"
+    return (
+        f"\\x{code:02X}"
+        if code < 0x100
+        else f"\\u{code:04X}"
+        if code < 0x10000
+        else (f"\\U{code:08X}")
     )
 
 
@@ -59,8 +62,7 @@ def _class(node: CharSet, ci: bool) -> str:
     if not ranges:
         return "[^\\x00]" if not node.negated else "[\\x00]"
     body = "".join(
-        _char(lo, True) if lo == hi else f"{_char(lo, True)}-{_char(hi, True)}"
-        for lo, hi in ranges
+        _char(lo, True) if lo == hi else f"{_char(lo, True)}-{_char(hi, True)}" for lo, hi in ranges
     )
     return f"[{'^' if node.negated else ''}{body}]"
 
@@ -97,7 +99,9 @@ class _Render:
         if not self.ci:
             return '"' + "".join(_char(ord(c), False) for c in text) + '"'
         parts = [
-            f"[{c.lower()}{c.upper()}]" if c.isascii() and c.isalpha() else f'"{_char(ord(c), False)}"'
+            f"[{c.lower()}{c.upper()}]"
+            if c.isascii() and c.isalpha()
+            else f'"{_char(ord(c), False)}"'
             for c in text
         ]
         return " ".join(parts) or '""'
@@ -116,6 +120,37 @@ class _Render:
         if isinstance(node, Rep):
             return repeat(self.parser(node.item), node.low, node.high, _ATOM)
         raise Unsupported(type(node).__name__)
+
+
+def _no_left_recursion(name: str, body: Node) -> Node:
+    """``a: a x | a y | b | c`` -> ``a: (b | c) (x | y)*``: GBNF engines (llama.cpp's among
+    them) cannot follow left recursion, which ANTLR allows directly in a rule's alternatives
+    (expressions). A tail that ends in ``a`` again (``a: a '+' a``) ends in the base instead:
+    the same strings, without the ambiguity that makes a GBNF engine track many stacks."""
+    options = body.options if isinstance(body, Alt) else (body,)
+    tails: list[Node] = []
+    bases: list[Node] = []
+    for option in options:
+        items = option.items if isinstance(option, Seq) else (option,)
+        if items and items[0] == Ref(name):
+            tails.append(Seq(tuple(items[1:])))  # its end fixed below, once the base is known
+        else:
+            bases.append(option)
+    if not tails:
+        return body
+    if not bases:
+        raise Unsupported(f"rule {name} only refers to itself")
+    base = bases[0] if len(bases) == 1 else Alt(tuple(bases))
+    tails = [_end_in(t, name, base) for t in tails]
+    tail = tails[0] if len(tails) == 1 else Alt(tuple(tails))
+    return Seq((base, Rep(tail, 0, None)))
+
+
+def _end_in(tail: Node, name: str, base: Node) -> Node:
+    items = tail.items if isinstance(tail, Seq) else (tail,)
+    if items and items[-1] == Ref(name):
+        return Seq((*items[:-1], base))
+    return tail
 
 
 def convert(plan: Plan) -> tuple[str, str, str]:
@@ -138,7 +173,10 @@ def convert(plan: Plan) -> tuple[str, str, str]:
                 continue
             if term.skip:
                 skips.append(names.get("t", term.name))
-        rules = [f"{names.get('r', n)} ::= {render.parser(b)}" for n, b in plan.rules.items()]
+        rules = [
+            f"{names.get('r', n)} ::= {render.parser(_no_left_recursion(n, b))}"
+            for n, b in plan.rules.items()
+        ]
     except Unsupported as exc:
         return "", "", str(exc)
     code = "cg-code"

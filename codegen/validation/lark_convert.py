@@ -322,8 +322,10 @@ def byte_tokenizer() -> Any:
     class _Bytes:
         eos_token_id = 256
         bos_token_id = None
-        tokens = [bytes([i]) for i in range(256)] + [b"\xff<eos>"]
-        special_token_ids = [256]
+
+        def __init__(self) -> None:
+            self.tokens = [bytes([i]) for i in range(256)] + [b"\xff<eos>"]
+            self.special_token_ids = [256]
 
         def __call__(self, text: str | bytes) -> list[int]:
             return list(text.encode("utf-8") if isinstance(text, str) else text)
