@@ -44,6 +44,34 @@ def answer_grammar(constraint: Constraint) -> str:
     return fenced.lark_answer(code, rule, constraint.tag, constraint.prose)
 
 
+def vocab_tokenizer(vocab: Any, n_vocab: int) -> Any:
+    """llguidance's tokenizer for a llama.cpp vocabulary: each token's bytes (control tokens
+    marked with a leading 0xFF, as llguidance expects for special tokens), tokenization by
+    llama.cpp's own ``llama_tokenize``, and the end-of-generation tokens as EOS."""
+    import ctypes
+
+    import llama_cpp
+    import llguidance
+
+    buffer = ctypes.create_string_buffer(1024)
+    pieces: list[bytes] = []
+    for token in range(llama_cpp.llama_vocab_n_tokens(vocab)):
+        size = llama_cpp.llama_token_to_piece(vocab, token, buffer, len(buffer), 0, True)
+        piece = buffer.raw[: max(size, 0)]
+        attr = llama_cpp.llama_vocab_get_attr(vocab, token)
+        special = attr & llama_cpp.LLAMA_TOKEN_ATTR_CONTROL or (
+            attr & llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED and piece[:1] + piece[-1:] == b"<>"
+        )
+        pieces.append(b"\xff" + piece if special else piece)
+    pieces += [b""] * (n_vocab - len(pieces))
+    ends = {llama_cpp.llama_vocab_eos(vocab), llama_cpp.llama_vocab_eot(vocab)}
+    eos = sorted(t for t in ends if t >= 0)
+    tokenize = ctypes.cast(llama_cpp.llama_cpp._lib.llama_tokenize, ctypes.c_void_p).value
+    return llguidance.LLTokenizer.from_llamacpp(  # type: ignore[attr-defined]
+        tokens=pieces, vocab_ptr=vocab, tokenize_fptr=tokenize, eos_token=eos, slices=None
+    )
+
+
 class Constrainer:
     """llguidance state for one model: its tokenizer and recently compiled grammars."""
 
@@ -58,17 +86,9 @@ class Constrainer:
     def tokenizer(self) -> Any:
         with self._lock:
             if self._tokenizer is None:
-                import llama_cpp
                 import llguidance
-                from llguidance.llamacpp import lltokenizer_from_vocab
 
-                eos = sorted(
-                    {llama_cpp.llama_vocab_eos(self._vocab), llama_cpp.llama_vocab_eot(self._vocab)}
-                    - {-1}
-                )
-                self._tokenizer = lltokenizer_from_vocab(
-                    self._vocab, n_vocab=self._n_vocab, eos_token=eos
-                )
+                self._tokenizer = vocab_tokenizer(self._vocab, self._n_vocab)
                 self._executor = llguidance.LLExecutor()
             return self._tokenizer
 

@@ -47,7 +47,7 @@ def decide(request: GenerationRequest, language: str, prose: bool = PROSE) -> De
         return Decision(None)
     lang = languages.get(language)
     if lang.name == "json" and request.json_schema is not None:
-        schema = json.dumps(dict(request.json_schema), sort_keys=True)
+        schema = json.dumps(dict(request.json_schema))  # key order kept: properties follow it
         return Decision(Constraint(tag=lang.name, json_schema=schema, prose=prose))
     grammar = code_grammar(lang.name)
     if grammar is None:
