@@ -43,11 +43,11 @@ def run(args: argparse.Namespace) -> int:
     from codegen.execution.toolrunner import tool_runner
     from codegen.repair.pipeline import compile_timeout
     from codegen.validation.compile_tier import ToolCompiler
-    from codegen.validation.inputs import read_source
+    from codegen.validation.inputs import load_source
     from codegen.validation.tiered import TieredValidator
 
     settings = load_settings(args)
-    sources = [read_source(path, args.language) for path in args.files]
+    sources = [load_source(path, args.language) for path in args.files]
     runner = tool_runner(settings)  # checkers and compilers run confined in the sandbox
     validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
     checked = [

@@ -1,5 +1,6 @@
-"""``codegen languages [--json]``: every language, with the validation tiers active here, and
-whether the execution sandbox works (checkers and compilers run only inside it)."""
+"""``codegen languages [--json]``: every language, with the validation tiers active here, the
+compiler of its compile tier, and whether the execution sandbox works (checkers and compilers
+run only inside it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codegen.validation.toolrun import ToolRunner
+    pass
 
 
 def register(sub: Any) -> None:
@@ -17,34 +18,6 @@ def register(sub: Any) -> None:
         description="Each language with its extensions and the tiers that check it here.",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def rows(runner: ToolRunner) -> list[dict[str, Any]]:
-    from codegen import languages
-    from codegen.validation import reference, treesitter
-    from codegen.validation.tiered import antlr_available
-
-    out = []
-    for lang in languages.all_languages():
-        checkers = {}
-        for name in lang.checkers:
-            checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available(runner)
-        tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
-        if lang.antlr_grammar and antlr_available():
-            tiers.append(f"antlr:{lang.antlr_grammar}")
-        tiers += [name for name, ok in checkers.items() if ok]
-        out.append(
-            {
-                "name": lang.name,
-                "display": lang.display,
-                "extension": lang.extension,
-                "aliases": list(lang.aliases),
-                "tiers": tiers,
-                "checkers": checkers,
-            }
-        )
-    return out
 
 
 def sandbox_status() -> dict[str, Any]:
@@ -58,9 +31,10 @@ def sandbox_status() -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import load_settings, print_json
     from codegen.execution.toolrunner import tool_runner
+    from codegen.validation.tiered import language_rows
 
     settings = load_settings(args)
-    data = rows(tool_runner(settings))
+    data = language_rows(tool_runner(settings))
     sandbox = sandbox_status()
     if args.json:
         print_json({"languages": data, "sandbox": sandbox})
@@ -68,8 +42,13 @@ def run(args: argparse.Namespace) -> int:
     width = max(len(r["name"]) for r in data) + 2
     for r in data:
         missing = [name for name, ok in r["checkers"].items() if not ok]
+        tiers = ", ".join(r["tiers"]) or "-"
+        if r["compiler"] and r["compiler"]["available"]:
+            tiers += f"; compiles with {r['compiler']['tool']}"
+        elif r["compiler"]:
+            missing.append(r["compiler"]["tool"])
         extra = f"  (not available: {', '.join(missing)})" if missing else ""
-        print(f"{r['name']:<{width}}{r['extension']:<7}{', '.join(r['tiers']) or '-'}{extra}")
+        print(f"{r['name']:<{width}}{r['extension']:<7}{tiers}{extra}")
     state = "ready" if sandbox["ready"] else f"unavailable: {sandbox['problem']}"
     print(f"sandbox (--exec, checkers, compilers): {state}")
     return 0

@@ -33,11 +33,11 @@ def run(args: argparse.Namespace) -> int:
     from codegen.execution.toolrunner import tool_runner
     from codegen.repair.guided import GuidedOptions
     from codegen.repair.pipeline import PipelineRepairer
-    from codegen.validation.inputs import read_source
+    from codegen.validation.inputs import load_source
     from codegen.validation.tiered import TieredValidator
 
     settings = load_settings(args)
-    src = read_source(args.file, args.language)
+    src = load_source(args.file, args.language)
     if not args.no_model:
         check_spec(settings.model)
     progress = AssemblyProgress()

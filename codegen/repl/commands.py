@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from codegen import languages, signatures
 from codegen.errors import CodegenError, InputError, UsageError, did_you_mean
+from codegen.render.verdicts import compile_verdict
 from codegen.repl import render
 from codegen.repl.state import ReplState
 from codegen.store.audit import record_accept
@@ -286,7 +287,11 @@ def cmd_check(host: Host, arg: str) -> None:
     check = host.assistant.stages.validator.validate(code, lang.name, spec.version)
     by = ", ".join(check.validators) or "nothing"
     if check.valid:
-        host.write(f"✓ valid {lang.display} (checked by {by})")
+        [verdict] = host.assistant.stages.compiler.compile([code], lang.name, spec.version)
+        compiled = compile_verdict(verdict.compiles, verdict.diagnostics)
+        host.write(
+            f"✓ valid {lang.display} (checked by {by})" + (f", {compiled}" if compiled else "")
+        )
         return
     host.write(f"✗ invalid {lang.display} (checked by {by})")
     cand = Candidate("check", lang.name, code, code, "stop", 0, 0, diagnostics=check.diagnostics)

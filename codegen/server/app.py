@@ -20,6 +20,7 @@ from pathlib import Path
 
 from codegen.config import Settings
 from codegen.errors import UsageError
+from codegen.netaddr import parse_address
 from codegen.server.dispatch import Connection
 from codegen.server.framing import FrameReader, FrameWriter
 from codegen.server.handlers import State
@@ -41,17 +42,6 @@ def serve_stdio(settings: Settings) -> int:
     sys.stdout = sys.stderr
     conn = Connection(State(settings), FrameReader(sys.stdin.buffer), FrameWriter(protocol_out))
     return conn.serve()
-
-
-def parse_address(text: str) -> tuple[str, int]:
-    """``PORT`` or ``HOST:PORT`` (host 127.0.0.1 unless given)."""
-    host, sep, port_text = text.rpartition(":")
-    if not sep:
-        host = "127.0.0.1"
-    host = host.strip("[]") or "127.0.0.1"
-    if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-        raise UsageError(f"--tcp {text}: expected [HOST:]PORT with PORT in 0-65535")
-    return host, int(port_text)
 
 
 def runtime_dir() -> Path:

@@ -89,16 +89,26 @@ def generate(
 
 
 def validate(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
-    """codegen/validate {language, code[, signature]}: LSP-style diagnostics (``signature``
-    one text, or a mapping language -> signature of which the language's is used)."""
+    """codegen/validate {language, code[, signature][, compile]}: LSP-style diagnostics
+    (``signature`` one text, or a mapping language -> signature of which the language's is
+    used) and, unless ``compile`` is false, the compile verdict of valid code with the
+    compiler's errors (``data.stage`` "compile")."""
     language, version = _language(params)
     code = _text(params, "code")
     given = signatures.checked(params.get("signature"))
     signature = given if given is None or isinstance(given, str) else given.get(language)
+    use_compiler = params.get("compile", True)
+    if not isinstance(use_compiler, bool):
+        raise UsageError("compile: expected true or false")
     check = state.stages.validator.validate(code, language, version, signature)
+    diagnostics, compiles = check.diagnostics, None
+    if check.valid and use_compiler:
+        [verdict] = state.stages.compiler.compile([code], language, version)
+        diagnostics, compiles = (*diagnostics, *verdict.diagnostics), verdict.compiles
     return {
         "valid": check.valid,
-        "diagnostics": lsp_diagnostics(check.diagnostics, code),
+        "compiles": compiles,
+        "diagnostics": lsp_diagnostics(diagnostics, code),
         "validators": list(check.validators),
         "undecided": list(check.undecided),
     }

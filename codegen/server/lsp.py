@@ -15,11 +15,11 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from codegen import __version__
 from codegen.server import commands, handlers, methods
 from codegen.server.comments import description_at
 from codegen.server.documents import language_of, slice_text
 from codegen.server.protocol import CodegenServer
+from codegen.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ _NAMES: dict[type, str] = {
     ev.CandidateGenerated: "candidate_generated",
     ev.CandidateValidated: "candidate_validated",
     ev.CandidateRepaired: "candidate_repaired",
+    ev.CandidateCompiled: "candidate_compiled",
 }
 
 
@@ -112,7 +113,8 @@ def _payload(event: ev.Event) -> dict[str, Any] | None:
         return {"event": "language_started", "language": event.language, "message": message}
     name = _NAMES.get(type(event))
     if name is not None and isinstance(
-        event, (ev.CandidateGenerated, ev.CandidateValidated, ev.CandidateRepaired)
+        event,
+        (ev.CandidateGenerated, ev.CandidateValidated, ev.CandidateRepaired, ev.CandidateCompiled),
     ):
         cand = event.candidate
         message = f"{cand.id} {name.removeprefix('candidate_')}"

@@ -155,6 +155,12 @@ def test_languages_lists_active_tiers(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     assert rows["python"]["tiers"] == ["tree-sitter", "cpython"]
     assert ("node" in rows["javascript"]["tiers"]) == (shutil.which("node") is not None)
+    assert rows["java"]["compiler"] == {
+        "tool": "javac",
+        "available": bool(shutil.which("java") and shutil.which("javac")),
+    }
+    assert rows["python"]["compiler"] == {"tool": "pyflakes", "available": True}
+    assert rows["javascript"]["compiler"] is None
 
 
 def test_repair_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

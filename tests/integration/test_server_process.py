@@ -134,6 +134,7 @@ def test_generate_on_the_real_small_model_with_progress(server: RpcClient) -> No
             break
     kinds = [e["params"]["value"].get("codegen", {}).get("event") for e in events]
     assert "candidate_generated" in kinds and "candidate_validated" in kinds
+    assert "candidate_compiled" in kinds and result["candidates"][0]["compiles"] is not None
     assert events[-1]["params"]["value"]["kind"] == "end"
 
 
@@ -206,6 +207,21 @@ def test_did_open_publishes_utf16_diagnostics(server: RpcClient) -> None:
     diag = msg["params"]["diagnostics"][0]
     assert msg["params"]["uri"] == doc["uri"]
     assert diag["range"]["start"] == {"line": 0, "character": text.index(")") + 2}
+    assert diag["data"]["stage"] == "syntax"
+    code = "def f(s):\n    return re.sub('a', 'b', s)\n"
+    doc = {"uri": "file:///tmp/y.py", "languageId": "python", "version": 1, "text": code}
+    server.notify("textDocument/didOpen", {"textDocument": doc})
+    msg = server.wait(
+        lambda m: (
+            m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == doc["uri"]
+        ),
+        60,
+    )
+    errors = [d for d in msg["params"]["diagnostics"] if d["severity"] == 1]
+    assert [d["data"]["stage"] for d in errors] == ["compile"]
+    assert errors[0]["source"] == "codegen/pyflakes"
+    assert "undefined name 're'" in errors[0]["message"]
 
 
 def test_after_exit_the_process_ends() -> None:

@@ -104,6 +104,20 @@ def test_validate_returns_lsp_diagnostics(h: Harness) -> None:
     assert start["line"] == 0 and isinstance(start["character"], int)
 
 
+def test_validate_gives_the_compile_verdict_with_the_stage(h: Harness) -> None:
+    code = "def f(s):\n    return re.sub('a', 'b', s)\n"
+    h.send(req(1, "codegen/validate", {"language": "python", "code": code}))
+    h.send(req(2, "codegen/validate", {"language": "python", "code": code, "compile": False}))
+    h.send(req(3, "codegen/validate", {"language": "python", "code": code, "compile": "yes"}))
+    first, second = h.reply(1)["result"], h.reply(2)["result"]
+    assert first["valid"] is True and first["compiles"] is False
+    stages = [d["data"]["stage"] for d in first["diagnostics"] if d["severity"] == 1]
+    assert stages == ["compile"]
+    assert second["compiles"] is None and second["valid"] is True
+    error = h.reply(3)["error"]
+    assert error["code"] == -32602 and "compile" in error["message"]
+
+
 def test_generate_returns_result_and_progress(h: Harness) -> None:
     h.send(
         req(
