@@ -40,6 +40,7 @@ system-deps:
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check codegen tests benchmarks scripts
 	$(BIN)/ruff format --check codegen tests benchmarks scripts
+	$(BIN)/lint-imports   # the layers and no cycles ([tool.importlinter] in pyproject.toml)
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy codegen

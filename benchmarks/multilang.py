@@ -17,6 +17,7 @@ problem that crashes is recorded with its error, counted, and tried again by the
 
     python benchmarks/multilang.py [--model embedded] [--languages java,rust] [--problems 3]
         [--n 4] [--mode raw|pipeline|both] [--out benchmarks/results/multilang-embedded.jsonl]
+    python benchmarks/multilang.py --out FILE --report    # the figures of a partial run
     python benchmarks/multilang.py --check-references     # the harness on the references
 """
 
@@ -88,7 +89,7 @@ class Runner:
         }
 
     def pipeline(self, problem: Problem, language: str) -> dict[str, Any]:
-        assistant = Assistant(self.settings, backend=self.backend)
+        assistant = Assistant(self.settings, backend=self.backend, interface="eval")
         started = time.perf_counter()
         result = assistant.generate(self.request(problem, language))
         latency = time.perf_counter() - started
@@ -236,9 +237,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--check-references", action="store_true", help="score the reference solutions only"
     )
+    parser.add_argument(
+        "--report", action="store_true", help="figures from --out as it is; run nothing"
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or args.n > 64:
         raise UsageError(f"--n: must be between 1 and 64, got {args.n}")
+    if args.report and not args.out:
+        raise UsageError("--report: needs --out FILE (the records to report on)")
     if args.out and not Path(args.out).parent.is_dir():
         raise UsageError(f"--out {args.out}: directory {Path(args.out).parent} does not exist")
     return args
@@ -260,7 +266,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         for p in problems
         for lang in langs
         for mode in modes
-        if (p.id, lang, mode) not in done
+        if (p.id, lang, mode) not in done and not args.report
     ]
     settings = config.load({"model": args.model}).with_overrides({"exec": True}, "multilang")
     backend = POOL.get(args.model, settings) if todo else None

@@ -86,7 +86,7 @@ def one_run(settings: Settings, backend: Any, delay: float) -> tuple[float, floa
         pipe.send_text(DESCRIPTION + "\r\x04")
         app = ReplApp(
             settings,
-            assistant=Assistant(settings, backend=probe),
+            assistant=Assistant(settings, backend=probe, interface="repl"),
             input=pipe,
             output=DummyOutput(),
             out=out,

@@ -40,7 +40,7 @@ def cold_first_candidate() -> float:
 
 def warm_first_candidate() -> tuple[float, float]:
     settings = Settings(model=MODEL)
-    assistant = Assistant(settings)
+    assistant = Assistant(settings, interface="library")
     request = build_request({"description": GEN[1], "n": 1, "max_tokens": 128, "seed": 1}, settings)
     firsts = []
     for _ in range(2):

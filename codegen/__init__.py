@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from codegen.version import __version__ as __version__
+
 __all__ = ["Assistant", "Candidate", "Diagnostic", "GenerationRequest", "Result"]
 
 if TYPE_CHECKING:

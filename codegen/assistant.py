@@ -1,17 +1,19 @@
 """The facade every front end calls: runs the stages in order, emits events, owns no stage logic.
 
-``Assistant(settings).generate(request) -> Result``; ``stream(request, cancel)`` yields the
-events (``codegen.events``); ``generate`` is ``stream`` run to the end.
+``Assistant(settings, interface=...).generate(request) -> Result``; ``stream(request, cancel)``
+yields the events (``codegen.events``); ``generate`` is ``stream`` run to the end.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
 import uuid
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
+from typing import Any
 
 from codegen import events as ev
 from codegen.backends.base import Backend
@@ -19,12 +21,16 @@ from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
+from codegen.execution.toolrunner import tool_runner
 from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
-from codegen.ranking.base import LogprobRanker, Ranker
-from codegen.repair.base import Fixer, NoFix, NoRepair, Repairer
+from codegen.ranking.base import Ranker
+from codegen.ranking.scorer import ranker_from_settings
+from codegen.repair.base import Fixer, Repairer
+from codegen.repair.feedback import fixer_from_settings
 from codegen.repair.guided import BackendGetter
+from codegen.repair.pipeline import checking_stages
 from codegen.store.audit import AuditLog
 from codegen.store.cache import ResponseCache
 from codegen.store.keeper import Keeper, Ticket
@@ -33,26 +39,49 @@ from codegen.types import (
     Completion,
     Constraint,
     GenerationRequest,
+    Interface,
     Result,
     SamplingParams,
 )
 from codegen.validation import constraints
 from codegen.validation.base import Validator
-from codegen.validation.basic import BasicValidator
-from codegen.validation.compiling import Compiler, NoCompiler, with_compilation
+from codegen.validation.compiling import Compiler, with_compilation
 from codegen.validation.constraints import Decision
 from codegen.validation.imports import lacks_imports
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stages:
-    """The swappable stages; each defaults to the package's real implementation."""
+    """The swappable stages. ``Stages.default(settings, backend)`` is the real pipeline;
+    ``.replace(repairer=...)`` swaps one stage and keeps the others. Every stage is given:
+    there is no default that would quietly stand in a no-op for a stage left out."""
 
-    validator: Validator = field(default_factory=BasicValidator)
-    compiler: Compiler = field(default_factory=NoCompiler)
-    repairer: Repairer = field(default_factory=NoRepair)
-    ranker: Ranker = field(default_factory=LogprobRanker)
-    fixer: Fixer = field(default_factory=NoFix)
+    validator: Validator
+    compiler: Compiler
+    repairer: Repairer
+    ranker: Ranker
+    fixer: Fixer
+
+    @classmethod
+    def default(cls, settings: Settings, backend: BackendGetter | None = None) -> Stages:
+        """The best stages this installation has, wired to ``backend`` (the Assistant's model
+        getter) where a stage uses the model: model-guided repair, model-written tests, the
+        retry with the failed checks."""
+        validator, compiler, repairer = checking_stages(settings, backend, tool_runner(settings))
+        return cls(
+            validator=validator,
+            compiler=compiler,
+            repairer=repairer,
+            ranker=ranker_from_settings(settings, backend),
+            fixer=fixer_from_settings(settings, validator, backend),
+        )
+
+    def replace(self, **stages: Any) -> Stages:
+        """These stages with the named ones swapped (``validator=``, ``repairer=``, ...)."""
+        unknown = sorted(set(stages) - {f.name for f in fields(self)})
+        if unknown:
+            raise TypeError(f"Stages.replace: no stage named {unknown[0]!r}")
+        return dataclasses.replace(self, **stages)
 
 
 class Assistant:
@@ -64,13 +93,15 @@ class Assistant:
         stages: Stages | None = None,
         pool: BackendPool = POOL,
         progress: Progress | None = None,
-        interface: str = "library",
+        interface: Interface,
         cache: ResponseCache | None = None,
         audit: AuditLog | None = None,
     ) -> None:
+        """``interface`` is the front end asking (``cli``, ``repl``, ``server``, ``batch``,
+        ``eval``; ``library`` for code calling codegen): the audit log records it."""
         self.settings = settings or Settings()
         self._backend = backend
-        self.stages = stages or default_stages(self.settings, self.backend)
+        self.stages = stages or Stages.default(self.settings, self.backend)
         self._pool = pool
         self._progress = progress
         # Safety, response cache and audit log around the stages (an injected backend is
@@ -85,8 +116,14 @@ class Assistant:
             return self._backend
         return self._pool.get(spec or self.settings.model, self.settings, self._progress)
 
-    def generate(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Result:
-        for event in self.stream(request, cancel):
+    def generate(
+        self,
+        request: GenerationRequest,
+        cancel: threading.Event | None = None,
+        *,
+        client: str | None = None,
+    ) -> Result:
+        for event in self.stream(request, cancel, client=client):
             if isinstance(event, ev.Finished):
                 return event.result
             if isinstance(event, ev.Failed):
@@ -94,30 +131,20 @@ class Assistant:
         raise CodegenError("generation ended without a result")  # pragma: no cover
 
     def stream(
-        self, request: GenerationRequest, cancel: threading.Event | None = None
+        self,
+        request: GenerationRequest,
+        cancel: threading.Event | None = None,
+        *,
+        client: str | None = None,
     ) -> Iterator[ev.Event]:
+        """The request's events; ``client`` (an API key's id, never the key) goes to the audit
+        log beside the interface, for front ends that serve several clients."""
         request_id = uuid.uuid4().hex[:12]
-        run = _Run(self, request, request_id, cancel)
+        run = _Run(self, request, request_id, cancel, client)
         try:
             yield from run.events()
         except CodegenError as exc:
             yield ev.Failed(request_id, exc)
-
-
-def default_stages(settings: Settings, backend: BackendGetter | None = None) -> Stages:
-    """The best stages this installation has (later issues plug theirs in here)."""
-    from codegen.repair.pipeline import checking_stages
-
-    validator, compiler, repairer = checking_stages(settings, backend)
-    from codegen.ranking.scorer import ranker_from_settings
-
-    ranker = ranker_from_settings(settings, backend)
-    from codegen.repair.feedback import fixer_from_settings
-
-    fixer = fixer_from_settings(settings, validator, backend)
-    return Stages(
-        ranker=ranker, validator=validator, compiler=compiler, repairer=repairer, fixer=fixer
-    )
 
 
 class _Run:
@@ -129,11 +156,13 @@ class _Run:
         request: GenerationRequest,
         request_id: str,
         cancel: threading.Event | None,
+        client: str | None = None,
     ) -> None:
         self.a = assistant
         self.request = request
         self.id = request_id
         self.cancel = cancel
+        self.client = client
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []  # for the result, e.g. a grammar that did not convert
 
@@ -147,7 +176,7 @@ class _Run:
     def events(self) -> Iterator[ev.Event]:
         begun = time.perf_counter()
         spec = self.request.model or self.a.settings.model
-        ticket = self.a.keeper.admit(self.request, self.id, spec, self.a.stages)
+        ticket = self.a.keeper.admit(self.request, self.id, spec, self.a.stages, client=self.client)
         self.request = ticket.request
         yield ev.Started(self.id, self.request, spec)
         started = time.perf_counter()

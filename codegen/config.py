@@ -42,6 +42,12 @@ class Settings:
     repair_rounds: int = 2
     repair_test_fixes: int = 2
     unsafe_exec: bool = False
+    sandbox_memory: int = 1024
+    sandbox_disk: int = 64
+    sandbox_pids: int = 64
+    sandbox_cpu: float = 1.0
+    sandbox_uid_base: int = 100_000
+    sandbox_slots: int = 64
     rank_w_logprob: float = 1.0
     rank_w_consensus: float = 1.0
     rank_w_agreement: float = 2.0
@@ -66,6 +72,9 @@ class Settings:
     audit_enabled: bool = True
     audit_max_mb: float = 16.0
     audit_path: str = ""
+    server_max_connections: int = 16
+    server_max_unauthenticated: int = 4
+    server_init_timeout: float = 5.0
     safety_enabled: bool = True
     safety_blocked_terms: tuple[str, ...] = ()
     safety_blocked_patterns: tuple[str, ...] = ()
@@ -76,6 +85,10 @@ class Settings:
     safety_eval_input: str = "warn"
     safety_shell_injection: str = "warn"
     safety_tls_verify_off: str = "warn"
+    http_api_keys: tuple[str, ...] = ()
+    http_max_body_kb: int = 1024
+    http_queue_depth: int = 8
+    http_workers: int = 0
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, values: Mapping[str, Any], source: str) -> Settings:
@@ -153,6 +166,27 @@ KEYS: tuple[Key, ...] = (
         _check_range(0, 10),
     ),
     Key("unsafe_exec", bool, "allow exec without namespace isolation (at your own risk)"),
+    Key(
+        "sandbox.memory",
+        int,
+        "MB of memory for a whole run (all processes)",
+        _check_range(16, 1 << 20),
+    ),
+    Key(
+        "sandbox.disk",
+        int,
+        "MB of disk (tmpfs) for a run's /tmp and work dir",
+        _check_range(1, 1 << 16),
+    ),
+    Key("sandbox.pids", int, "processes and threads of a whole run", _check_range(8, 1 << 16)),
+    Key("sandbox.cpu", float, "CPU cores a run may use at once", _check_range(0.05, 1024)),
+    Key(
+        "sandbox.uid_base",
+        int,
+        "first uid of the per-run uids (as root: base + slot)",
+        _check_range(1000, (1 << 31) - (1 << 16)),
+    ),
+    Key("sandbox.slots", int, "uids, so concurrent runs, in the range", _check_range(1, 1 << 16)),
     Key("rank.w_logprob", float, "rank weight: exp(mean token logprob)", _check_range(0, 100)),
     Key("rank.w_consensus", float, "rank weight: token-stream consensus", _check_range(0, 100)),
     Key("rank.w_agreement", float, "rank weight: same outputs (exec)", _check_range(0, 100)),
@@ -204,6 +238,19 @@ KEYS: tuple[Key, ...] = (
     Key("audit.enabled", bool, "append one line per request to the audit log"),
     Key("audit.max_mb", float, "audit log size before rotation, MB", _check_range(0, 1 << 20)),
     Key("audit.path", str, "audit log file (empty: user data dir)"),
+    Key("server.max_connections", int, "TCP server: open connections", _check_range(1, 4096)),
+    Key(
+        "server.max_unauthenticated",
+        int,
+        "TCP server: connections that have not yet shown the token",
+        _check_range(1, 4096),
+    ),
+    Key(
+        "server.init_timeout",
+        float,
+        "TCP server: seconds a connection has to initialize with the token",
+        _check_range(0, 3600, lo_open=True),
+    ),
     Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
     Key("safety.blocked_terms", list, "words that make a description refused"),
     Key(
@@ -219,6 +266,31 @@ KEYS: tuple[Key, ...] = (
     Key("safety.eval_input", str, "eval/exec of user input", _check_choice(_ACTIONS)),
     Key("safety.shell_injection", str, "os.system with interpolation", _check_choice(_ACTIONS)),
     Key("safety.tls_verify_off", str, "TLS verification off", _check_choice(_ACTIONS)),
+    Key(
+        "http.api_keys",
+        list,
+        "bearer keys serve --http accepts (NAME:KEY names a key in the audit log); "
+        "required when binding beyond loopback",
+        secret=True,
+    ),
+    Key(
+        "http.max_body_kb",
+        int,
+        "largest request body serve --http reads, KiB",
+        _check_range(1, 1 << 20),
+    ),
+    Key(
+        "http.queue_depth",
+        int,
+        "model requests serve --http lets wait beyond those running; more get 429",
+        _check_range(0, 10000),
+    ),
+    Key(
+        "http.workers",
+        int,
+        "model requests serve --http runs at once (0: 1 for a local model, 8 for openai:)",
+        _check_range(0, 256),
+    ),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
 

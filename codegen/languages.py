@@ -4,13 +4,18 @@ A language may be asked for with a version, ``python@3.8``. ``parse_language_spe
 place that reads that text: it returns a ``LanguageSpec`` (canonical name, checked version) that
 the request carries from then on. Each language lists the versions its reference checker reads
 (``Language.versions``); any other version is a usage error naming the valid ones.
-User grammars (ANTLR, ``codegen grammar add``) are added at run time with ``register``.
+User grammars (ANTLR, ``codegen grammar add``) are added at run time with ``register``: the
+registry itself loads nothing; ``validation.antlr_user.register_all`` puts them in (the CLI
+does it as each command starts).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from codegen.errors import UsageError, did_you_mean
 
@@ -32,6 +37,10 @@ class Language:
     antlr_grammar: str | None = None
     # The versions (``python@3.8``) its reference checker reads; empty: it takes none.
     versions: tuple[str, ...] = ()
+    # A user grammar's: (lexer class, parser class, start rule), loaded when first needed...
+    antlr_loader: Callable[[], tuple[Any, Any, str]] | None = None
+    # ...and its few-shot examples file, if one was given (built-in banks live in prompts/).
+    examples_file: Path | None = None
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -185,18 +194,6 @@ _BUILTIN: tuple[Language, ...] = (
 )
 
 _REGISTRY: dict[str, Language] = {lang.name: lang for lang in _BUILTIN}
-_USER_LOADED = False
-
-
-def _load_user_languages() -> None:
-    """Register users' grammars (``codegen grammar add``) the first time the registry is used."""
-    global _USER_LOADED
-    if _USER_LOADED:
-        return
-    _USER_LOADED = True
-    from codegen.validation import antlr_user
-
-    antlr_user.register_all()
 
 
 def register(language: Language, *, replace: bool = False) -> None:
@@ -211,18 +208,15 @@ def unregister(name: str) -> None:
 
 
 def all_languages() -> list[Language]:
-    _load_user_languages()
     return list(_REGISTRY.values())
 
 
 def names() -> list[str]:
-    _load_user_languages()
     return list(_REGISTRY)
 
 
 def find(name: str) -> Language | None:
     """The language called ``name`` or one of its aliases (case-insensitive), else None."""
-    _load_user_languages()
     key = name.strip().lower()
     if key in _REGISTRY:
         return _REGISTRY[key]
@@ -294,7 +288,6 @@ def _check_version(lang: Language, version: str) -> None:
 
 
 def from_extension(path: str) -> Language | None:
-    _load_user_languages()
     lower = path.lower()
     for lang in _REGISTRY.values():
         if lower.endswith(lang.extension):
@@ -316,7 +309,6 @@ def from_extension(path: str) -> Language | None:
 
 
 def from_fence_tag(tag: str) -> Language | None:
-    _load_user_languages()
     key = tag.strip().lower()
     if not key:
         return None

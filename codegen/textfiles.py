@@ -100,6 +100,15 @@ def decode(name: str, data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
+# Source code a user hands codegen (`check`/`repair` files, `--context` files): one limit.
+MAX_SOURCE_BYTES = 5 * MIB
+
+
+def read_source(path: str | Path, label: str = "") -> str:
+    """A source file's text (``-``: stdin), at most ``MAX_SOURCE_BYTES``."""
+    return read_text(path, MAX_SOURCE_BYTES, label)
+
+
 def read_text(path: str | Path, limit: int, label: str = "") -> str:
     """The UTF-8 text of the regular file ``path`` (``-``: stdin), at most ``limit`` bytes."""
     data = read_bytes(path, limit, label)

@@ -16,6 +16,8 @@ from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 ConstrainMode = Literal["auto", "on", "off"]
+# Who asked, as the audit log records it: a front end, or ``library`` for code calling codegen.
+Interface = Literal["cli", "repl", "server", "http", "batch", "eval", "library"]
 Stage = Literal["syntax", "compile"]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, check_call
 from codegen.backends.constraint import Constrainer, Guard
+from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
@@ -27,7 +28,6 @@ from codegen.types import Completion, FinishReason, Message, SamplingParams
 
 log = logging.getLogger(__name__)
 MAX_SEQUENCES = 64
-PROMPT_CHUNK = 512
 
 
 @dataclass
@@ -174,18 +174,16 @@ class LlamaCppBackend(Identity):
         n: int,
         cancel: threading.Event | None,
     ) -> list[Completion]:
-        from codegen.backends import llamacpp_batch
-
         ctx = self._context(len(prompt) + n * params.max_tokens + 8)
         started = time.perf_counter()
         seqs = [_Seq(i) for i in range(n)]
         guard = self._constrainer.guard(params.constraint, n) if params.constraint else None
-        runner = llamacpp_batch.BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
+        runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
         try:
             logits = runner.eval_prompt(prompt, cancel)
             if logits is not None:
                 self._decode_loop(runner, logits, seqs, params, len(prompt), cancel, guard)
-        except llamacpp_batch.Aborted:
+        except Aborted:
             pass  # every sequence still open is marked cancelled below
         except RuntimeError as exc:
             raise BackendError(f"llama.cpp decoding failed: {exc}") from exc

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from codegen.backends.llamacpp import PROMPT_CHUNK
+# Prompt tokens evaluated per llama_decode call (also the context's n_batch and n_ubatch).
+PROMPT_CHUNK = 512
 
 
 class Aborted(Exception):

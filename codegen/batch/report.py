@@ -83,7 +83,10 @@ def _best(record: dict[str, Any]) -> str:
         cands = [c for c in result.get("candidates", []) if c["language"] == name]
         best = next((c for c in cands if c.get("rank") == 1), None)
         valid = sum(1 for c in cands if c.get("valid"))
-        parts.append(f"{name} {best['id'] if best else 'none'} ({valid}/{len(cands)} valid)")
+        counts = f"{valid}/{len(cands)} valid"
+        if any(c.get("valid") and c.get("compiles") is not None for c in cands):
+            counts += f", {sum(1 for c in cands if c.get('compiles'))} compile"
+        parts.append(f"{name} {best['id'] if best else 'none'} ({counts})")
     return ", ".join(parts)
 
 

@@ -2,8 +2,9 @@
 
 Imported lazily: where the sandbox is missing, isolation is unavailable, or the language cannot
 be executed here, the outcome is ``not_run`` with the reason, never a failure. Python and
-JavaScript tests run statement by statement (a pass count); compiled languages get the tests
-appended and pass when the program exits 0.
+JavaScript tests run statement by statement (a pass count); Java, C, C++, Rust and Go tests run
+as one case of the native harness (their ``main``, or their statements) and pass when it returns
+without a failed assertion, exception or panic.
 """
 
 from __future__ import annotations

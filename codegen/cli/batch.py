@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with OutDir(out) as held:
         progress = AssemblyProgress()
-        assistant = Assistant(settings, pool=factory.POOL, progress=progress)
+        assistant = Assistant(settings, pool=factory.POOL, progress=progress, interface="batch")
         try:
             for spec in models:
                 assistant.backend(spec)  # load once, before any task (exit 3 if it cannot)

@@ -40,21 +40,23 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import load_settings, print_json
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK, EXIT_TOOL
+    from codegen.execution.toolrunner import tool_runner
     from codegen.repair.pipeline import compile_timeout
     from codegen.validation.compile_tier import ToolCompiler
-    from codegen.validation.inputs import read_source
+    from codegen.validation.inputs import load_source
     from codegen.validation.tiered import TieredValidator
 
     settings = load_settings(args)
-    sources = [read_source(path, args.language) for path in args.files]
-    validator = TieredValidator(timeout=settings.validation_timeout)
+    sources = [load_source(path, args.language) for path in args.files]
+    runner = tool_runner(settings)  # checkers and compilers run confined in the sandbox
+    validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
     checked = [
         (src, validator.validate(src.code, src.language, src.version, args.signature))
         for src in sources
     ]
     compiled: list[Compilation | None] = [None] * len(checked)
     if not args.syntax_only:
-        compiled = compile_files(checked, ToolCompiler(timeout=compile_timeout(settings)))
+        compiled = compile_files(checked, ToolCompiler(runner, compile_timeout(settings)))
     rows = list(zip(checked, compiled, strict=True))
     if args.json:
         print_json(

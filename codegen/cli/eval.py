@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         from codegen.errors import InputError
 
         raise InputError(f"--out {out}: directory {out.parent} does not exist")
-    sandbox = Sandbox(he.TEST_LIMITS, unsafe=settings.unsafe_exec)
+    sandbox = Sandbox.from_settings(settings, he.TEST_LIMITS)
     sandbox.check()
     problems = he.load_problems(opts.limit, opts.problems)
     spec = settings.model

@@ -64,7 +64,7 @@ def check_exec(args: argparse.Namespace, settings: Settings, request: Generation
     if settings.exec:
         from codegen.execution.sandbox import Sandbox
 
-        Sandbox(unsafe=settings.unsafe_exec).check()
+        Sandbox.from_settings(settings).check()
     from codegen.execution.testcases import check_tests
 
     path = getattr(args, "tests", None)

@@ -1,9 +1,14 @@
-"""``codegen languages [--json]``: every language, with the validation tiers active here."""
+"""``codegen languages [--json]``: every language, with the validation tiers active here, the
+compiler of its compile tier, and whether the execution sandbox works (checkers and compilers
+run only inside it)."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 
 def register(sub: Any) -> None:
@@ -15,45 +20,35 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def rows() -> list[dict[str, Any]]:
-    from codegen import languages
-    from codegen.validation import reference, treesitter
-    from codegen.validation.tiered import antlr_available
-    from codegen.validation.toolrun import LOCAL
+def sandbox_status() -> dict[str, Any]:
+    """Whether isolated execution works here, and why not."""
+    from codegen.execution.sandbox import isolation_problem
 
-    out = []
-    for lang in languages.all_languages():
-        checkers = {}
-        for name in lang.checkers:
-            checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available(LOCAL)
-        tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
-        if lang.antlr_grammar and antlr_available():
-            tiers.append(f"antlr:{lang.antlr_grammar}")
-        tiers += [name for name, ok in checkers.items() if ok]
-        out.append(
-            {
-                "name": lang.name,
-                "display": lang.display,
-                "extension": lang.extension,
-                "aliases": list(lang.aliases),
-                "tiers": tiers,
-                "checkers": checkers,
-            }
-        )
-    return out
+    problem = isolation_problem()
+    return {"ready": problem is None, "problem": problem}
 
 
 def run(args: argparse.Namespace) -> int:
-    from codegen.cli.common import print_json
+    from codegen.cli.common import load_settings, print_json
+    from codegen.execution.toolrunner import tool_runner
+    from codegen.validation.tiered import language_rows
 
-    data = rows()
+    settings = load_settings(args)
+    data = language_rows(tool_runner(settings))
+    sandbox = sandbox_status()
     if args.json:
-        print_json({"languages": data})
+        print_json({"languages": data, "sandbox": sandbox})
         return 0
     width = max(len(r["name"]) for r in data) + 2
     for r in data:
         missing = [name for name, ok in r["checkers"].items() if not ok]
-        extra = f"  (not installed: {', '.join(missing)})" if missing else ""
-        print(f"{r['name']:<{width}}{r['extension']:<7}{', '.join(r['tiers']) or '-'}{extra}")
+        tiers = ", ".join(r["tiers"]) or "-"
+        if r["compiler"] and r["compiler"]["available"]:
+            tiers += f"; compiles with {r['compiler']['tool']}"
+        elif r["compiler"]:
+            missing.append(r["compiler"]["tool"])
+        extra = f"  (not available: {', '.join(missing)})" if missing else ""
+        print(f"{r['name']:<{width}}{r['extension']:<7}{tiers}{extra}")
+    state = "ready" if sandbox["ready"] else f"unavailable: {sandbox['problem']}"
+    print(f"sandbox (--exec, checkers, compilers): {state}")
     return 0

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from codegen import __version__
+from codegen.version import __version__
 
 # Command name -> module under codegen.cli. Each module defines register(subparsers) and run(args).
 COMMANDS: dict[str, str] = {
@@ -76,6 +76,11 @@ def run_command(args: argparse.Namespace) -> int:
     from codegen.redact import redact
 
     try:
+        # users' grammars (`codegen grammar add`) are languages for every command (imported
+        # here, not at the top, so that `codegen --help` stays fast)
+        from codegen.validation import antlr_user
+
+        antlr_user.register_all()
         code: int = _module(args.command).run(args)
         sys.stdout.flush()
         return code

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     check_spec(settings.model)
     progress = AssemblyProgress()
     try:
-        info = Assistant(settings, progress=progress).backend().info()
+        info = Assistant(settings, progress=progress, interface="cli").backend().info()
     finally:
         progress.close()
     data = {

@@ -30,13 +30,14 @@ def run(args: argparse.Namespace) -> int:
     from codegen.backends.factory import POOL, check_spec
     from codegen.cli.common import AssemblyProgress, load_settings, print_json
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK
+    from codegen.execution.toolrunner import tool_runner
     from codegen.repair.guided import GuidedOptions
     from codegen.repair.pipeline import PipelineRepairer
-    from codegen.validation.inputs import read_source
+    from codegen.validation.inputs import load_source
     from codegen.validation.tiered import TieredValidator
 
     settings = load_settings(args)
-    src = read_source(args.file, args.language)
+    src = load_source(args.file, args.language)
     if not args.no_model:
         check_spec(settings.model)
     progress = AssemblyProgress()
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     def backend(spec: str | None) -> Backend:
         return POOL.get(spec or settings.model, settings, progress)
 
-    validator = TieredValidator(timeout=settings.validation_timeout)
+    validator = TieredValidator(timeout=settings.validation_timeout, runner=tool_runner(settings))
     repairer = PipelineRepairer(validator, None if args.no_model else backend)
     rounds = 0 if args.no_model else settings.repair_rounds
     try:

@@ -16,10 +16,11 @@ import re
 import statistics
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codegen.assistant import Stages
 from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import CodegenError, InputError, UsageError
@@ -144,7 +145,7 @@ class Runner:
     sandbox: Sandbox
     opts: EvalOptions
     model: str
-    stages: Any = field(default=None)
+    stages: Stages | None = None  # None: Stages.default, wired to ``backend``
 
     def raw(self, problem: Mapping[str, Any]) -> dict[str, Any]:
         messages = [Message("user", RAW_PROMPT.format(prompt=problem["prompt"]))]
@@ -192,7 +193,9 @@ class Runner:
         seconds it took."""
         from codegen.assistant import Assistant
 
-        assistant = Assistant(self.settings, backend=self.backend, stages=self.stages)
+        assistant = Assistant(
+            self.settings, backend=self.backend, stages=self.stages, interface="eval"
+        )
         started = time.perf_counter()
         result = assistant.generate(self.request_for(problem))
         latency = time.perf_counter() - started

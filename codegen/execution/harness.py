@@ -1,23 +1,26 @@
 """Run one candidate against its test items in the sandbox and collect pass/fail and outputs.
 
-Python and JavaScript candidates are loaded by a harness that calls each example separately
-(outputs recorded for agreement between candidates) and runs each top-level test statement
-separately (a pass rate, not all-or-nothing). Probe calls (``probes.py``) run last, each under a
-short timer and all within a small budget; their outputs are printed on a line of their own
-after the results, so a candidate that hangs on a probe keeps its test results. For the
-compiled languages the tests are appended to the code and the program passes when it exits
-with status 0.
+Python, JavaScript and TypeScript (stripped of its types, then the JavaScript harness)
+candidates are loaded by a harness that calls each example separately (outputs recorded for
+agreement between candidates) and runs each top-level test statement separately (a pass rate,
+not all-or-nothing). Probe calls (``probes.py``) run last, each under a short timer and all
+within a small budget; their outputs are printed on a line of their own after the results, so a
+candidate that hangs on a probe keeps its test results. Java, C, C++, Rust and Go candidates
+get a native harness (``native.py``): one build and one run calling the examples and probes
+written in the language, each case on its own, with the request's tests as one more case.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from codegen.execution import runners
+from codegen.execution import native, runners, sources
 from codegen.execution.sandbox import Sandbox
 from codegen.execution.testcases import ENTRY, Example, in_language, split_python_tests
+from codegen.validation.names import defined_names, name_variants
 
 MARK = "@@CODEGEN-RESULTS@@"
 PROBE_MARK = "@@CODEGEN-PROBES@@"
@@ -150,12 +153,28 @@ def _call(language: str, ex: Example, entry: str | None) -> str | None:
     if ENTRY in ex.call and entry is None:
         return None
     call = ex.call.replace(ENTRY, entry or ENTRY)
+    if language in native.LANGUAGES:
+        return call if native.runnable(language, call, None if ex.probe else ex.expected) else None
     return call if language == "python" else in_language(call, language)
 
 
 def _probes(language: str, examples: Sequence[Example], entry: str | None) -> list[str]:
     calls = (_call(language, ex, entry) for ex in examples if ex.probe)
     return [call for call in calls if call is not None]
+
+
+_SCRIPTED = ("python", "javascript", "typescript")
+_CALLEE = re.compile(r"^\s*([A-Za-z_$][\w$]*)\s*\(")
+
+
+def _callee(call: str, names: set[str]) -> str:
+    """``call`` calling the case-style variant of its function that ``names`` has, if the
+    function itself is not there."""
+    match = _CALLEE.match(call)
+    if match is None or match.group(1) in names:
+        return call
+    found = next((v for v in name_variants(match.group(1)) if v in names), None)
+    return call if found is None else call[: match.start(1)] + found + call[match.end(1) :]
 
 
 def checked_examples(
@@ -194,8 +213,13 @@ def run_candidate(
 ) -> Outcome:
     """Run ``code`` with the examples and tests (and the probe calls among ``examples``); an
     Outcome with counts, example outputs and probe outputs."""
-    if language not in ("python", "javascript"):
+    if language in native.LANGUAGES and runners.supported(language):
+        return _run_native(sandbox, language, code, examples, tests, entry)
+    if language not in _SCRIPTED:
         return _run_program(sandbox, language, code, tests)
+    if language != "python":  # a JavaScript sumSquares answers the description's sum_squares
+        names = defined_names(language, code)
+        examples = [replace(ex, call=_callee(ex.call, names)) for ex in examples]
     items = _items(language, examples, entry, tests)
     probes = _probes(language, examples, entry)
     if not items and not probes:
@@ -258,6 +282,45 @@ def _crashed(n_tests: int, n_examples: int, why: str) -> Outcome:
     fails = (False,) * n_examples
     return Outcome(
         0, n_tests, 0, n_examples, ("!crash",) * n_examples, why, (False,) * n_tests, fails
+    )
+
+
+def _run_native(
+    sandbox: Sandbox,
+    language: str,
+    code: str,
+    examples: Sequence[Example],
+    tests: str,
+    entry: str | None,
+) -> Outcome:
+    checked = checked_examples(language, examples, entry)
+    probes = _probes(language, examples, entry)
+    if not checked and not probes and not tests.strip():
+        return Outcome()
+    room = max(1.0, sandbox.limits.wall_s - PROBE_BUDGET_S - 1.5)
+    case_ms = int(1000 * max(0.5, min(3.0, room / (len(checked) + 2))))
+    cases = [sources.Case("example", call, native.literal(exp), case_ms) for call, exp in checked]
+    if tests.strip():
+        cases.append(sources.Case("test", ms=case_ms * 2))
+    cases += [sources.Case("probe", call, ms=int(PROBE_S * 1000)) for call in probes]
+    planned, ran = native.run(sandbox, language, code, cases, tests, int(PROBE_BUDGET_S * 1000))
+    n = len(checked)
+    results = tuple(
+        native.matches(c.expected, text, p.returns)
+        for c, p, text in zip(cases[:n], planned[:n], ran.texts[:n], strict=True)
+    )
+    outputs = tuple(native.canonical(t, p.returns) for p, t in zip(planned, ran.texts, strict=True))
+    test_results = (ran.texts[n] == "true",) if tests.strip() else ()
+    return Outcome(
+        tests_passed=sum(test_results),
+        tests_total=len(test_results),
+        examples_passed=sum(results),
+        examples_total=n,
+        outputs=outputs[:n],
+        reason=ran.reason,
+        test_results=test_results,
+        example_results=results,
+        probe_outputs=outputs[n + len(test_results) :],
     )
 
 

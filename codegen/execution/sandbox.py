@@ -1,27 +1,32 @@
-"""Run untrusted candidate programs with limits (execution evidence for the ranker, and ``eval``).
+"""Run untrusted candidate programs, and the compilers that build them, under whole-run limits.
 
-Each run gets a fresh empty temp dir as its working directory, a cleared environment, and
-runs in new network, mount, pid, IPC and UTS namespaces (``unshare`` from util-linux): no
-network at all; a private tmpfs over ``/tmp``, ``/root``, ``/home`` and the other
-world-writable dirs (the work dir is bind-mounted at ``/tmp/w``); a pid namespace whose death
-takes every process in it along. As root the program itself runs as uid/gid 65534
-(``setpriv``), so RLIMIT_NPROC applies (root ignores it: rlimits alone do not stop a fork bomb
-run as root); as another user a user namespace is added. rlimits: CPU seconds, address space
-(the JVM gets ``-Xmx`` instead), file size (this also caps stdout/stderr, which go to files),
-open files and processes. A wall-clock timeout kills the whole namespace. The temp dir is
-removed afterwards; tmpfs writes vanish with the namespace.
+A run is a list of steps (the build commands, then the program) executed one after another
+inside ONE sandbox (``jail``): bubblewrap with new pid, network, IPC and UTS namespaces, a
+root file system of the host's ``/usr`` and ``/etc`` and the needed toolchains, read-only
+(``toolchains``: no ``/root``, ``/home``, ``/tmp`` or ``/work`` of the host), a tmpfs of
+``disk_mb`` at ``/tmp`` with the work dir ``/tmp/w`` as the cwd, a cleared environment, and a
+seccomp filter against new namespaces and mounts (``seccomp``). As root every process of the
+run is a uid of its own (``slots``: 100000 + slot), with no capabilities and
+``no_new_privs``; as another user, the run gets a user namespace with user namespaces
+disabled inside. The whole run is in one cgroup (``cgroups``): ``memory_mb`` for all of its
+processes together (no swap), ``pids`` processes, ``cpu_share`` of a core; its first OOM
+kill ends the whole run. rlimits per process: CPU seconds, file size (stdout and stderr are
+memory files, so this caps them too), open files, processes of the uid, and the program's
+address space (not for compilers and the JVM). A step that outlives its wall clock, or an
+OOM kill, ends the run; every process is then killed through the cgroup, which is removed.
 
-Where that isolation is unavailable, :func:`isolation_problem` says why and ``Sandbox`` refuses
-to run unless built with ``unsafe=True`` (limits, temp dir and cleared env only).
+Where this is unavailable, :func:`isolation_problem` says why once and ``Sandbox`` refuses,
+unless built with ``unsafe=True`` (rlimits, a temp dir and a cleared environment only).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import resource
+import select
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -29,147 +34,147 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from codegen.errors import CodegenError
-
-NOBODY = 65534
-SAFE_PATH = "/usr/local/bin:/usr/bin:/bin"
-INNER = "/tmp/w"
-
-# Runs as root inside the new namespaces: private tmpfs mounts, the work dir (the cwd we were
-# started in) bind-mounted at /tmp/w, then the program with the privileges dropped.
-_SETUP = (
-    'cd "$1" && shift && mount -t tmpfs -o size=64m,mode=1777 tmpfs /tmp'
-    " && mkdir /tmp/w && mount --bind /proc/self/cwd /tmp/w && cd /tmp/w"
-    " && mount -t tmpfs -o size=1m tmpfs /root && mount -t tmpfs -o size=1m tmpfs /home"
-    " && for d in /dev/shm /var/tmp /run/lock; do"
-    ' [ -d "$d" ] && mount -t tmpfs -o size=16m,mode=1777 tmpfs "$d"; done 2>/dev/null; "$@"'
+from codegen.execution import cgroups, jail, seccomp, slots, toolchains
+from codegen.execution.jail import INNER, Step
+from codegen.execution.outcome import (
+    Events,
+    Limits,
+    RunResult,
+    compile_failure,
+    describe,
+    read_capped,
 )
-_DROP_ROOT = ("setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups")
-_DROP_CAPS = ("setpriv", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs")
 
+if TYPE_CHECKING:
+    from codegen.config import Settings
 
-_TOOL_ENV = ("PATH", "HOME", "RUSTUP_HOME", "CARGO_HOME", "RUSTUP_TOOLCHAIN", "JAVA_HOME")
+__all__ = ["INNER", "Limits", "RunResult", "Sandbox", "SandboxUnavailable", "isolation_problem"]
+log = logging.getLogger(__name__)
+SAFE_PATH = toolchains.SAFE_PATH
+POLL_S = 0.05  # how often a running step's cgroup is checked for an OOM kill
 
 
 class SandboxUnavailable(CodegenError):
     """Execution was asked for but isolation is missing (and --unsafe-exec was not given)."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    cpu_s: int = 10
-    wall_s: float = 10.0
-    memory_mb: int = 1024
-    file_mb: int = 16
-    nofile: int = 64
-    nproc: int = 128
-    output_bytes: int = 1 << 20
-    compile_s: float = 60.0
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """How one run ended; ``ok`` means exit status 0 within every limit."""
-
-    ok: bool
-    exit_code: int | None
-    stdout: str
-    stderr: str
-    reason: str
-    duration_ms: float
-    isolated: bool = True
+def _static_problem() -> str | None:
+    if shutil.which("bwrap") is None:
+        return "isolated execution needs bubblewrap ('bwrap'; Debian: apt install bubblewrap)"
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        return "isolated execution as root needs 'setpriv' (util-linux), not found"
+    if toolchains.python() is None:
+        return "isolated execution needs a Python interpreter for its step runner"
+    problem = cgroups.layout_problem()
+    if problem:
+        return f"whole-run limits need a cgroup of our own: {problem}"
+    filt = seccomp.program()
+    return filt if isinstance(filt, str) else None
 
 
 @cache
 def isolation_problem() -> str | None:
-    """None when isolated runs work here, else one line saying why not."""
-    if shutil.which("unshare") is None or shutil.which("setpriv") is None:
-        return "isolated execution needs 'unshare' and 'setpriv' (util-linux), not found"
-    probe = tempfile.mkdtemp(prefix="codegen-probe-")
-    try:
-        os.chmod(probe, 0o755)
-        argv = [*_isolation_prefix(probe), "/bin/sh", "-c", "test $(id -u) -ne 0 || exit 7"]
-        proc = subprocess.run(
-            argv, capture_output=True, timeout=20, env={"PATH": SAFE_PATH}, check=False
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"isolated execution failed to start: {exc}"
-    finally:
-        shutil.rmtree(probe, ignore_errors=True)
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        detail = err[-1] if err else f"exit status {proc.returncode}"
-        return f"isolated execution (user/network/pid/mount namespaces) is unavailable: {detail}"
-    return None
+    """None when isolated runs work here, else one line saying why not (checked once)."""
+    problem = _static_problem()
+    if problem:
+        return problem
+    probe = Sandbox(Limits(wall_s=30.0, cpu_s=10))
+    (result,) = probe.isolated([Step(("/bin/sh", "-c", "test $(id -u) -ne 0"), 30.0, 10)], {})
+    if result.ok:
+        return None
+    detail = (result.stderr.strip().splitlines() or [result.reason])[-1]
+    return f"isolated execution (bubblewrap, namespaces, cgroup) failed: {detail}"
 
 
-def _isolation_prefix(workdir: str) -> list[str]:
-    ns = ["--net", "--pid", "--fork", "--mount-proc", "--mount", "--ipc", "--uts"]
-    if os.geteuid() == 0:
-        drop = [*_DROP_ROOT, *_DROP_CAPS[1:]]
-    else:
-        ns = ["--user", "--map-root-user", *ns]
-        drop = list(_DROP_CAPS)
-    return ["unshare", "--kill-child=SIGKILL", *ns, "/bin/sh", "-c", _SETUP, "sh", workdir, *drop]
+@dataclass
+class _Run:
+    """The open memory files and pipes of one isolated run."""
+
+    fds: dict[str, int]
+    status_read: int
+
+    def close(self) -> None:
+        for fd in [*self.fds.values(), self.status_read]:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
-def _set_limits(limits: Limits, memory: bool) -> None:
-    def apply(res: int, value: int) -> None:
-        resource.setrlimit(res, (value, value))
-
-    # Soft below hard: the program gets SIGXCPU (reported as the CPU limit) before SIGKILL.
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s + 1))
-    apply(resource.RLIMIT_FSIZE, limits.file_mb << 20)
-    apply(resource.RLIMIT_NOFILE, limits.nofile)
-    apply(resource.RLIMIT_NPROC, limits.nproc)
-    apply(resource.RLIMIT_CORE, 0)
-    if memory:
-        apply(resource.RLIMIT_AS, limits.memory_mb << 20)
+def _memfd(name: str, data: bytes = b"") -> int:
+    fd = os.memfd_create(name, 0)
+    if data:
+        os.write(fd, data)
+        os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
-def _describe(code: int | None, timed_out: bool, limits: Limits, stderr: str) -> str:
-    if timed_out:
-        return f"timed out after {limits.wall_s:g} s (wall clock); every process was killed"
-    if code == 0:
-        return ""
-    if code is not None and code < 0:
-        code = 128 - code
-    if code is not None and code > 128:
-        sig = code - 128
-        named = {
-            signal.SIGXCPU: f"CPU time limit ({limits.cpu_s} s) exceeded",
-            signal.SIGXFSZ: f"file size or output limit ({limits.file_mb} MB) exceeded",
-            signal.SIGKILL: "killed (SIGKILL)",
-            signal.SIGSEGV: "crashed (SIGSEGV), e.g. out of memory or stack",
-        }
+def _open_fds(
+    steps: Sequence[Step], files: Mapping[str, str | bytes]
+) -> tuple[_Run, dict[str, int]]:
+    run = _Run({}, -1)
+    by_name: dict[str, int] = {}
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        by_name[name] = run.fds[f"file-{len(by_name)}"] = _memfd("file", data)
+    for k, step in enumerate(steps):
+        if step.stdin:
+            run.fds[f"in-{k}"] = _memfd("stdin", step.stdin)
+        run.fds[f"out-{k}"] = _memfd("stdout")
+        if not step.merge_output:
+            run.fds[f"err-{k}"] = _memfd("stderr")
+    run.status_read, run.fds["status"] = os.pipe()
+    run.fds["bwrap-err"] = _memfd("bwrap-stderr")
+    run.fds["seccomp"] = seccomp.pipe_fd()
+    return run, by_name
+
+
+def _enter(join: Sequence[str], limits: Limits, own_uid: bool) -> None:
+    """In the child before exec: join the run's cgroup, set the whole-sandbox rlimits."""
+    pid = str(os.getpid()).encode()
+    for path in join:
+        fd = os.open(path, os.O_WRONLY)
         try:
-            return named.get(signal.Signals(sig), f"killed by {signal.Signals(sig).name}")
-        except ValueError:
-            return f"exit status {code}"
-    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
-    if "MemoryError" in last or "out of memory" in stderr.lower():
-        return f"memory limit ({limits.memory_mb} MB) exceeded"
-    if "File too large" in last:
-        return f"file size or output limit ({limits.file_mb} MB) exceeded"
-    if "Resource temporarily unavailable" in last:
-        return f"process limit ({limits.nproc}) reached"
-    return f"exit status {code}" + (f": {last[:200]}" if last else "")
-
-
-def _read_capped(path: Path, cap: int) -> str:
-    with path.open("rb") as fh:
-        data = fh.read(cap + 1)
-    text = data[:cap].decode("utf-8", "replace")
-    return text + ("\n[output truncated]" if len(data) > cap else "")
+            os.write(fd, pid)
+        finally:
+            os.close(fd)
+    for res, value in (
+        (resource.RLIMIT_FSIZE, limits.file_mb << 20),
+        (resource.RLIMIT_NOFILE, limits.nofile),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(res, (value, value))
+    if own_uid:  # the run's own uid: counts only this run's processes
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.nproc, limits.nproc))
 
 
 class Sandbox:
-    """Runs programs (argv plus files) under the isolation and limits described above."""
+    """Runs programs (argv plus files, after build steps) under the isolation described above."""
 
-    def __init__(self, limits: Limits | None = None, *, unsafe: bool = False) -> None:
+    def __init__(
+        self,
+        limits: Limits | None = None,
+        *,
+        unsafe: bool = False,
+        uids: tuple[int, int] = (slots.DEFAULT_BASE, slots.DEFAULT_COUNT),
+    ) -> None:
         self.limits = limits or Limits()
         self.unsafe = unsafe
+        self.uids = uids
+
+    @classmethod
+    def from_settings(cls, settings: Settings, limits: Limits | None = None) -> Sandbox:
+        """A sandbox with the ``sandbox.*`` limits and uid range of ``settings``."""
+        base = replace(
+            limits or Limits(),
+            memory_mb=settings.sandbox_memory,
+            disk_mb=settings.sandbox_disk,
+            pids=settings.sandbox_pids,
+            cpu_share=settings.sandbox_cpu,
+        )
+        uids = (settings.sandbox_uid_base, settings.sandbox_slots)
+        return cls(base, unsafe=settings.unsafe_exec, uids=uids)
 
     def check(self) -> None:
         """Raise SandboxUnavailable when runs would not be isolated and unsafe was not chosen."""
@@ -187,148 +192,221 @@ class Sandbox:
         prepare: Sequence[Sequence[str]] = (),
         limits: Limits | None = None,
     ) -> RunResult:
-        """Write ``files`` into a fresh dir, run the ``prepare`` commands (compilers) there, then
-        ``argv``; paths in both are relative to the work dir. Compilers run confined too when
-        the unprivileged uid can reach them, else unconfined with the compile timeout."""
+        """Write ``files`` into a fresh work dir, run the ``prepare`` commands (compilers) and
+        then ``argv`` there, all in one sandbox; paths in both are relative to the work dir.
+        A failed build step is the result ("compilation failed: …")."""
         lim = limits or self.limits
         self.check()
-        isolated = isolation_problem() is None
-        base = Path(tempfile.mkdtemp(prefix="codegen-run-"))
-        try:
-            work = base / "w"
-            work.mkdir()
-            for name, content in files.items():
-                target = work / name
-                if isinstance(content, bytes):
-                    target.write_bytes(content)
-                else:
-                    target.write_text(content, encoding="utf-8")
-            if isolated:
-                _hand_over(base, work)
-            build = replace(lim, cpu_s=int(lim.compile_s), wall_s=lim.compile_s)
-            for cmd in prepare:
-                confine = isolated and world_reachable(cmd[0])
-                done = self._confined(base, work, cmd, "", False, build, confine, tool=True)
-                if not done.ok:
-                    return _compile_failure(done)
-            return self._confined(base, work, argv, stdin, memory_limit, lim, isolated)
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
+        build = [Step(tuple(cmd), lim.compile_s, int(lim.compile_s)) for cmd in prepare]
+        memory = lim.memory_mb if memory_limit else None
+        program = Step(tuple(argv), lim.wall_s, lim.cpu_s, memory, stdin.encode("utf-8"))
+        results = self.execute([*build, program], files, lim)
+        if len(results) < len(build) + 1 or not all(r.ok for r in results[:-1]):
+            return compile_failure(next(r for r in results if not r.ok))
+        return results[-1]
 
-    def _confined(
-        self,
-        base: Path,
-        work: Path,
-        argv: Sequence[str],
-        stdin: str,
-        memory_limit: bool,
-        lim: Limits,
-        isolated: bool,
-        tool: bool = False,
-    ) -> RunResult:
-        env = {"PATH": SAFE_PATH, "HOME": INNER, "LANG": "C.UTF-8", "TMPDIR": "/tmp"}
-        if isolated:
-            cmd = [*_isolation_prefix(str(work)), *argv]
-        else:
-            cmd, env["HOME"] = list(argv), str(work)
-            if tool:  # a trusted compiler outside the sandbox (e.g. rustup's rustc under /root)
-                env.update({k: v for k, v in os.environ.items() if k in _TOOL_ENV})
-        out_path, err_path, in_path = base / "stdout", base / "stderr", base / "stdin"
-        in_path.write_text(stdin, encoding="utf-8")
-        started = time.perf_counter()
-        timed_out = False
-        with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as inp:
-            proc = subprocess.Popen(
-                cmd,
-                cwd=work,
-                stdin=inp,
-                stdout=out,
-                stderr=err,
-                env=env,
-                start_new_session=True,
-                preexec_fn=lambda: _set_limits(lim, memory_limit),
-            )
-            try:
-                code: int | None = proc.wait(timeout=lim.wall_s)
-            except subprocess.TimeoutExpired:
-                timed_out, code = True, None
-            finally:
-                _kill_group(proc)
-        stdout = _read_capped(out_path, lim.output_bytes)
-        stderr = _read_capped(err_path, lim.output_bytes)
-        reason = _describe(code, timed_out, lim, stderr)
-        return RunResult(not reason, code, stdout, stderr, reason, _ms(started), isolated)
+    def run_tool(self, argv: Sequence[str], files: Mapping[str, str], timeout: float) -> RunResult:
+        """One tool (a checker or compiler) over ``files``: stdout and stderr merged, the C
+        locale, ``timeout`` for wall clock and CPU, no address-space limit."""
+        self.check()
+        step = Step(tuple(argv), timeout, max(1, int(timeout)), merge_output=True)
+        step = replace(step, env={"LC_ALL": "C"})
+        (result,) = self.execute([step], files, self.limits)
+        return result
+
+    def execute(
+        self, steps: Sequence[Step], files: Mapping[str, str | bytes], limits: Limits
+    ) -> list[RunResult]:
+        """Run ``steps`` in order until one fails; one result per step that ran."""
+        if isolation_problem() is None:
+            return self.isolated(steps, files, limits)
+        return _unisolated(steps, files, limits)
+
+    def isolated(
+        self, steps: Sequence[Step], files: Mapping[str, str | bytes], limits: Limits | None = None
+    ) -> list[RunResult]:
+        lim = limits or self.limits
+        found = [toolchains.find(step.argv[0]) for step in steps]
+        tools = [tool for tool in found if tool is not None]
+        steps = [
+            replace(s, argv=(t.path, *s.argv[1:])) if t else s
+            for s, t in zip(steps, found, strict=True)
+        ]
+        layout = cgroups.layout()
+        assert isinstance(layout, cgroups.Layout), layout
+        with contextlib.ExitStack() as stack:
+            root = os.geteuid() == 0
+            uid = stack.enter_context(slots.uid_slot(*self.uids)) if root else None
+            group_limits = cgroups.GroupLimits(lim.memory_mb << 20, lim.pids, lim.cpu_share)
+            group = cgroups.RunGroup.create(layout, group_limits)
+            stack.callback(group.remove)
+            run, by_name = _open_fds(steps, files)
+            stack.callback(run.close)
+            return _launch(steps, tools, by_name, run, group, lim, uid)
 
 
-def _hand_over(base: Path, work: Path) -> None:
-    """Make the work dir the unprivileged uid's (as root) and reachable for it."""
-    if os.geteuid() == 0:
-        for path in [work, *work.rglob("*")]:
-            os.chown(path, NOBODY, NOBODY)
-    os.chmod(base, 0o755)
-    os.chmod(work, 0o777)
-
-
-def world_reachable(path: str) -> bool:
-    """True when ``path`` (or the PATH entry of that name) can be run by any user."""
-    found = shutil.which(path) if "/" not in path else path
-    if found is None or not os.path.exists(found):
-        return False
-    real = Path(os.path.realpath(found))
-    if not all(os.stat(parent).st_mode & 0o001 for parent in real.parents):
-        return False
-    return bool(os.stat(real).st_mode & 0o001)
-
-
-def _compile_failure(result: RunResult) -> RunResult:
-    if result.exit_code is None or not result.stderr.strip():
-        return replace(result, ok=False, reason=f"compilation failed: {result.reason}")
-    lines = result.stderr.splitlines()
-    first = next((ln for ln in lines if "error" in ln.lower()), lines[0])
-    return replace(result, ok=False, reason=f"compilation failed: {first.strip()[:300]}")
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the session we started (unshare, its namespace init and with it the namespace),
-    then wait until the kernel has removed every process of that pid namespace."""
-    namespace = _child_namespace(proc.pid)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    if namespace is not None:
-        _wait_namespace_empty(namespace)
-
-
-def _pid_namespace(pid: str) -> str | None:
+def _launch(
+    steps: Sequence[Step],
+    tools: Sequence[toolchains.Tool],
+    files: Mapping[str, int],
+    run: _Run,
+    group: cgroups.RunGroup,
+    lim: Limits,
+    uid: int | None,
+) -> list[RunResult]:
+    runner = toolchains.python()
+    assert runner is not None
+    spec = jail.spec(steps, tools, run.fds)
+    argv = jail.bwrap_argv(
+        uid=uid,
+        tools=tools,
+        files=files,
+        disk_mb=lim.disk_mb,
+        seccomp_fd=run.fds["seccomp"],
+        runner=runner,
+        runner_spec=spec,
+    )
+    join = group.join_paths()
+    started = time.perf_counter()
     try:
-        return os.readlink(f"/proc/{pid}/ns/pid")
-    except OSError:
-        return None
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=run.fds["bwrap-err"],
+            pass_fds=tuple(run.fds.values()),
+            start_new_session=True,
+            env={"PATH": SAFE_PATH},
+            preexec_fn=lambda: _enter(join, lim, uid is not None),
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        reason = f"the sandbox failed to start: {exc}"
+        return [RunResult(False, None, "", "", reason, _ms(started))]
+    with proc:
+        os.close(run.fds.pop("status"))
+        codes, stopped = _supervise(run.status_read, steps, group)
+        if stopped:
+            group.kill()
+        proc.wait()
+    events = Events(group.oom_kills(), group.pids_refused())
+    return _results(steps, codes, stopped, run, lim, events, _ms(started))
 
 
-def _child_namespace(parent: int) -> str | None:
-    """The pid namespace of ``parent``'s child (the namespace init), if it is not ours."""
-    own = _pid_namespace("self")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rpartition(")")[2].split()[1]) == parent:
-            namespace = _pid_namespace(entry)
-            return namespace if namespace not in (None, own) else None
-    return None
+def _supervise(
+    status: int, steps: Sequence[Step], group: cgroups.RunGroup
+) -> tuple[list[int], str | None]:
+    """Exit codes of the steps that ended, and "timeout" or "memory" if the run was stopped."""
+    codes: list[int] = []
+    pending = b""
+    deadline = time.monotonic() + steps[0].wall_s
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return codes, "timeout"
+        ready, _, _ = select.select([status], [], [], min(left, POLL_S))
+        if ready:
+            chunk = os.read(status, 4096)
+            if not chunk:
+                return codes, None
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            codes += [int(line.split()[1]) for line in lines]
+            if lines and len(codes) < len(steps):
+                deadline = time.monotonic() + steps[len(codes)].wall_s
+        if group.oom_kills():
+            return codes, "memory"
 
 
-def _wait_namespace_empty(namespace: str, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        pids = (e for e in os.listdir("/proc") if e.isdigit())
-        if not any(_pid_namespace(pid) == namespace for pid in pids):
-            return
-        time.sleep(0.02)
+def _results(
+    steps: Sequence[Step],
+    codes: Sequence[int],
+    stopped: str | None,
+    run: _Run,
+    lim: Limits,
+    events: Events,
+    duration_ms: float,
+) -> list[RunResult]:
+    """One result per step that ran; the cgroup's events belong to the last of them."""
+    ran = min(len(steps), len(codes) + (0 if codes and codes[-1] != 0 else 1))
+    results = []
+    for k, step in enumerate(steps[:ran]):
+        last = k == ran - 1
+        step_lim = replace(lim, cpu_s=step.cpu_s, wall_s=step.wall_s)
+        code = codes[k] if k < len(codes) else None
+        out = read_capped(run.fds[f"out-{k}"], lim.output_bytes)
+        err = "" if step.merge_output else read_capped(run.fds[f"err-{k}"], lim.output_bytes)
+        timed_out = code is None and stopped == "timeout"
+        seen = events if last else Events()
+        if code is None and not timed_out and not seen.oom_kills:
+            reason = _lost(run)
+        else:
+            reason = describe(code, timed_out, step_lim, err, seen)
+        results.append(RunResult(not reason, code, out, err, reason, duration_ms))
+    return results
+
+
+def _lost(run: _Run) -> str:
+    """Why a step has no exit status: the sandbox failed, or its step runner was killed."""
+    err = read_capped(run.fds["bwrap-err"], 4096).strip()
+    if not err:
+        return "the run ended without its exit status (its step runner was killed)"
+    last = err.splitlines()[-1]
+    log.warning("sandbox failed: %s", last)
+    return f"the sandbox failed: {last[:200]}"
+
+
+def _unisolated(
+    steps: Sequence[Step], files: Mapping[str, str | bytes], lim: Limits
+) -> list[RunResult]:
+    """--unsafe-exec: each step as a plain process in a temp dir, with the rlimits only."""
+    results: list[RunResult] = []
+    with tempfile.TemporaryDirectory(prefix="codegen-run-") as tmp:
+        for name, content in files.items():
+            target = Path(tmp, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            target.write_bytes(data)
+        for step in steps:
+            results.append(_unisolated_step(step, tmp, lim))
+            if not results[-1].ok:
+                break
+    return results
+
+
+def _unisolated_step(step: Step, cwd: str, lim: Limits) -> RunResult:
+    env = jail.step_env(step, ()) | {"HOME": cwd}
+    tool = toolchains.find(step.argv[0])
+    argv = [tool.path if tool else step.argv[0], *step.argv[1:]]
+    out, err, inp = _memfd("stdout"), _memfd("stderr"), _memfd("stdin", step.stdin)
+    started, code = time.perf_counter(), None
+    try:
+        with subprocess.Popen(
+            argv,
+            cwd=cwd,
+            stdin=inp,
+            stdout=out,
+            stderr=subprocess.STDOUT if step.merge_output else err,
+            env=env,
+            start_new_session=True,
+            preexec_fn=lambda: _step_limits(step, lim),
+        ) as proc:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = proc.wait(timeout=step.wall_s)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, 9)
+        step_lim = replace(lim, cpu_s=step.cpu_s, wall_s=step.wall_s)
+        stdout, stderr = read_capped(out, lim.output_bytes), read_capped(err, lim.output_bytes)
+        reason = describe(code, code is None, step_lim, stderr)
+        return RunResult(not reason, code, stdout, stderr, reason, _ms(started), False)
+    finally:
+        for fd in (out, err, inp):
+            os.close(fd)
+
+
+def _step_limits(step: Step, lim: Limits) -> None:
+    _enter((), lim, False)
+    for name, soft, hard in jail.step_limits(step):
+        resource.setrlimit(getattr(resource, name), (soft, hard))
 
 
 def _ms(started: float) -> float:

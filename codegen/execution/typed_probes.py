@@ -16,9 +16,14 @@ import ast
 import re
 from collections.abc import Sequence
 
+from codegen.execution import decls
+from codegen.execution.decltypes import Ty, parse
+from codegen.execution.literals import explicit_params
 from codegen.execution.testcases import ENTRY, entry_name
+from codegen.parsing import python_module
 
-LANGUAGES = ("python", "javascript")  # the harnesses that run probe calls
+# The harnesses that run probe calls.
+LANGUAGES = ("python", "javascript", "typescript", *decls.LANGUAGES)
 
 _INTS: list[object] = [0, 1, 2, 3, 5, 10, -1, 7, 12, 4, 100, 9]
 _FLOATS: list[object] = [0.0, 1.5, -2.5, 3.0, 10.25, 0.5]
@@ -27,6 +32,7 @@ _STRS: list[object] = [
     "  two  spaces ", "Mississippi", "ab", "zZ",
 ]  # fmt: skip
 _BOOLS: list[object] = [True, False]
+_CHARS: list[object] = ["a", "z", "E", " ", "7", "b"]
 _INT_LISTS: list[object] = [
     [], [1], [1, 2, 3], [3, 1, 2], [5, -2, 5, 0], [2, 4, 6, 8], [7, 7], [-1, -5, 3],
     [10, 9, 8, 1], [0, 0, 1], [1, 2, 3, 4, 5, 6], [4],
@@ -43,6 +49,7 @@ POOLS: dict[str, list[object]] = {
     "float": _FLOATS,
     "str": _STRS,
     "bool": _BOOLS,
+    "char": _CHARS,
     "list[int]": _INT_LISTS,
     "list[float]": _FLOAT_LISTS,
     "list[str]": _STR_LISTS,
@@ -102,6 +109,7 @@ def _by_annotation(text: str) -> str | None:
     for words, kind in (
         (("str", "string"), "str"),
         (("bool", "boolean"), "bool"),
+        (("char", "character", "rune"), "char"),
         (("float",), "float"),
         (("int", "number", "bigint"), "int"),
     ):
@@ -115,6 +123,8 @@ def parameters(language: str, source: str, name: str | None) -> list[tuple[str, 
     defined in ``source`` (a signature or code); [] when none is found."""
     if language == "python":
         return _python_parameters(source, name)
+    if language in decls.LANGUAGES:
+        return _native_parameters(language, source, name)
     ident = re.escape(name) if name else r"[\w$]+"
     found = re.search(rf"function\s*\*?\s*{ident}\s*\(([^)]*)\)", source) or re.search(
         rf"{ident}\s*=\s*(?:async\s*)?\(([^)]*)\)\s*=>", source
@@ -132,7 +142,7 @@ def parameters(language: str, source: str, name: str | None) -> list[tuple[str, 
 def _python_parameters(source: str, name: str | None) -> list[tuple[str, str | None]]:
     text = source.rstrip()
     try:
-        tree = ast.parse(text + ("\n    pass" if text.endswith(":") else ""))
+        tree = python_module(text + ("\n    pass" if text.endswith(":") else ""))
     except SyntaxError:
         return []
     for node in ast.walk(tree):
@@ -144,6 +154,27 @@ def _python_parameters(source: str, name: str | None) -> list[tuple[str, str | N
                 if a.arg not in ("self", "cls")
             ]
     return []
+
+
+def _native_parameters(
+    language: str, source: str, name: str | None
+) -> list[tuple[str, str | None]]:
+    """A compiled language's parameters, each with its type as a Python annotation (``int[]``
+    -> ``list[int]``), the lengths a C harness fills in left out."""
+    found = decls.functions(language, source)
+    decl = decls.find(found, name) if name else (found[-1] if found else None)
+    if decl is None:
+        return []
+    return [(p.name, _annotation(parse(language, p.type))) for p in explicit_params(language, decl)]
+
+
+def _annotation(ty: Ty) -> str | None:
+    if ty.kind == "list":
+        inner = _annotation(ty.item)
+        return f"list[{inner}]" if inner else None
+    if ty.kind == "option":
+        return _annotation(ty.item)
+    return ty.kind if ty.kind in ("int", "float", "str", "bool", "char") else None
 
 
 def typed_calls(params: Sequence[tuple[str, str | None]], limit: int) -> list[str]:

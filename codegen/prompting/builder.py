@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from codegen import languages, signatures
-from codegen.backends.base import Backend
 from codegen.errors import UsageError
 from codegen.languages import Language
 from codegen.parsing import Chunk
@@ -81,10 +80,19 @@ def select_chunks(description: str, chunks: Sequence[Chunk], k: int) -> list[Chu
     return [chunks[i] for i in sorted(best)]  # keep file order among the chosen
 
 
+class TokenCounter(Protocol):
+    """What the builder needs of a model to keep within its budget (every ``Backend`` is one)."""
+
+    @property
+    def context_length(self) -> int: ...
+
+    def count_tokens(self, messages: Sequence[Message]) -> int: ...
+
+
 class PromptBuilder:
     """Turns a request into messages for one language; knows the backend's token counts."""
 
-    def __init__(self, backend: Backend, few_shot: int = 2) -> None:
+    def __init__(self, backend: TokenCounter, few_shot: int = 2) -> None:
         self._backend = backend
         self._few_shot = few_shot
 

@@ -9,25 +9,19 @@ from codegen import languages, parsing, textfiles
 from codegen.errors import InputError
 from codegen.parsing import Chunk
 
-MAX_CONTEXT_FILE = 1 << 20
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "target"}
-
-
-def read_source(path: Path) -> str:
-    """A context file's text; InputError for missing, non-regular, binary, non-UTF-8 or huge
-    files (``codegen.textfiles``)."""
-    return textfiles.read_text(path, MAX_CONTEXT_FILE)
 
 
 def check_item(item: str, label: str) -> None:
     """Refuse a context path that cannot be used, naming it after ``label`` (the flag or
-    command): missing, or a file that ``read_source`` refuses. Directories are walked later."""
+    command): missing, or a file that ``textfiles.read_source`` refuses. Directories are
+    walked later."""
     path = Path(item).expanduser()
     if not path.exists():
         raise InputError(f"{label} {item}: no such file or directory")
     if not path.is_dir():
         try:
-            read_source(path)
+            textfiles.read_source(path)
         except InputError as exc:
             raise InputError(f"{label} {exc}") from None
 
@@ -67,7 +61,7 @@ def _looks_like_file_name(item: str) -> bool:
 
 
 def _file_chunks(path: Path) -> list[Chunk]:
-    text = read_source(path)
+    text = textfiles.read_source(path)
     lang = languages.from_extension(path.name)
     name = lang.name if lang else ""
     return parsing.top_level_chunks(name, text, str(path))

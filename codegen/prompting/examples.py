@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import yaml
 
-from codegen import resources
+from codegen import languages, resources
 
 
 @dataclass(frozen=True)
@@ -28,18 +29,32 @@ class Example:
     signature: str | None = None
 
 
-@cache
 def bank(language: str) -> tuple[Example, ...]:
-    """Every example for ``language``; empty when the bank has no file for it."""
-    folder = resources.data_dir("prompts").joinpath("examples")
-    entry: Traversable = folder.joinpath(f"{language}.yaml")
-    if not entry.is_file():
-        from codegen.validation.antlr_user import examples_file
+    """Every example for ``language``: the built-in bank's, else the file its registry entry
+    names (a user grammar's ``--examples``); empty when there is neither."""
+    builtin = _builtin_bank(language)
+    if builtin is not None:
+        return builtin
+    lang = languages.find(language)
+    path = lang.examples_file if lang is not None else None
+    if path is None or not path.is_file():
+        return ()
+    return _file_bank(str(path), path.stat().st_mtime_ns)
 
-        user = examples_file(language)  # given with `codegen grammar add --examples`
-        if user is None:
-            return ()
-        entry = user
+
+@cache
+def _builtin_bank(language: str) -> tuple[Example, ...] | None:
+    entry = resources.data_dir("prompts").joinpath("examples", f"{language}.yaml")
+    return _read(entry) if entry.is_file() else None
+
+
+@cache
+def _file_bank(path: str, mtime_ns: int) -> tuple[Example, ...]:
+    """A user's examples file, read again when it changes (the time is part of the key)."""
+    return _read(Path(path))
+
+
+def _read(entry: Traversable | Path) -> tuple[Example, ...]:
     data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
     return tuple(
         Example(

@@ -179,7 +179,7 @@ def _penalty(cand: Candidate) -> float:
 def ranker_from_settings(
     settings: Settings, backend: gentests.BackendGetter | None = None
 ) -> EvidenceRanker:
-    """The ranker ``default_stages`` plugs in: weights, unsafe-exec and gen-tests from config
+    """The ranker ``Stages.default`` plugs in: weights, unsafe-exec and gen-tests from config
     (model-written tests need ``backend``, the Assistant's model getter)."""
     weights = Weights(
         logprob=settings.rank_w_logprob,
@@ -190,5 +190,5 @@ def ranker_from_settings(
         gen_tests=settings.rank_w_gen_tests,
     )
     writer = gentests.ModelTestWriter(backend) if settings.rank_gen_tests and backend else None
-    sandbox = Sandbox(unsafe=settings.unsafe_exec)
+    sandbox = Sandbox.from_settings(settings)
     return EvidenceRanker(weights, sandbox=sandbox, test_writer=writer, probes=settings.rank_probes)

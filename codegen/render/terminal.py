@@ -10,6 +10,7 @@ import sys
 from typing import Any, TextIO
 
 from codegen import languages
+from codegen.render.verdicts import compile_badge
 from codegen.types import Candidate, Result
 
 
@@ -59,6 +60,9 @@ def candidate_header(cand: Candidate, color: bool) -> str:
     if cand.repairs:
         parts.append("repaired: " + ", ".join(step.name for step in cand.repairs))
     badge = "✓ valid" if cand.valid else "✗ invalid"
+    compiled = compile_badge(cand)
+    if compiled:
+        badge += f"  {compiled}"
     return _bold(" ".join(parts), color) + "  " + badge
 
 

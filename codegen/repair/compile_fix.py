@@ -3,8 +3,11 @@ first (``missing``, a named step with a diff), then the model with the compiler'
 through the repair loop of ``guided`` (R rounds, attempts checked in one compiler batch).
 
 A model attempt is kept only if it then parses AND compiles (a compiler that gives no verdict
-does not count) and still defines every name the candidate defined; a deterministic step only
-if the compiler then reports fewer errors. Code that compiles is never given to it.
+does not count) and still defines every name the candidate defined. The declarations are
+added in up to three passes (a compiler reports the next missing name once the first is
+known: g++ names ``<vector>`` only after ``size_t`` is declared), each kept only if the code
+still parses and none of the errors it answered is reported again. Code that compiles is never
+given to it.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Sequence
 
 from codegen.repair.deterministic import Outcome, make_step
 from codegen.repair.guided import BackendGetter, GuidedOptions, GuidedRepair
-from codegen.repair.missing import STEP_NAMES, add_missing
+from codegen.repair.missing import STEP_NAMES, add_missing, asks_for_declaration
 from codegen.types import Diagnostic
 from codegen.validation.base import Validation, Validator
 from codegen.validation.compiling import Compiler, CompilingValidator
@@ -53,15 +56,26 @@ class CompileRepair:
     def deterministic(
         self, start: Outcome, language: str, version: str | None, signature: str | None
     ) -> Outcome:
-        new = add_missing(start.code, language, start.validation.diagnostics)
-        if new == start.code:
+        code, check = start.code, start.validation
+        for _ in range(PASSES):
+            new = add_missing(code, language, check.diagnostics)
+            if new == code:
+                break
+            answered = {d.message for d in check.diagnostics if asks_for_declaration(language, d)}
+            after = self.check.validate(new, language, version, signature)
+            if not after.parses or answered & {d.message for d in _errors(after)}:
+                break
+            code, check = new, after
+            if after.valid:
+                break
+        if code == start.code:
             return start
-        check = self.check.validate(new, language, version, signature)
-        if not check.parses or _errors(check) >= _errors(start.validation):
-            return start
-        step = make_step(STEP_NAMES[language], start.code, new, language, count_lines=False)
-        return Outcome(new, (*start.steps, step), check)
+        step = make_step(STEP_NAMES[language], start.code, code, language, count_lines=False)
+        return Outcome(code, (*start.steps, step), check)
 
 
-def _errors(validation: Validation) -> int:
-    return sum(d.severity == "error" for d in validation.diagnostics)
+PASSES = 3
+
+
+def _errors(validation: Validation) -> list[Diagnostic]:
+    return [d for d in validation.diagnostics if d.severity == "error"]

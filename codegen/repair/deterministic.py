@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from codegen.repair import local, steps
+from codegen.repair import local, rename, steps
 from codegen.types import RepairStep
 from codegen.validation import treesitter
 from codegen.validation.base import Validation, Validator
@@ -119,7 +119,23 @@ class DeterministicRepair:
     ) -> Outcome:
         """Repair ``code``; ``truncated`` says whether generation stopped at max_tokens
         (None: unknown, guessed from where the first error is)."""
+        renamed = rename.to_signature(code, language, signature)
+        if renamed is not None:
+            result = self._repair(renamed, language, version, signature, truncated)
+            if result.valid:
+                note = f"renamed to the signature's name ({signature})"
+                step = RepairStep(rename.STEP, unified_diff(code, renamed), 0.0, note)
+                return Outcome(result.code, (step, *result.steps), result.validation)
+        return self._repair(code, language, version, signature, truncated)
 
+    def _repair(
+        self,
+        code: str,
+        language: str,
+        version: str | None,
+        signature: str | None,
+        truncated: bool | None,
+    ) -> Outcome:
         def check(text: str) -> Validation:
             return self.validator.validate(text, language, version, signature)
 

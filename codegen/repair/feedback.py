@@ -96,11 +96,21 @@ def describe_failures(checks: Checks, code: str, outcome: Outcome) -> list[str]:
     return lines[:MAX_CHECKS]
 
 
+_MARKERS = {
+    "!signature": "its declaration cannot take these arguments or return this value",
+    "!missing": "the function is not defined",
+    "!panic": "it panicked",
+    "!error": "it returned an error",
+}
+
+
 def _gave(got: str) -> str:
     if got in ("!TimeoutError", "!timeout"):
         return "it did not finish in time"
     if got == "!crash" or not got:
         return "the program stopped before it returned"
+    if got in _MARKERS:
+        return _MARKERS[got]
     if got.startswith("!"):
         return f"it raised {got[1:]}"
     return f"it gave `{got}`"
@@ -208,8 +218,12 @@ class TestFeedbackRepair:
         entry = checks.entry(cand.code)
         wanted = {entry} if entry else set()
         attempts = []
+        tried: set[str] = set()
         for completion in completions:
             code = steps.add_imports(extract(completion.text, cand.language).code, cand.language)
+            if code in tried:  # the same answer again: its run would be the same
+                continue
+            tried.add(code)
             attempt = self._attempt(cand, code, checks, version, wanted, before)
             if attempt is not None:
                 attempts.append(replace(attempt, mean_logprob=completion.mean_logprob))
@@ -272,8 +286,8 @@ def _fixed(cand: Candidate, best: _Attempt, before: Outcome) -> Candidate:
 def fixer_from_settings(
     settings: Settings, validator: Validator, backend: BackendGetter | None
 ) -> Fixer:
-    """The fixer ``default_stages`` plugs in (none without a model, or when it is set to 0)."""
+    """The fixer ``Stages.default`` plugs in (none without a model, or when it is set to 0)."""
     if backend is None or settings.repair_test_fixes <= 0:
         return NoFix()
     options = FixOptions(candidates=settings.repair_test_fixes)
-    return TestFeedbackRepair(validator, backend, Sandbox(unsafe=settings.unsafe_exec), options)
+    return TestFeedbackRepair(validator, backend, Sandbox.from_settings(settings), options)

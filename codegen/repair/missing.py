@@ -7,6 +7,8 @@ forgot, read from the compiler's errors (one named step per language, each with 
 - c, cpp ``add_includes``: gcc's own hint ("did you forget '#include <vector>'?") or the
   table: ``implicit declaration of function 'strlen'`` -> ``#include <string.h>``
 - python ``add_imports``: the well-known names of ``validation.imports``.
+- go ``fix_imports``: Go refuses unused imports (``"fmt" imported but not used``: the import
+  goes) and needs its standard packages imported (``undeclared name: strings``: it comes).
 
 Only names in the tables (or named by gcc's hint) are added; the repairer keeps the step only
 when the compiler then reports fewer errors.
@@ -143,7 +145,12 @@ JAVA_IMPORTS = _table(_JAVA, "import {home}.{name};")
 RUST_USES = _table(_RUST, "use {home}::{name};")
 C_INCLUDES = _table(_C, "#include <{home}>")
 CPP_INCLUDES = _table(_CPP, "#include <{home}>")
-STEP_NAMES = {"java": "add_imports", "python": "add_imports", "rust": "add_uses"}
+STEP_NAMES = {
+    "java": "add_imports",
+    "python": "add_imports",
+    "rust": "add_uses",
+    "go": "fix_imports",
+}
 STEP_NAMES |= {"c": "add_includes", "cpp": "add_includes"}
 
 _JAVA_SYMBOL = re.compile(r"symbol: (?:class|variable|interface) (\w+)")
@@ -192,10 +199,28 @@ def _line_for(language: str, message: str) -> str | None:
     return None
 
 
+_PY_UNDEFINED = re.compile(r"^undefined name '(\w+)'")
+
+
+def asks_for_declaration(language: str, d: Diagnostic) -> bool:
+    """Whether compile error ``d`` is one this module answers with a declaration."""
+    if d.severity != "error" or d.stage != "compile":
+        return False
+    if language == "python":
+        m = _PY_UNDEFINED.match(d.message)
+        return m is not None and m.group(1) in imports.KNOWN
+    if language == "go":
+        m = _GO_UNDECLARED.match(d.message)
+        return _GO_UNUSED.match(d.message) is not None or bool(m and m.group(1) in GO_PACKAGES)
+    return _line_for(language, d.message) is not None
+
+
 def add_missing(code: str, language: str, diagnostics: Sequence[Diagnostic]) -> str:
     """``code`` with the lines its compile errors ask for (unchanged when none is known)."""
     if language == "python":
         return imports.add_imports(code)
+    if language == "go":
+        return go_imports(code, diagnostics)
     lines = [line for line in wanted(language, diagnostics) if line not in code]
     if not lines:
         return code
@@ -225,3 +250,60 @@ def insert_declarations(code: str, lines: list[str], after: re.Pattern[str]) -> 
         gap = [""] if rows and rows[0].strip() else []
         return "\n".join([*block, *gap, *rows])
     return "\n".join([*rows[: last + 1], *block, *rows[last + 1 :]])
+
+
+GO_PACKAGES = frozenset(
+    [
+        "fmt",
+        "os",
+        "strings",
+        "strconv",
+        "sort",
+        "math",
+        "unicode",
+        "bufio",
+        "errors",
+        "bytes",
+        "regexp",
+        "time",
+        "slices",
+        "maps",
+    ]
+)
+_GO_UNUSED = re.compile(r'^"([\w/]+)" imported (?:but|and) not used$')
+_GO_UNDECLARED = re.compile(r"^(?:undeclared name|undefined): (\w+)$")
+
+
+def go_imports(code: str, diagnostics: Sequence[Diagnostic]) -> str:
+    """Drop the imports Go calls unused; import the standard packages it calls undeclared."""
+    unused, needed = set(), []
+    for d in diagnostics:
+        if d.severity != "error" or d.stage != "compile":
+            continue
+        if m := _GO_UNUSED.match(d.message):
+            unused.add(m.group(1))
+        elif (m := _GO_UNDECLARED.match(d.message)) and m.group(1) in GO_PACKAGES:
+            needed.append(m.group(1))
+    rows = [
+        row
+        for row in code.split("\n")
+        if not (m := re.fullmatch(r'\s*(?:import\s+)?"([\w/]+)"\s*', row))
+        or m.group(1) not in unused
+    ]
+    rows = _drop_empty_import_block(rows)
+    new = [f'import "{name}"' for name in sorted(set(needed)) if f'"{name}"' not in code]
+    return insert_declarations("\n".join(rows), new, _GO_DECLARATION) if new else "\n".join(rows)
+
+
+_GO_DECLARATION = re.compile(r'^\s*(?:package\s+\w+|import\s+"[\w/]+"|\))\s*$')
+
+
+def _drop_empty_import_block(rows: list[str]) -> list[str]:
+    """``import (`` and ``)`` with nothing left between them go too."""
+    out: list[str] = []
+    for row in rows:
+        if row.strip() == ")" and out and out[-1].strip() == "import (":
+            out.pop()
+            continue
+        out.append(row)
+    return out

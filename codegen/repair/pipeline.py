@@ -166,7 +166,7 @@ class PipelineRepairer:
 def checking_stages(
     settings: Settings, backend: BackendGetter | None = None, runner: ToolRunner = LOCAL
 ) -> tuple[TieredValidator, ToolCompiler, PipelineRepairer]:
-    """The validator, compile tier and repairer ``assistant.default_stages`` plugs in (their
+    """The validator, compile tier and repairer ``Stages.default`` plugs in (their
     tools run through ``runner``)."""
     validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
     compiler = ToolCompiler(runner, timeout=compile_timeout(settings))

@@ -6,7 +6,6 @@ one line and carries on. They reach the session through the small ``Host`` proto
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import shutil
@@ -20,8 +19,10 @@ from typing import Any, Protocol
 
 from codegen import languages, signatures
 from codegen.errors import CodegenError, InputError, UsageError, did_you_mean
+from codegen.render.verdicts import compile_verdict
 from codegen.repl import render
 from codegen.repl.state import ReplState
+from codegen.store.audit import record_accept
 from codegen.types import Candidate, Result
 
 log = logging.getLogger(__name__)
@@ -291,7 +292,11 @@ def cmd_check(host: Host, arg: str) -> None:
     check = host.assistant.stages.validator.validate(code, lang.name, spec.version)
     by = ", ".join(check.validators) or "nothing"
     if check.valid:
-        host.write(f"✓ valid {lang.display} (checked by {by})")
+        [verdict] = host.assistant.stages.compiler.compile([code], lang.name, spec.version)
+        compiled = compile_verdict(verdict.compiles, verdict.diagnostics)
+        host.write(
+            f"✓ valid {lang.display} (checked by {by})" + (f", {compiled}" if compiled else "")
+        )
         return
     host.write(f"✗ invalid {lang.display} (checked by {by})")
     cand = Candidate("check", lang.name, code, code, "stop", 0, 0, diagnostics=check.diagnostics)
@@ -360,19 +365,14 @@ def cmd_copy(host: Host, arg: str) -> None:
 
 
 def record_accepted(host: Host, cand: Candidate) -> None:
-    """Audit-log hook for /save and /copy: records the accepted candidate through
-    ``codegen.store.audit.record_accept`` when that module exists, and does nothing when it
-    does not. A failed audit write is reported as one line; it never ends the session."""
-    try:
-        audit = importlib.import_module("codegen.store.audit")
-    except ImportError:
-        return
-    record = getattr(audit, "record_accept", None)
+    """Audit-log hook for /save and /copy: records the accepted candidate
+    (``store.audit.record_accept``). A failed audit write is reported as one line; it never ends
+    the session."""
     result = host.state.result
-    if not callable(record) or result is None:
+    if result is None:
         return
     try:
-        record(result.request_id, cand.id, "repl", settings=host.state.settings)
+        record_accept(result.request_id, cand.id, "repl", settings=host.state.settings)
     except Exception as exc:  # an audit problem must not end the session
         log.debug("audit record failed", exc_info=True)
         host.write(f"warning: {exc}")

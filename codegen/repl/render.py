@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from codegen import events as ev
 from codegen import languages
 from codegen.render.terminal import highlight
+from codegen.render.verdicts import COMPILES, compile_badge
 from codegen.types import Candidate, Result
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -31,7 +32,11 @@ def rule(title: str, width: int, color: bool) -> str:
 def badge(cand: Candidate, color: bool) -> str:
     if cand.valid is None:
         return "? unchecked"
-    return _style("✓ valid", "32", color) if cand.valid else _style("✗ invalid", "31", color)
+    valid = _style("✓ valid", "32", color) if cand.valid else _style("✗ invalid", "31", color)
+    compiled = compile_badge(cand)
+    if compiled:
+        valid += " " + _style(compiled, "32" if compiled == COMPILES else "31", color)
+    return valid
 
 
 def header(cand: Candidate, color: bool) -> str:
@@ -135,6 +140,11 @@ class EventView:
             if not cand.valid:
                 self.status = f"repairing {cand.id}"
             return f"  {cand.id}: {badge(cand, self.color)}"
+        elif isinstance(event, ev.CandidateCompiled):
+            cand = event.candidate
+            self.status = f"compiled {cand.language}"
+            compiled = compile_badge(cand)
+            return f"  {cand.id}: {badge(cand, self.color)}" if compiled else ""
         elif isinstance(event, ev.CandidateRepaired):
             cand = event.candidate
             steps = ", ".join(s.name for s in cand.repairs) or "no repair found"
@@ -159,7 +169,10 @@ def summary(result: Result, color: bool) -> str:
     parts = []
     for name in result.request.language_names:
         cands = result.for_language(name)
-        parts.append(f"{name} {sum(1 for c in cands if c.valid)}/{len(cands)} valid")
+        part = f"{name} {sum(1 for c in cands if c.valid)}/{len(cands)} valid"
+        if any(c.valid and c.compiles is not None for c in cands):
+            part += f", {sum(1 for c in cands if c.compiles)} compile"
+        parts.append(part)
     seconds = result.timings.get("total_ms", 0.0) / 1000
     text = f"done: {', '.join(parts)} in {seconds:.1f} s · /show N, /save N PATH, /help"
     return _style(text, "2", color)

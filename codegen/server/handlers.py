@@ -6,7 +6,6 @@ otherwise only calls the Assistant and its stages, so every front end behaves th
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -20,7 +19,8 @@ from codegen.backends.base import Backend
 from codegen.config import Settings
 from codegen.errors import UsageError
 from codegen.server.positions import lsp_diagnostics
-from codegen.types import Candidate, GenerationRequest
+from codegen.store.audit import record_accept
+from codegen.types import Candidate, GenerationRequest, Interface
 
 log = logging.getLogger(__name__)
 
@@ -36,12 +36,13 @@ class State:
 
     settings: Settings
     backend: Backend | None = None  # tests pass a scripted one; else the settings' model
+    interface: Interface = "server"  # what the audit log records for these requests
     assistant: Assistant = field(init=False)
     stages: Stages = field(init=False)
 
     def __post_init__(self) -> None:
-        # The Assistant picks the installation's best stages (default_stages), wired to its model.
-        self.assistant = Assistant(self.settings, backend=self.backend)
+        # The Assistant picks the installation's best stages (Stages.default), wired to its model.
+        self.assistant = Assistant(self.settings, backend=self.backend, interface=self.interface)
         self.stages = self.assistant.stages
 
 
@@ -74,7 +75,7 @@ def generate(
     if document_text:
         context = raw.get("context") or []
         context = [context] if isinstance(context, str) else list(context)
-        raw["context"] = [*context, document_text]
+        raw["context"] = [document_text, *context]  # first: ``focus`` lines refer to it
     request: GenerationRequest = build_request(raw, state.settings)
     if state.backend is None:
         check_spec(request.model or state.settings.model)
@@ -88,16 +89,26 @@ def generate(
 
 
 def validate(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
-    """codegen/validate {language, code[, signature]}: LSP-style diagnostics (``signature``
-    one text, or a mapping language -> signature of which the language's is used)."""
+    """codegen/validate {language, code[, signature][, compile]}: LSP-style diagnostics
+    (``signature`` one text, or a mapping language -> signature of which the language's is
+    used) and, unless ``compile`` is false, the compile verdict of valid code with the
+    compiler's errors (``data.stage`` "compile")."""
     language, version = _language(params)
     code = _text(params, "code")
     given = signatures.checked(params.get("signature"))
     signature = given if given is None or isinstance(given, str) else given.get(language)
+    use_compiler = params.get("compile", True)
+    if not isinstance(use_compiler, bool):
+        raise UsageError("compile: expected true or false")
     check = state.stages.validator.validate(code, language, version, signature)
+    diagnostics, compiles = check.diagnostics, None
+    if check.valid and use_compiler:
+        [verdict] = state.stages.compiler.compile([code], language, version)
+        diagnostics, compiles = (*diagnostics, *verdict.diagnostics), verdict.compiles
     return {
         "valid": check.valid,
-        "diagnostics": lsp_diagnostics(check.diagnostics, code),
+        "compiles": compiles,
+        "diagnostics": lsp_diagnostics(diagnostics, code),
         "validators": list(check.validators),
         "undecided": list(check.undecided),
     }
@@ -183,9 +194,5 @@ def accept(state: State, params: Mapping[str, Any]) -> dict[str, Any]:
     code = params.get("code")
     if code is not None and not isinstance(code, str):
         raise UsageError("code: expected the inserted code as a string")
-    try:
-        audit = importlib.import_module("codegen.store.audit")
-    except ImportError:  # no audit log in this installation: acknowledge only
-        return {"accepted": True, "recorded": False}
-    audit.record_accept(request_id, candidate_id, "server", settings=state.settings, code=code)
+    record_accept(request_id, candidate_id, state.interface, settings=state.settings, code=code)
     return {"accepted": True, "recorded": True}

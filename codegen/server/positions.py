@@ -51,6 +51,8 @@ def lsp_diagnostic(diag: Diagnostic, lines: list[str]) -> dict[str, Any]:
         "severity": SEVERITY.get(diag.severity, 1),
         "source": f"codegen/{diag.source}",
         "message": diag.message,
+        # "syntax": the code does not parse; "compile": it parses but does not compile
+        "data": {"stage": diag.stage},
     }
 
 

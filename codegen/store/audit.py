@@ -25,7 +25,7 @@ from codegen.errors import StoreError
 
 if TYPE_CHECKING:
     from codegen.config import Settings
-    from codegen.types import Result, SafetyFinding
+    from codegen.types import Interface, Result, SafetyFinding
 
 APP = "codegen"
 
@@ -138,8 +138,10 @@ def _append(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def request_record(result: Result, interface: str, refused: str | None = None) -> dict[str, Any]:
-    """The audit line of one answered request."""
+def request_record(
+    result: Result, interface: Interface, refused: str | None = None, client: str | None = None
+) -> dict[str, Any]:
+    """The audit line of one answered request; ``client`` is an API key's id (HTTP)."""
     request = result.request.to_dict()
     description = request.pop("description")
     return {
@@ -148,6 +150,7 @@ def request_record(result: Result, interface: str, refused: str | None = None) -
         "time": now(),
         "interface": interface,
         "user": user(),
+        **_client(client),
         "description": description,
         "parameters": request,
         "model": result.model,
@@ -174,9 +177,10 @@ def request_record(result: Result, interface: str, refused: str | None = None) -
 def refusal_record(
     request_id: str,
     description: str,
-    interface: str,
+    interface: Interface,
     rule: str,
     findings: tuple[SafetyFinding, ...] = (),
+    client: str | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "request",
@@ -184,6 +188,7 @@ def refusal_record(
         "time": now(),
         "interface": interface,
         "user": user(),
+        **_client(client),
         "description": description,
         "refused": rule,
         "safety": [f.to_dict() for f in findings],
@@ -191,10 +196,15 @@ def refusal_record(
     }
 
 
+def _client(client: str | None) -> dict[str, str]:
+    """The ``client`` key of a record: present only for front ends that identify clients."""
+    return {} if client is None else {"client": client}
+
+
 def record_accept(
     request_id: str,
     candidate_id: str,
-    interface: str,
+    interface: Interface,
     *,
     settings: Settings | None = None,
     code: str | None = None,

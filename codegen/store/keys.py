@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from codegen.types import Candidate, Diagnostic, GenerationRequest, RepairStep, SafetyFinding
+from codegen.version import __version__
 
 if TYPE_CHECKING:
     from codegen.config import Settings
@@ -45,7 +46,6 @@ def request_key(
     request: GenerationRequest, identity: str, settings: Settings, extra: Mapping[str, str]
 ) -> str:
     """The cache key of ``request`` (its description already redacted)."""
-    from codegen import __version__
 
     parts = {
         "v": KEY_VERSION,
@@ -82,6 +82,11 @@ NOT_IN_KEY = frozenset(
         "top_p",
         "max_tokens",
         "seed",
+        # serve --http's keys and limits: instances with other keys share one cache.
+        "http_api_keys",
+        "http_max_body_kb",
+        "http_queue_depth",
+        "http_workers",
     }
 )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,11 @@ from antlr4.error.ErrorListener import ErrorListener
 from antlr4.error.Errors import ParseCancellationException
 from antlr4.error.ErrorStrategy import BailErrorStrategy, DefaultErrorStrategy
 
-from codegen.errors import UsageError
+from codegen import languages
+from codegen.errors import UsageError, did_you_mean
 from codegen.types import Diagnostic
 from codegen.validation.antlr_ref import json_check, reference, sqlite_check
-from codegen.validation.antlr_tool import BUILTIN
+from codegen.validation.antlr_tool import BUILTIN, BuiltinGrammar
 
 __all__ = [
     "MAX_NESTING",
@@ -70,39 +72,48 @@ class Grammar:
         return f"token {ttype}"
 
 
-_CACHE: dict[str, Grammar] = {}
+Loader = Callable[[], tuple[Any, Any, str]]
+# Keyed by the grammar and, for a user's, the registry entry's loader: an entry registered
+# again (``codegen grammar add`` after a remove) has a new loader, so nothing stale is served.
+_CACHE: dict[tuple[str, Loader | None], Grammar] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def load(grammar: str) -> Grammar:
     """The built-in or user grammar called ``grammar`` (UsageError when there is none)."""
+    loader = None if grammar in BUILTIN else _user_loader(grammar)
     with _CACHE_LOCK:
-        cached = _CACHE.get(grammar)
+        cached = _CACHE.get((grammar, loader))
         if cached is not None:
             return cached
-        if grammar in BUILTIN:
-            spec = BUILTIN[grammar]
-            package = f"codegen.validation._generated.{spec.name}"
-            lexer = getattr(
-                importlib.import_module(f"{package}.{spec.prefix}Lexer"), f"{spec.prefix}Lexer"
-            )
-            parser = getattr(
-                importlib.import_module(f"{package}.{spec.prefix}Parser"), f"{spec.prefix}Parser"
-            )
-            loaded = Grammar(grammar, lexer, parser, spec.start, threading.Lock())
+        if loader is None:
+            lexer, parser, start = _builtin_classes(BUILTIN[grammar])
         else:
-            from codegen.validation import antlr_user
-
-            lexer, parser, start = antlr_user.load_classes(grammar)
-            loaded = Grammar(grammar, lexer, parser, start, threading.Lock())
-        _CACHE[grammar] = loaded
+            lexer, parser, start = loader()
+        loaded = Grammar(grammar, lexer, parser, start, threading.Lock())
+        _CACHE[(grammar, loader)] = loaded
         return loaded
 
 
-def forget(grammar: str) -> None:
-    """Drop a cached grammar (after ``codegen grammar remove`` or a re-add)."""
-    with _CACHE_LOCK:
-        _CACHE.pop(grammar, None)
+def _builtin_classes(spec: BuiltinGrammar) -> tuple[Any, Any, str]:
+    package = f"codegen.validation._generated.{spec.name}"
+    lexer = importlib.import_module(f"{package}.{spec.prefix}Lexer")
+    parser = importlib.import_module(f"{package}.{spec.prefix}Parser")
+    return (
+        getattr(lexer, f"{spec.prefix}Lexer"),
+        getattr(parser, f"{spec.prefix}Parser"),
+        spec.start,
+    )
+
+
+def _user_loader(grammar: str) -> Loader:
+    """How to load the user grammar ``grammar``, from its registry entry."""
+    users = [lang for lang in languages.all_languages() if lang.antlr_loader is not None]
+    for lang in users:
+        if lang.antlr_grammar == grammar and lang.antlr_loader is not None:
+            return lang.antlr_loader
+    known = [lang.name for lang in users]
+    raise UsageError(f"unknown grammar '{grammar}'{did_you_mean(grammar, known)}")
 
 
 class _FastBail(BailErrorStrategy):  # type: ignore[misc]
@@ -242,8 +253,6 @@ def _validate(code: str, gram: Grammar) -> list[Diagnostic]:
 
 def check_language(language: str) -> str:
     """The grammar name for a registry language, or a UsageError."""
-    from codegen import languages
-
     lang = languages.get(language)
     if lang.antlr_grammar is None:
         raise UsageError(f"language '{lang.name}' has no ANTLR grammar")

@@ -3,10 +3,13 @@
 A grammar added as NAME lives in ``<data dir>/grammars/NAME/``: the generated lexer and parser
 (Python 3), a copy of the ``.g4`` sources, the few-shot examples and ``manifest.json``. The data
 dir is ``$CODEGEN_DATA_DIR`` or the platform's user data dir. ``register_all`` puts every added
-grammar into the language registry (the registry calls it on first use), so ``gen``, ``check``,
-the REPL and the server accept NAME like a built-in language.
+grammar into the language registry (the CLI calls it as each command starts; code using
+codegen as a library calls it to see them), so ``gen``, ``check``, the REPL and the server
+accept NAME like a built-in language. Each entry carries how to load its parser
+(``Language.antlr_loader``) and its examples file, so the ANTLR tier and the few-shot bank find
+them through the registry.
 
-This module imports no ANTLR code at module level: the registry loads it on every start.
+This module imports no ANTLR code at module level: every command start loads it.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ import shutil
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from codegen import textfiles
+from codegen import languages, textfiles
 from codegen.errors import InputError, UsageError, did_you_mean
 from codegen.paths import data_dir
 from codegen.validation import grammar_convert
@@ -82,14 +86,6 @@ def list_grammars() -> list[Manifest]:
     return [m for m in found if m is not None]
 
 
-def examples_file(name: str) -> Path | None:
-    """The few-shot examples given with ``--examples`` for user grammar ``name``, if any."""
-    if not NAME_RE.match(name):
-        return None
-    path = grammars_root() / name / "examples.yaml"
-    return path if path.is_file() else None
-
-
 def load_classes(name: str) -> tuple[Any, Any, str]:
     """(lexer class, parser class, start rule) of user grammar ``name``."""
     manifest = read_manifest(name) if NAME_RE.match(name) else None
@@ -119,8 +115,6 @@ def _load_class(manifest: Manifest, class_name: str) -> Any:
 
 def unregister_all() -> None:
     """Take every user grammar out of the registry (they stay on disk)."""
-    from codegen import languages
-
     for name in list(_REGISTERED):
         languages.unregister(name)
         _forget(name)
@@ -129,8 +123,6 @@ def unregister_all() -> None:
 
 def register_all() -> list[str]:
     """Register every added grammar as a language (again); returns their names."""
-    from codegen import languages
-
     unregister_all()
     try:
         found = list_grammars()
@@ -147,15 +139,17 @@ def register_all() -> list[str]:
     return sorted(_REGISTERED)
 
 
-def language_for(manifest: Manifest) -> Any:
-    from codegen.languages import Language
-
-    return Language(
+def language_for(manifest: Manifest) -> languages.Language:
+    """The registry entry of a user grammar: its parser loads on first use."""
+    examples = manifest.folder / "examples.yaml" if manifest.examples else None
+    return languages.Language(
         name=manifest.name,
         display=manifest.name,
         extension=manifest.extension,
         fence_tags=(manifest.extension.lstrip("."),),
         antlr_grammar=manifest.name,
+        antlr_loader=partial(load_classes, manifest.name),
+        examples_file=examples,
     )
 
 
@@ -170,15 +164,11 @@ def remove(name: str) -> Manifest:
 
 
 def _forget(name: str) -> None:
-    from codegen import languages
-    from codegen.prompting import examples
-    from codegen.validation import antlr
-
+    """Out of the registry; a parser or examples loaded for it go with its entry (the ANTLR
+    tier's cache is keyed by the entry's loader, the examples by file and time)."""
     if name in _REGISTERED:
         languages.unregister(name)
         _REGISTERED.discard(name)
-    antlr.forget(name)
-    examples.bank.cache_clear()
     _CONVERTED.pop(name, None)
 
 
@@ -222,8 +212,6 @@ def add(req: AddRequest) -> Manifest:
 
 
 def _check_name(name: str) -> None:
-    from codegen import languages
-
     if not NAME_RE.match(name):
         raise UsageError(
             f"--name '{name}': use lower-case letters, digits, '-' and '_', "

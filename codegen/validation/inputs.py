@@ -13,8 +13,6 @@ from pathlib import Path
 from codegen import languages, textfiles
 from codegen.errors import UsageError
 
-MAX_BYTES = 5 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class Source:
@@ -24,10 +22,11 @@ class Source:
     version: str | None
 
 
-def read_source(path: str, language_spec: str | None) -> Source:
-    """The file at ``path`` (``-`` for stdin) as text, with its language and version."""
+def load_source(path: str, language_spec: str | None) -> Source:
+    """The file at ``path`` (``-`` for stdin) as text (``textfiles.read_source``), with its
+    language and version: from ``language_spec``, else the file's extension."""
     name = "<stdin>" if path == "-" else path
-    text = textfiles.read_text(path, MAX_BYTES)
+    text = textfiles.read_source(path)
     if language_spec:
         spec = languages.parse_language_spec(language_spec)
         lang, version = spec.language, spec.version

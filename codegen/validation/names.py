@@ -76,3 +76,15 @@ def defines(language: str, code: str, name: str) -> bool:
         return True
     # Grammars name definitions differently; a definition keyword before the name also counts.
     return re.search(_KEYWORD_DEF + re.escape(name) + r"\b", code) is not None
+
+
+def name_variants(name: str) -> list[str]:
+    """``name`` first, then its other case styles: ``sort_array`` -> ``sortArray``,
+    ``SortArray``; ``sortArray`` -> ``sort_array``, ``SortArray`` (no duplicates)."""
+    words = [w for w in re.split(r"_+|(?<=[a-z0-9])(?=[A-Z])", name) if w]
+    if not words:
+        return [name]
+    lower = [w.lower() for w in words]
+    camel = lower[0] + "".join(w.capitalize() for w in lower[1:])
+    out = [name, "_".join(lower), camel, camel[:1].upper() + camel[1:]]
+    return list(dict.fromkeys(out))

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -118,11 +117,12 @@ def test_empty_file_is_invalid(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def _fake_bin(tmp_path: Path, name: str, body: str) -> dict[str, str]:
+    tmp_path.chmod(0o755)  # checkers run in the sandbox as an unprivileged uid: let it enter
     bindir = tmp_path / "bin"
     bindir.mkdir(exist_ok=True)
     path = bindir / name
     path.write_text(f"#!/bin/sh\n{body}\n")
-    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    path.chmod(0o755)
     return {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
 
 
@@ -155,6 +155,12 @@ def test_languages_lists_active_tiers(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     assert rows["python"]["tiers"] == ["tree-sitter", "cpython"]
     assert ("node" in rows["javascript"]["tiers"]) == (shutil.which("node") is not None)
+    assert rows["java"]["compiler"] == {
+        "tool": "javac",
+        "available": bool(shutil.which("java") and shutil.which("javac")),
+    }
+    assert rows["python"]["compiler"] == {"tool": "pyflakes", "available": True}
+    assert rows["javascript"]["compiler"] is None
 
 
 def test_repair_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from codegen.assistant import Assistant
+from codegen.assistant import Assistant, Stages
 from codegen.config import Settings
 from codegen.repair.base import NoRepair
 from codegen.requests import build_request
@@ -22,12 +22,10 @@ pytestmark = pytest.mark.integration
 
 
 def _generate(backend: Any, settings: Settings, **fields: Any) -> Any:
-    from codegen.assistant import default_stages
-
-    stages = default_stages(settings)
-    stages.repairer = NoRepair()  # validity before any repair is what is measured
+    stages = Stages.default(settings).replace(repairer=NoRepair())  # validity before repair
     request = build_request({"n": 2, "max_tokens": 96, "seed": 5, **fields}, settings)
-    return Assistant(settings, backend=backend, stages=stages).generate(request)
+    assistant = Assistant(settings, interface="library", backend=backend, stages=stages)
+    return assistant.generate(request)
 
 
 def test_sql_and_json_schema_candidates_are_constrained_and_valid(

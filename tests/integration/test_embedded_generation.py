@@ -13,7 +13,7 @@ from codegen.types import Message, SamplingParams
 
 
 def test_python_javascript_java_each_get_code(small_backend: Any, small_settings: Settings) -> None:
-    assistant = Assistant(small_settings, backend=small_backend)
+    assistant = Assistant(small_settings, backend=small_backend, interface="library")
     request = build_request(
         {
             "description": "Return the larger of two integers",

@@ -91,7 +91,7 @@ def _generate_and_check(backend: Any, settings: Settings) -> None:
         },
         settings,
     )
-    result = Assistant(settings, backend=backend).generate(request)
+    result = Assistant(settings, backend=backend, interface="library").generate(request)
     candidates = result.for_language("access")
     assert len(candidates) == 1
     validator = TieredValidator(use_reference=False)

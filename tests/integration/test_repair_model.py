@@ -19,13 +19,11 @@ def test_real_model_repairs_what_rules_only_guess(small_backend: Backend) -> Non
     broken = "def add(a, b):\n    retrun a + b\n"
     report = repairer.repair_code(broken, "python", options=GuidedOptions(2, 96))
     outcome = report.outcome
-    assert outcome.valid
-    assert "def add" in outcome.code
-    if report.used_model:
-        assert outcome.steps[-1].name.startswith("model_repair_")
-        assert "return a + b" in outcome.code
-    else:  # the model failed twice: the rule-based guess stays, marked as a guess
-        assert outcome.steps[-1].name == "fix_at_error" and outcome.steps[-1].penalty > 0
+    # Pinned: the round's attempts are seeded (greedy first), and the 0.5B model fixes the
+    # misspelt keyword in its first round, where the rules could only guess.
+    assert report.used_model and outcome.valid
+    assert outcome.code.strip() == "def add(a, b):\n    return a + b"
+    assert [step.name for step in outcome.steps] == ["model_repair_1"]
 
 
 def test_real_model_repairs_a_long_file_through_an_excerpt(small_backend: Backend) -> None:

@@ -116,3 +116,35 @@ def test_server_survives_ten_thousand_bad_messages(client: RpcClient) -> None:
     assert SENT["messages"] >= 10_000
     ok = client.call("codegen/validate", {"language": "python", "code": "x = 1\n"})
     assert ok["result"]["valid"] is True
+
+
+FRAMING_ATTACKS = {
+    "negative length": b"Content-Length: -5\r\n\r\n{}",
+    "non-numeric length": b"Content-Length: 12a\r\n\r\n{}",
+    "missing length": b"Content-Type: application/json\r\n\r\n{}",
+    "huge length": b"Content-Length: 9999999999999\r\n\r\n{}",
+    "too many headers": b"X-Pad: 1\r\n" * 100 + b"\r\n",
+    "no colon": b"this is not a header\r\n\r\n",
+    "over-long header line": b"X-Long: " + b"y" * 100_000 + b"\r\n\r\n",
+    "length too short": frame({"jsonrpc": "2.0", "method": "initialized"})[:-5] + b"\r\n",
+    "length too long": b"Content-Length: 60\r\n\r\n{}",
+}
+
+
+@pytest.mark.parametrize("attack", FRAMING_ATTACKS)
+def test_after_a_framing_attack_every_valid_request_is_answered(
+    client: RpcClient, attack: str
+) -> None:
+    """The stream stays in step: each of 20 valid requests after the bad bytes gets its own
+    answer (the 'length too long' attack may swallow the first one, and only that one)."""
+    client.seen.clear()
+    valid = [
+        {"jsonrpc": "2.0", "id": f"{attack}-{i}", "method": "codegen/validate",
+         "params": {"language": "python", "code": f"x = {i}\n"}}
+        for i in range(20)
+    ]  # fmt: skip
+    client.write(FRAMING_ATTACKS[attack] + b"".join(frame(v) for v in valid))
+    lost = 1 if attack == "length too long" else 0
+    for message in valid[lost:]:
+        reply = client.reply(message["id"], timeout=60)
+        assert reply["result"]["valid"] is True, (attack, reply)

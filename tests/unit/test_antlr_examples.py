@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from codegen import languages
 from codegen.backends.base import ScriptedBackend
 from codegen.languages import LanguageSpec
 from codegen.prompting import examples
@@ -40,17 +42,15 @@ def test_sql_prompt_carries_the_schema_and_sql_examples(tmp_path: Path) -> None:
     assert all(e in examples.bank("sql") for e in built.examples)
 
 
-def test_user_grammar_examples_come_from_the_data_dir(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CODEGEN_DATA_DIR", str(tmp_path))
-    folder = tmp_path / "grammars" / "rules"
-    folder.mkdir(parents=True)
-    (folder / "examples.yaml").write_text(
-        "examples:\n  - description: a role\n    code: |\n      role a;\n"
-    )
-    examples.bank.cache_clear()
+def test_user_grammar_examples_come_from_the_registry_entry(tmp_path: Path) -> None:
+    path = tmp_path / "examples.yaml"
+    path.write_text("examples:\n  - description: a role\n    code: |\n      role a;\n")
+    languages.register(languages.Language("rules", "rules", ".rules", examples_file=path))
     try:
         assert [e.code for e in examples.bank("rules")] == ["role a;"]
+        path.write_text("examples:\n  - description: two\n    code: role b;\n")
+        os.utime(path, ns=(1, 2))  # a changed file is read again
+        assert [e.code for e in examples.bank("rules")] == ["role b;"]
     finally:
-        examples.bank.cache_clear()
+        languages.unregister("rules")
+    assert examples.bank("rules") == ()

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from codegen import events as ev
-from codegen.assistant import Assistant
+from codegen.assistant import Assistant, Stages
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.errors import Cancelled, UsageError
@@ -23,7 +23,7 @@ def test_event_order_ids_and_ranks() -> None:
     backend = ScriptedBackend([GOOD, BAD, GOOD])
     request = build_request({"description": "f", "n": 3}, S)
     no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
-    events = list(Assistant(no_model_repair, backend=backend).stream(request))
+    events = list(Assistant(no_model_repair, backend=backend, interface="library").stream(request))
     kinds = [type(e).__name__ for e in events]
     assert kinds[0] == "Started" and kinds[-1] == "Finished"
     assert kinds.count("CandidateGenerated") == 3 and kinds.count("Ranked") == 1
@@ -40,25 +40,27 @@ def test_cancel_before_generation_fails_with_cancelled() -> None:
     cancel = threading.Event()
     cancel.set()
     request = build_request({"description": "f"}, S)
-    events = list(Assistant(S, backend=ScriptedBackend([GOOD])).stream(request, cancel))
+    events = list(
+        Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").stream(request, cancel)
+    )
     assert isinstance(events[-1], ev.Failed)
     assert isinstance(events[-1].error, Cancelled)
     with pytest.raises(Cancelled):
-        Assistant(S, backend=ScriptedBackend([GOOD])).generate(request, cancel)
+        Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").generate(request, cancel)
 
 
 def test_budget_error_surfaces_as_usage_error() -> None:
     backend = ScriptedBackend([GOOD], context_length=256)
     request = build_request({"description": "f", "max_tokens": 1000}, S)
     with pytest.raises(UsageError, match="context window"):
-        Assistant(S, backend=backend).generate(request)
+        Assistant(S, backend=backend, interface="library").generate(request)
 
 
 def test_every_language_gets_its_own_prompt() -> None:
     backend = ScriptedBackend([GOOD])
     request = build_request({"description": "f", "languages": ["python", "go"], "n": 2}, S)
     no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
-    result = Assistant(no_model_repair, backend=backend).generate(request)
+    result = Assistant(no_model_repair, backend=backend, interface="library").generate(request)
     assert [c.id for c in result.candidates if c.language == "go"] == ["go-1", "go-2"] or sorted(
         c.id for c in result.for_language("go")
     ) == ["go-1", "go-2"]
@@ -73,12 +75,36 @@ def test_versioned_language_result_counts_its_valid_candidates() -> None:
     no_repair = S.with_overrides({"repair_rounds": 0}, "test")
     match = "```python\ndef f(x):\n    match x:\n        case 1:\n            return 1\n```"
     request = build_request({"description": "f", "n": 2, "languages": ["python@3.8"]}, S)
-    result = Assistant(no_repair, backend=ScriptedBackend([GOOD, match])).generate(request)
+    result = Assistant(
+        no_repair, backend=ScriptedBackend([GOOD, match]), interface="library"
+    ).generate(request)
     assert [c.valid for c in result.candidates] == [True, False]  # match is 3.10 syntax
     assert result.languages_without_valid() == []
     newer = request.with_changes(languages=(LanguageSpec("python", "3.10"),), n=1)
-    again = Assistant(no_repair, backend=ScriptedBackend([match])).generate(newer)
+    again = Assistant(no_repair, backend=ScriptedBackend([match]), interface="library").generate(
+        newer
+    )
     assert again.candidates[0].valid and again.languages_without_valid() == []
     only_match = request.with_changes(n=1)
-    invalid = Assistant(no_repair, backend=ScriptedBackend([match])).generate(only_match)
+    invalid = Assistant(no_repair, backend=ScriptedBackend([match]), interface="library").generate(
+        only_match
+    )
     assert invalid.languages_without_valid() == ["python"]
+
+
+def test_replacing_one_stage_keeps_the_real_others() -> None:
+    """``Stages(repairer=X)`` used to drop the evidence ranker and the fixer silently."""
+    from codegen.ranking.scorer import EvidenceRanker
+    from codegen.repair.base import NoRepair
+    from codegen.repair.feedback import TestFeedbackRepair
+
+    backend = ScriptedBackend([GOOD])
+    real = Stages.default(S, lambda spec=None: backend)
+    swapped = real.replace(repairer=NoRepair())
+    assert isinstance(swapped.repairer, NoRepair)
+    assert isinstance(swapped.ranker, EvidenceRanker) and swapped.ranker is real.ranker
+    assert isinstance(swapped.fixer, TestFeedbackRepair) and swapped.validator is real.validator
+    with pytest.raises(TypeError, match="no stage named 'rankr'"):
+        real.replace(rankr=NoRepair())
+    with pytest.raises(TypeError):
+        Stages(repairer=NoRepair())  # type: ignore[call-arg]

@@ -33,7 +33,7 @@ def test_verdicts_repairs_and_order() -> None:
     # ScriptedBackend gives the first reply the best log-probability.
     backend = ScriptedBackend([TYPE_ERROR, COMPILES, NO_USE])
     request = build_request({"description": "total", "languages": ["rust"], "n": 3}, S)
-    events = list(Assistant(S, backend=backend).stream(request))
+    events = list(Assistant(S, backend=backend, interface="library").stream(request))
     compiled = [e.candidate for e in events if isinstance(e, ev.CandidateCompiled)]
     assert [(c.id, c.compiles) for c in compiled] == [
         ("rust-1", False),

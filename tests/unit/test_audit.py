@@ -33,7 +33,9 @@ def _log(tmp_path: Path, **kw: Any) -> AuditLog:
 def test_one_line_per_request_with_interface_and_candidates(tmp_path: Path) -> None:
     log = _log(tmp_path)
     request = build_request({"description": "add two numbers", "n": 2}, S)
-    result = Assistant(S, backend=ScriptedBackend([GOOD]), audit=log).generate(request)
+    result = Assistant(S, backend=ScriptedBackend([GOOD]), audit=log, interface="library").generate(
+        request
+    )
     Assistant(S, backend=ScriptedBackend([GOOD]), audit=log, interface="repl").generate(request)
     records = list(log.records())
     assert [r["interface"] for r in records] == ["library", "repl"]
@@ -58,7 +60,7 @@ def test_rotation_by_size_keeps_every_line(tmp_path: Path) -> None:
 
 def test_switched_off_writes_nothing(tmp_path: Path) -> None:
     log = _log(tmp_path, enabled=False)
-    Assistant(S, backend=ScriptedBackend([GOOD]), audit=log).generate(
+    Assistant(S, backend=ScriptedBackend([GOOD]), audit=log, interface="library").generate(
         build_request({"description": "add"}, S)
     )
     assert not log.path.exists()
@@ -68,7 +70,7 @@ def test_an_unwritable_log_is_reported_and_the_answer_still_returned(tmp_path: P
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     log = AuditLog(blocker / "audit.jsonl")
-    result = Assistant(S, backend=ScriptedBackend([GOOD]), audit=log).generate(
+    result = Assistant(S, backend=ScriptedBackend([GOOD]), audit=log, interface="library").generate(
         build_request({"description": "add"}, S)
     )
     assert result.candidates and result.candidates[0].code.startswith("def add")
@@ -108,8 +110,10 @@ def test_accept_records_and_sft_export(
     path = tmp_path / "audit.jsonl"
     monkeypatch.setenv("CODEGEN_AUDIT_PATH", str(path))
     request = build_request({"description": "add two numbers", "n": 2}, S)
-    kept = Assistant(S, backend=ScriptedBackend([GOOD])).generate(request)
-    Assistant(S, backend=ScriptedBackend([GOOD])).generate(request.with_changes(description="x"))
+    kept = Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").generate(request)
+    Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").generate(
+        request.with_changes(description="x")
+    )
     record_accept(kept.request_id, "python-2", "repl")
     record_accept("no-such-request", "python-1", "server")
     out_file = tmp_path / "sft.jsonl"

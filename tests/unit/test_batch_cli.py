@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,6 +57,8 @@ def test_all_ok_exits_0_with_summary_report_and_junit(
     report = json.loads((out / "report.json").read_text())
     assert [t["id"] for t in report["tasks"]] == ["a", "b"]
     assert ET.parse(junit).getroot().find("testsuite").get("tests") == "2"  # type: ignore[union-attr]
+    audit = Path(os.environ["CODEGEN_AUDIT_PATH"]).read_text().splitlines()
+    assert [json.loads(line)["interface"] for line in audit] == ["batch", "batch"]
 
 
 def test_quiet_prints_no_progress(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -68,7 +68,7 @@ class Harness:
         self.tmp = tmp_path
         self.out = tmp_path / "out"
         self.backend = ScriptedBackend(reply)
-        self.assistant = Assistant(SETTINGS, backend=self.backend)
+        self.assistant = Assistant(SETTINGS, backend=self.backend, interface="library")
 
     def tasks(self, text: str = SPEC) -> list[Task]:
         spec = self.tmp / "spec.yaml"
@@ -176,7 +176,7 @@ def test_a_tool_failure_is_reported_not_recorded_and_retried_on_resume(h: Harnes
         return reply(messages, params, n)
 
     h.backend = ScriptedBackend(flaky)
-    h.assistant = Assistant(SETTINGS, backend=h.backend)
+    h.assistant = Assistant(SETTINGS, backend=h.backend, interface="library")
     text = "tasks:\n  - {id: boom, description: '[add] [boom]'}\n  - {id: add, description: Add.}\n"
     batch = h.run(h.tasks(text))
     boom = batch.records[0]
@@ -263,7 +263,7 @@ def test_ctrl_c_mid_run_keeps_finished_tasks_for_resume(h: Harness) -> None:
         return reply(messages, params, n)
 
     h.backend = ScriptedBackend(interrupting)
-    h.assistant = Assistant(SETTINGS, backend=h.backend)
+    h.assistant = Assistant(SETTINGS, backend=h.backend, interface="library")
     with OutDir(h.out) as out, pytest.raises(Cancelled):
         run_batch(h.tasks(), h.assistant, out, RunOptions(1), cancel=cancel)
     assert sorted(h.manifest()) == ["add"]

@@ -47,10 +47,10 @@ def _settings(tmp_path: Path, **extra: Any) -> Settings:
 def test_a_hit_loads_no_model_and_says_cached(tmp_path: Path, loads: list[str]) -> None:
     settings = _settings(tmp_path)
     request = build_request({"description": "add two numbers", "temperature": 0, "n": 2}, settings)
-    first = Assistant(settings).generate(request)
+    first = Assistant(settings, interface="library").generate(request)
     assert not first.cached and loads == ["counted"]
     factory.POOL.close()  # a new process, as far as the pool knows
-    second = Assistant(settings).generate(request)
+    second = Assistant(settings, interface="library").generate(request)
     assert loads == ["counted"], "the hit loaded the model"
     assert second.cached and second.request_id != first.request_id
     assert [c.to_dict() for c in second.candidates] == [c.to_dict() for c in first.candidates]
@@ -63,26 +63,28 @@ def test_only_deterministic_requests_are_cached(tmp_path: Path, loads: list[str]
     sampled = build_request({"description": "add", "temperature": 0.7}, settings)
     seeded = build_request({"description": "add", "temperature": 0.7, "seed": 5}, settings)
     for _ in range(2):
-        assert not Assistant(settings).generate(sampled).cached
-    assert not Assistant(settings).generate(seeded).cached
-    assert Assistant(settings).generate(seeded).cached
+        assert not Assistant(settings, interface="library").generate(sampled).cached
+    assert not Assistant(settings, interface="library").generate(seeded).cached
+    assert Assistant(settings, interface="library").generate(seeded).cached
     other_seed = seeded.with_changes(seed=6)
-    assert not Assistant(settings).generate(other_seed).cached
+    assert not Assistant(settings, interface="library").generate(other_seed).cached
 
 
 def test_the_key_covers_model_and_parameters(tmp_path: Path, loads: list[str]) -> None:
     settings = _settings(tmp_path)
     base = build_request({"description": "add", "temperature": 0}, settings)
-    Assistant(settings).generate(base)
+    Assistant(settings, interface="library").generate(base)
     for changed in (
         base.with_changes(max_tokens=77),
         base.with_changes(languages=(LanguageSpec("javascript"),)),
         base.with_changes(description="add three"),
         base.with_changes(model="embedded-small"),
     ):
-        key_a = Assistant(settings).keeper.admit(base, "x", "counted", None).key
+        key_a = (
+            Assistant(settings, interface="library").keeper.admit(base, "x", "counted", None).key
+        )
         spec = changed.model or "counted"
-        key_b = Assistant(settings).keeper.admit(changed, "x", spec, None).key
+        key_b = Assistant(settings, interface="library").keeper.admit(changed, "x", spec, None).key
         assert key_a and key_b and key_a != key_b
 
 
@@ -92,7 +94,10 @@ def test_gguf_identity_follows_the_file(tmp_path: Path) -> None:
     settings = _settings(tmp_path)
     request = build_request({"description": "add", "temperature": 0}, settings)
     keeper = Assistant(
-        settings, backend=ScriptedBackend([GOOD]), cache=ResponseCache(tmp_path / "c.db")
+        settings,
+        backend=ScriptedBackend([GOOD]),
+        cache=ResponseCache(tmp_path / "c.db"),
+        interface="library",
     ).keeper
     key1 = keeper.admit(request, "x", f"gguf:{model}", None).key
     assert keeper.admit(request, "x", f"gguf:{model}", None).key == key1
@@ -105,11 +110,11 @@ def test_an_injected_backend_uses_the_cache_only_when_given_one(tmp_path: Path) 
     request = build_request({"description": "add", "temperature": 0}, settings)
     backend = ScriptedBackend([GOOD])
     for _ in range(2):
-        Assistant(settings, backend=backend).generate(request)
+        Assistant(settings, backend=backend, interface="library").generate(request)
     assert len(backend.calls) == 2
     cache = ResponseCache(tmp_path / "other.db")
     for _ in range(2):
-        Assistant(settings, backend=backend, cache=cache).generate(request)
+        Assistant(settings, backend=backend, cache=cache, interface="library").generate(request)
     assert len(backend.calls) == 3
 
 
@@ -172,8 +177,8 @@ def test_a_hit_streams_the_same_kinds_of_events_as_a_generation(
     request = build_request(
         {"description": "add", "temperature": 0, "languages": ["python", "javascript"]}, settings
     )
-    Assistant(settings).generate(request)
-    events = list(Assistant(settings).stream(request))
+    Assistant(settings, interface="library").generate(request)
+    events = list(Assistant(settings, interface="library").stream(request))
     kinds = [type(e).__name__ for e in events]
     n = request.n
     per_language = ["LanguageStarted", *["CandidateGenerated", "CandidateValidated"] * n, "Ranked"]

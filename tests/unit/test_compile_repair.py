@@ -11,7 +11,13 @@ import pytest
 from codegen.backends.base import ScriptedBackend
 from codegen.repair.compile_fix import COMPILE_SYSTEM, CompileRepair
 from codegen.repair.guided import GuidedOptions
-from codegen.repair.missing import DECLARATION_LINE, add_missing, insert_declarations, wanted
+from codegen.repair.missing import (
+    DECLARATION_LINE,
+    add_missing,
+    go_imports,
+    insert_declarations,
+    wanted,
+)
 from codegen.repair.pipeline import PipelineRepairer
 from codegen.types import Candidate, Diagnostic, GenerationRequest, Message, SamplingParams
 from codegen.validation.compile_tier import ToolCompiler
@@ -74,6 +80,20 @@ def test_declarations_go_after_the_existing_ones() -> None:
     assert add_missing(already, "c", [compile_error(message)]) == already
 
 
+def test_go_imports_drop_the_unused_and_add_the_undeclared() -> None:
+    code = 'package main\n\nimport (\n\t"fmt"\n\t"sort"\n)\n\nfunc F() {}\n'
+    unused = [compile_error('"fmt" imported but not used'), compile_error("undeclared name: os")]
+    assert go_imports(code, unused) == (
+        'package main\nimport "os"\n\nimport (\n\t"sort"\n)\n\nfunc F() {}\n'
+    )
+    single = 'package main\n\nimport "fmt"\n\nfunc F() {}\n'
+    assert go_imports(single, unused[:1]) == "package main\n\n\nfunc F() {}\n"
+    block = 'package main\n\nimport (\n\t"fmt"\n)\n\nfunc F() {}\n'
+    assert go_imports(block, unused[:1]) == "package main\n\n\nfunc F() {}\n"
+    not_a_package = [compile_error("undeclared name: total")]
+    assert go_imports(single, not_a_package) == single
+
+
 CASES = {
     "java": (
         "class Solution {\n"
@@ -104,15 +124,39 @@ CASES = {
         "add_includes",
         "+#include <vector>",
     ),
+    # g++ names <vector> only once size_t is declared: two passes
+    "cpp-cascade": (
+        "#include <unordered_set>\n\n"
+        "size_t distinct(const std::vector<int>& xs) {\n"
+        "    std::unordered_set<int> seen(xs.begin(), xs.end());\n"
+        "    return seen.size();\n"
+        "}\n",
+        "add_includes",
+        "+#include <vector>",
+    ),
+    "go": (
+        'package main\n\nimport "fmt"\n\nfunc Shout(s string) string {\n'
+        "\treturn strings.ToUpper(s)\n}\n",
+        "fix_imports",
+        '+import "strings"',
+    ),
 }
-TOOLS = {"java": "javac", "rust": "rustc", "c": "gcc", "cpp": "g++"}
+TOOLS = {
+    "java": "javac",
+    "rust": "rustc",
+    "c": "gcc",
+    "cpp": "g++",
+    "cpp-cascade": "g++",
+    "go": "go",
+}
 
 
-@pytest.mark.parametrize("language", sorted(CASES))
-def test_missing_declarations_are_added_with_the_real_compiler(language: str) -> None:
-    if shutil.which(TOOLS[language]) is None:
-        pytest.skip(f"{TOOLS[language]} is not installed")
-    code, step_name, line = CASES[language]
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_missing_declarations_are_added_with_the_real_compiler(case: str) -> None:
+    if shutil.which(TOOLS[case]) is None:
+        pytest.skip(f"{TOOLS[case]} is not installed")
+    code, step_name, line = CASES[case]
+    language = case.partition("-")[0]
     assert VALIDATOR.validate(code, language).valid
     [verdict] = COMPILER.compile([code], language)
     assert verdict.compiles is False

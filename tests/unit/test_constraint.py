@@ -121,7 +121,7 @@ def test_which_languages_are_constrained() -> None:
 def test_candidates_carry_the_flag_and_on_warns_when_a_model_cannot_constrain() -> None:
     settings = Settings(few_shot=0, n=2)
     backend = ScriptedBackend(["```sql\nSELECT 1;\n```"])
-    result = Assistant(settings, backend=backend).generate(
+    result = Assistant(settings, interface="library", backend=backend).generate(
         _request(languages=["sql", "python"], constrain="on", n=2)
     )
     sent = [params.constraint for _, params, _ in backend.calls]
@@ -135,9 +135,9 @@ def test_candidates_carry_the_flag_and_on_warns_when_a_model_cannot_constrain() 
             out = super().generate(*args, **kwargs)
             return [Completion(c.text, "stop", 3, 3, (-0.1,), constrained=True) for c in out]
 
-    auto = Assistant(settings, backend=Constraining(["```sql\nSELECT 1;\n```"])).generate(
-        _request(languages=["sql"], n=2)
-    )
+    auto = Assistant(
+        settings, interface="library", backend=Constraining(["```sql\nSELECT 1;\n```"])
+    ).generate(_request(languages=["sql"], n=2))
     assert [c.constrained for c in auto.candidates] == [True, True]
     assert auto.to_dict()["candidates"][0]["constrained"] is True
     assert auto.warnings == ()

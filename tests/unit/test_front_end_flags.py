@@ -8,6 +8,8 @@ suite's conftest keeps the user's config file and CODEGEN_* variables out.)
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -157,3 +159,5 @@ def test_server(tmp_path: Path) -> None:
     ]
     assert sent["model"] == "embedded-small" and sent["signature"] == SIGNATURE
     assert sent["context"] == [str(tmp_path)]
+    audit = Path(os.environ["CODEGEN_AUDIT_PATH"]).read_text().splitlines()
+    assert json.loads(audit[-1])["interface"] == "server"

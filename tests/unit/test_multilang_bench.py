@@ -302,3 +302,32 @@ def test_check_references_prints_one_json_object(capsys: pytest.CaptureFixture[s
     assert multilang.main(["--check-references", "--problems", "2", "--languages", "python"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["languages"]["python"]["passed"] == 2
+
+
+def test_report_gives_the_figures_of_a_partial_run_without_a_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "run.jsonl"
+    rows = [
+        {**_raw("rle_encode", True), "model": "m"},
+        {**_pipeline("rle_encode", True, True, [False]), "model": "m", "n": 4},
+        {**_pipeline("binary_gap", False, True, []), "model": "m", "n": 8},  # another n
+    ]
+    out.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    args = ["--model", "embedded-small", "--out", str(out), "--report", "--languages", "java"]
+    assert multilang.main(args) == 0  # other model: nothing to report, nothing run
+    java = json.loads(capsys.readouterr().out)["languages"]["java"]
+    assert java["raw_problems"] == 0 and java["pipeline_problems"] == 0
+    assert multilang.main(["--model", "m", *args[2:]]) == 2  # 'm' is no model spec
+    args[1] = "embedded"
+    rows = [{**row, "model": "embedded"} for row in rows]
+    out.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    capsys.readouterr()
+    assert multilang.main(args) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["run_now"] == 0
+    java = summary["languages"]["java"]
+    assert (java["raw_problems"], java["pipeline_problems"]) == (1, 1)
+    assert java["raw_top1_pass"] == 100.0 and java["pipeline_top1_pass"] == 100.0
+    assert multilang.main(["--report"]) == 2
+    assert "--report: needs --out" in capsys.readouterr().err

@@ -6,7 +6,7 @@ import pytest
 
 from codegen.backends.base import ScriptedBackend
 from codegen.repair import steps
-from codegen.repair.deterministic import DeterministicRepair, Outcome
+from codegen.repair.deterministic import DeterministicRepair, Outcome, make_step
 from codegen.repair.excerpt import Excerpt, excerpt_for
 from codegen.repair.guided import GuidedOptions, GuidedRepair, build_prompt
 from codegen.repair.pipeline import PipelineRepairer
@@ -61,16 +61,21 @@ def test_deterministic_steps(language: str, broken: str, step: str, fixed: str |
 
 def test_tabs_are_expanded_to_eight_columns() -> None:
     code = "def f(a):\n        if a:\n\t    return 1\n\treturn 2\n"
-    assert not VALIDATOR.validate(code, "python").valid or True
-    assert steps.expand_tabs(code, "python").split("\n")[3] == "        return 2"
+    check = VALIDATOR.validate(code, "python")
+    assert not check.valid and "inconsistent use of tabs" in check.diagnostics[0].message
+    expanded = steps.expand_tabs(code, "python")
+    assert expanded.split("\n")[3] == "        return 2"
+    assert VALIDATOR.validate(expanded, "python").valid
 
 
 def test_dropping_a_name_is_penalised_and_said() -> None:
-    outcome = FIXER.run("def f(a):\n    return a\n\ndef g(b):\n    return (b +\n", "python")
-    assert outcome.valid
-    step = outcome.steps[-1]
-    if "g" not in outcome.code:
-        assert step.penalty > 0 and "dropped g" in step.note
+    before = "def f(a):\n    return a\n\ndef g(b):\n    return (b +\n"
+    step = make_step("cut_truncated_tail", before, "def f(a):\n    return a\n", "python")
+    assert step.penalty >= 0.5 and "dropped g" in step.note
+    # The repair of that code keeps g (an empty body where its last line was cut), unpenalised.
+    outcome = FIXER.run(before, "python")
+    assert outcome.code == "def f(a):\n    return a\n\ndef g(b):\n    pass\n"
+    assert outcome.valid and outcome.steps[-1].penalty == 0.0
 
 
 def test_unrepairable_code_stays_invalid() -> None:
@@ -198,7 +203,7 @@ def test_pipeline_repairs_invalid_candidates_and_times_it() -> None:
 
     settings = Settings(model="scripted", repair_rounds=0)
     backend = ScriptedBackend(["```python\ndef f(x):\n    return [x,\n```"])
-    result = Assistant(settings, backend=backend).generate(
+    result = Assistant(settings, backend=backend, interface="library").generate(
         build_request({"description": "f", "n": 1}, settings)
     )
     (cand,) = result.candidates

@@ -14,7 +14,7 @@ from codegen.repair.base import NoFix
 from codegen.repair.feedback import STEP, Checks, describe_failures, fixer_from_settings
 from codegen.requests import build_request
 from codegen.types import Message, Result, SamplingParams
-from codegen.validation.basic import BasicValidator
+from codegen.validation.tiered import TieredValidator
 
 S = Settings(model="scripted", repair_rounds=0, cache_enabled=False)
 TASK = "Add two numbers.\n>>> add(2, 3)\n5\n>>> add(0, 0)\n0"
@@ -47,7 +47,7 @@ def run(backend: ScriptedBackend, settings: Settings = S, tests: str = "") -> Re
     if tests:
         spec["tests"] = {"python": tests}
     request = build_request(spec, settings)
-    return Assistant(settings, backend=backend).generate(request)
+    return Assistant(settings, backend=backend, interface="library").generate(request)
 
 
 def test_a_failing_candidate_is_fixed_in_place_with_what_it_got_wrong() -> None:
@@ -104,7 +104,7 @@ def test_failed_request_tests_are_shown_and_count() -> None:
 def test_zero_turns_it_off() -> None:
     backend, prompts = model(WRONG, RIGHT)
     off = S.with_overrides({"repair.test_fixes": 0}, "test")
-    assert isinstance(fixer_from_settings(off, BasicValidator(), lambda _: backend), NoFix)
+    assert isinstance(fixer_from_settings(off, TieredValidator(), lambda _: backend), NoFix)
     assert run(backend, off).candidates[0].code.strip() == WRONG.strip() and prompts == []
 
 

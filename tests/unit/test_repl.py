@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import _thread
 import io
-import sys
 import threading
-import types
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.errors import BackendError
 from codegen.repair.base import NoRepair
+from codegen.repl import commands
 from codegen.repl.app import ReplApp
 from codegen.types import (
     Candidate,
@@ -64,7 +63,9 @@ def run_repl(
 ) -> tuple[str, ReplApp]:
     """Type ``keys`` into a fresh REPL (ending with Ctrl-D) and return what it printed."""
     out = io.StringIO()
-    assistant = Assistant(settings, backend=backend or ScriptedBackend(GOOD), stages=stages)
+    assistant = Assistant(
+        settings, backend=backend or ScriptedBackend(GOOD), stages=stages, interface="library"
+    )
     with create_pipe_input() as pipe:
         if isinstance(keys, bytes):
             pipe.send_bytes(keys + b"\x04")
@@ -161,14 +162,16 @@ class ParenRepair:
 
 
 def test_invalid_candidates_show_diagnostics_and_repair(tmp_path: Path) -> None:
-    stages = Stages(repairer=NoRepair())  # the broken candidate stays broken
+    stages = Stages.default(SETTINGS).replace(
+        repairer=NoRepair()
+    )  # the broken candidate stays broken
     backend = ScriptedBackend([GOOD[0], BROKEN])
     text, _ = run_repl("add\r/show python-2\r", tmp_path, backend, stages=stages)
     assert "-- python-2 ✗ invalid" in text
     assert "error:" in text.split("-- python-2 ✗ invalid", 1)[1]  # a diagnostic line
     assert "def add(a, b:" in text  # /show python-2 shows the broken code
 
-    stages = Stages(repairer=ParenRepair())
+    stages = Stages.default(SETTINGS).replace(repairer=ParenRepair())
     # The pipeline repairs it already; /repair on a valid candidate says so.
     text, _app = run_repl(
         "add\r/repair python-2\r", tmp_path, ScriptedBackend([GOOD[0], BROKEN]), stages=stages
@@ -193,7 +196,7 @@ def test_repair_command_uses_the_repairer(tmp_path: Path) -> None:
                 return candidate
             return ParenRepair().repair(candidate, request, version, cancel)
 
-    stages = Stages(repairer=Later())
+    stages = Stages.default(SETTINGS).replace(repairer=Later())
     backend = ScriptedBackend([GOOD[0], BROKEN])
     text, app = run_repl("/n 2\radd\r/repair python-2\r", tmp_path, backend, stages=stages)
     assert "#2 python-2 ✓ valid" in text
@@ -340,23 +343,12 @@ def test_save_records_the_accept_in_the_audit_log(
         if len(calls) == 2:
             raise OSError("disk full")
 
-    fake = types.ModuleType("codegen.store.audit")
-    fake.record_accept = record_accept  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "codegen.store.audit", fake)
+    monkeypatch.setattr(commands, "record_accept", record_accept)
     text, app = run_repl(f"add\r/save 2 {tmp_path}/a.py\r/save 1 {tmp_path}/b.py\r", tmp_path)
     assert app.state.result is not None
     assert calls[0] == (app.state.result.request_id, "python-2", "repl")
     assert "warning: disk full" in text
     assert (tmp_path / "b.py").exists()
-
-
-def test_without_an_audit_module_save_still_works(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "codegen.store.audit", None)  # import raises ImportError
-    text, _ = run_repl(f"add\r/save 1 {tmp_path}/a.py\r", tmp_path)
-    assert f"saved python-1 to {tmp_path}/a.py" in text
-    assert "warning" not in text
 
 
 def _complete(app: ReplApp, text: str) -> list[str]:

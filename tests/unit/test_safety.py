@@ -201,7 +201,7 @@ def _run(settings: Settings, reply: str, description: str = "fetch a host") -> t
     backend = ScriptedBackend([reply])
     log = AuditLog(Path(settings.audit_path))
     request = build_request({"description": description, "n": 1}, settings)
-    result = Assistant(settings, backend=backend, audit=log).generate(request)
+    result = Assistant(settings, backend=backend, audit=log, interface="library").generate(request)
     return result, backend, list(log.records())
 
 
@@ -243,7 +243,9 @@ def test_description_secret_never_reaches_model_cache_or_audit(tmp_path: Path) -
     cache = ResponseCache(tmp_path / "c.db")
     backend = ScriptedBackend([LEAKY])
     request = build_request({"description": f"call the API with token {secret}"}, settings)
-    result = Assistant(settings, backend=backend, cache=cache).generate(request)
+    result = Assistant(settings, backend=backend, cache=cache, interface="library").generate(
+        request
+    )
     sent = " ".join(m.content for m in backend.calls[0][0])
     assert secret not in sent and "REDACTED" in sent
     assert secret not in (tmp_path / "a.jsonl").read_text()
@@ -258,7 +260,7 @@ def test_a_refused_description_is_audited_and_never_generated(tmp_path: Path) ->
     )
     backend = ScriptedBackend([LEAKY])
     with pytest.raises(SafetyRefusal):
-        Assistant(settings, backend=backend).generate(
+        Assistant(settings, backend=backend, interface="library").generate(
             build_request({"description": "build a botnet"}, settings)
         )
     assert backend.calls == []

@@ -29,3 +29,18 @@ def test_token_file_is_private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert path.read_text() == token and len(token) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.parent.is_relative_to(tmp_path)
+
+
+def test_a_stale_token_is_replaced_not_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    first, _ = write_token(4243)
+    target = tmp_path / "elsewhere"
+    target.write_text("keep")
+    first.unlink()
+    first.symlink_to(target)  # a stale link in our own dir: replaced, never followed
+    path, token = write_token(4243)
+    assert path == first and not path.is_symlink() and path.read_text() == token
+    assert target.read_text() == "keep"
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import threading
-import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +13,7 @@ import pytest
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.server import handlers
-from codegen.server.dispatch import Connection, Pools
+from codegen.server.dispatch import Connection
 from codegen.server.framing import FrameReader, FrameWriter
 
 GOOD = "```python\ndef add(a, b):\n    return a + b\n```"
@@ -29,20 +27,18 @@ class Sink(io.BytesIO):
 class Harness:
     def __init__(self, token: str | None = None, backend: Any = None) -> None:
         self.sink = Sink()
-        self.pools = Pools()
         state = handlers.State(
             Settings(model="scripted"), backend=backend or ScriptedBackend([GOOD])
         )
         self.writer = FrameWriter(self.sink)
-        self.conn = Connection(state, self.pools, FrameReader(io.BytesIO()), self.writer, token)
+        self.conn = Connection(state, FrameReader(io.BytesIO()), self.writer, token)
 
     def send(self, message: Any) -> None:
         raw = message if isinstance(message, bytes) else json.dumps(message).encode()
         self.conn.handle(raw)
 
     def messages(self) -> list[dict[str, Any]]:
-        self.pools.fast.shutdown(wait=True)
-        self.pools.model.shutdown(wait=True)
+        self.conn.server.thread_pool.shutdown(wait=True)  # pygls' workers: every reply sent
         reader = FrameReader(io.BytesIO(self.sink.getvalue()))
         out = []
         while (frame := reader.read()) is not None:
@@ -57,7 +53,7 @@ class Harness:
 def h() -> Iterator[Harness]:
     harness = Harness()
     yield harness
-    harness.pools.close()
+    harness.conn.close()
 
 
 def req(msg_id: Any, method: str, params: Any = None) -> dict[str, Any]:
@@ -106,6 +102,20 @@ def test_validate_returns_lsp_diagnostics(h: Harness) -> None:
     assert result["valid"] is False
     start = result["diagnostics"][0]["range"]["start"]
     assert start["line"] == 0 and isinstance(start["character"], int)
+
+
+def test_validate_gives_the_compile_verdict_with_the_stage(h: Harness) -> None:
+    code = "def f(s):\n    return re.sub('a', 'b', s)\n"
+    h.send(req(1, "codegen/validate", {"language": "python", "code": code}))
+    h.send(req(2, "codegen/validate", {"language": "python", "code": code, "compile": False}))
+    h.send(req(3, "codegen/validate", {"language": "python", "code": code, "compile": "yes"}))
+    first, second = h.reply(1)["result"], h.reply(2)["result"]
+    assert first["valid"] is True and first["compiles"] is False
+    stages = [d["data"]["stage"] for d in first["diagnostics"] if d["severity"] == 1]
+    assert stages == ["compile"]
+    assert second["compiles"] is None and second["valid"] is True
+    error = h.reply(3)["error"]
+    assert error["code"] == -32602 and "compile" in error["message"]
 
 
 def test_generate_returns_result_and_progress(h: Harness) -> None:
@@ -162,9 +172,7 @@ def test_a_crashing_handler_is_an_internal_error_and_serving_goes_on(
 
 def test_accept_records_the_choice(h: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[Any, ...]] = []
-    fake = types.ModuleType("codegen.store.audit")
-    fake.record_accept = lambda *a, **k: seen.append((*a, k.get("code")))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "codegen.store.audit", fake)
+    monkeypatch.setattr(handlers, "record_accept", lambda *a, **k: seen.append((*a, k.get("code"))))
     h.send(req(1, "codegen/accept", {"request_id": "abc", "candidate_id": "python-1"}))
     h.send(req(2, "codegen/accept", {"request_id": "abc"}))
     replies = {m["id"]: m for m in h.messages()}
@@ -246,3 +254,36 @@ def test_repair_reports_code_validity_steps_and_diagnostics(h: Harness) -> None:
     assert broken["used_model"] is False
     assert broken["valid"] and broken["code"] == "x = [1, 2]\n" and broken["steps"]
     assert "use_model" in replies[3]["error"]["message"]
+
+
+def test_limits_nesting_size_and_lone_surrogates(h: Harness) -> None:
+    deep: Any = 0
+    for _ in range(70):
+        deep = [deep]
+    h.send(req(1, "codegen/validate", {"language": "python", "code": "x", "extra": deep}))
+    h.send(req(2, "codegen/validate", {"language": "python", "code": "x", "extra": [0] * 200_000}))
+    raw = b'{"jsonrpc":"2.0","id":3,"method":"codegen/validate",'
+    raw += b'"params":{"language":"python","code":"x = \\"\\ud800\\""}}'
+    h.send(raw)
+    h.send(req(4, "codegen/validate", {"language": "python", "code": "x = 'ok \U0001f600'"}))
+    replies = {m["id"]: m for m in h.messages() if "id" in m}
+    assert replies[1]["error"]["code"] == -32600
+    assert "nested deeper than 64 levels" in replies[1]["error"]["message"]
+    assert replies[2]["error"]["code"] == -32600
+    assert "more than 100000 JSON values" in replies[2]["error"]["message"]
+    assert replies[3]["error"] == {
+        "code": -32602,
+        "message": "invalid params: params.code: a lone UTF-16 surrogate is not valid Unicode",
+    }
+    assert replies[4]["result"]["valid"] is True
+
+
+def test_until_the_token_is_shown_only_small_messages_are_read() -> None:
+    harness = Harness(token="t0k")
+    try:
+        assert harness.conn.reader.max_message == 64 * 1024
+        params = {"initializationOptions": {"token": "t0k"}, "capabilities": {}}
+        harness.send(req(1, "initialize", params))
+        assert harness.conn.reader.max_message == 4 * 1024 * 1024
+    finally:
+        harness.conn.close()

@@ -105,13 +105,14 @@ def _reply(messages: Any, params: Any, n: int) -> list[str]:
 
 
 def test_the_validator_checks_each_languages_own_name() -> None:
-    assistant = Assistant(S, backend=ScriptedBackend(_reply))
+    assistant = Assistant(S, backend=ScriptedBackend(_reply), interface="library")
     mapped = {"python": PY_SIG, "java": JAVA_SIG}
     result = assistant.generate(_request(languages=["python", "java"], signature=mapped))
     assert all(c.valid for c in result.candidates), [c.diagnostics for c in result.candidates]
-    wrong = assistant.generate(_request(languages=["java"], signature={"java": "int[] sortIt()"}))
-    assert not wrong.candidates[0].valid
-    assert "sortIt" in wrong.candidates[0].diagnostics[-1].message
+    other = assistant.generate(_request(languages=["java"], signature={"java": "int[] sortIt()"}))
+    (java,) = other.candidates  # it lacked sortIt: its one method was renamed to it
+    assert java.valid and "sortIt(int[] a)" in java.code
+    assert [r.name for r in java.repairs] == ["rename_to_signature"]
 
 
 @pytest.fixture
@@ -171,7 +172,7 @@ def test_repl_signature_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         pipe.send_text(keys + "/lang java\rsort\r\x04")
         app = ReplApp(
             S,
-            assistant=Assistant(S, backend=ScriptedBackend(_reply)),
+            assistant=Assistant(S, backend=ScriptedBackend(_reply), interface="library"),
             input=pipe,
             output=DummyOutput(),
             out=out,

@@ -21,6 +21,17 @@ export interface LspDiagnostic {
   severity: number;
   source: string;
   message: string;
+  data?: { stage?: "syntax" | "compile" };
+}
+
+/** A candidate's diagnostic (1-based positions); `stage` "compile": the compiler's error. */
+export interface CandidateDiagnostic {
+  line: number;
+  column: number;
+  message: string;
+  source: string;
+  severity?: "error" | "warning";
+  stage?: "syntax" | "compile";
 }
 
 export interface Candidate {
@@ -28,9 +39,11 @@ export interface Candidate {
   language: string;
   code: string;
   valid: boolean | null;
+  /** The compiler accepts it; null: no compiler here, or it timed out. */
+  compiles?: boolean | null;
   rank: number | null;
   score: number | null;
-  diagnostics: unknown[];
+  diagnostics: CandidateDiagnostic[];
   repairs: unknown[];
 }
 
@@ -43,6 +56,7 @@ export interface GenerationResult {
 
 export interface ValidateResult {
   valid: boolean;
+  compiles?: boolean | null;
   diagnostics: LspDiagnostic[];
   validators: string[];
 }
@@ -105,9 +119,28 @@ export function bestFirst(candidates: Candidate[]): Candidate[] {
   });
 }
 
-/** One QuickPick line for a candidate: its id, validity and score. */
+/** "✓ compiles", "✗ does not compile: <first error>", or "" when unknown. */
+export function compileVerdict(
+  compiles: boolean | null | undefined,
+  diagnostics: { message: string; stage?: string; data?: { stage?: string } }[],
+): string {
+  if (compiles === true) {
+    return "✓ compiles";
+  }
+  if (compiles !== false) {
+    return "";
+  }
+  const first = diagnostics.find((d) => (d.stage ?? d.data?.stage) === "compile");
+  return first ? `✗ does not compile: ${first.message}` : "✗ does not compile";
+}
+
+/** One QuickPick line for a candidate: its id, validity, compile verdict and score. */
 export function describe(c: Candidate): { label: string; description: string; detail: string } {
-  const validity = c.valid ? "valid" : c.valid === false ? "invalid" : "unchecked";
+  let validity = c.valid ? "valid" : c.valid === false ? "invalid" : "unchecked";
+  const compiled = c.valid ? compileVerdict(c.compiles, c.diagnostics) : "";
+  if (compiled) {
+    validity += ` · ${compiled}`;
+  }
   const score = c.score === null ? "" : ` · score ${c.score.toFixed(2)}`;
   const rank = c.rank === null ? "" : `#${c.rank} `;
   const firstLine = c.code.split("\n").find((line) => line.trim() !== "") ?? "";
@@ -147,8 +180,8 @@ export class CodegenClient {
     return this.connection.sendRequest("codegen/languages", {});
   }
 
-  validate(language: string, code: string): Promise<ValidateResult> {
-    return this.connection.sendRequest("codegen/validate", { language, code });
+  validate(language: string, code: string, compile = true): Promise<ValidateResult> {
+    return this.connection.sendRequest("codegen/validate", { language, code, compile });
   }
 
   accept(requestId: string, candidateId: string): Promise<{ accepted: boolean }> {

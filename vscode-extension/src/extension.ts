@@ -16,6 +16,7 @@ import {
   ProgressValue,
   ValidateResult,
   bestFirst,
+  compileVerdict,
   describe,
   generateParams,
 } from "./client";
@@ -172,8 +173,14 @@ async function validateFile(): Promise<void> {
     language: editor.document.languageId,
     code: editor.document.getText(),
   });
-  if (result.valid) {
-    vscode.window.showInformationMessage(`Codegen: valid (${result.validators.join(", ")})`);
+  const compiled = compileVerdict(result.compiles, result.diagnostics);
+  if (result.valid && result.compiles !== false) {
+    const verdict = compiled ? `, ${compiled}` : "";
+    vscode.window.showInformationMessage(`Codegen: valid${verdict} (${result.validators.join(", ")})`);
+  } else if (result.valid) {
+    const first = result.diagnostics.find((d) => d.data?.stage === "compile");
+    const where = first ? ` (line ${first.range.start.line + 1})` : "";
+    vscode.window.showErrorMessage(`Codegen: valid, ${compiled}${where}`);
   } else {
     const first = result.diagnostics[0];
     const where = first ? ` line ${first.range.start.line + 1}: ${first.message}` : "";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { after, before, describe as suite, test } from "node:test";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
 
-import { Candidate, CodegenClient, bestFirst, describe, generateParams } from "../client";
+import { Candidate, CodegenClient, bestFirst, compileVerdict, describe, generateParams } from "../client";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const python = process.env.CODEGEN_PYTHON ?? path.join(repo, ".venv", "bin", "python");
@@ -31,6 +31,22 @@ test("describe shows rank, id, validity and score", () => {
   assert.equal(item.label, "#1 python-2");
   assert.equal(item.description, "valid · score 0.50");
   assert.equal(item.detail, "# python-2");
+});
+
+test("describe shows the compile verdict with the first compiler error", () => {
+  const compiles = { ...candidate("rust-1", 1, 0.9, true), compiles: true };
+  assert.equal(describe(compiles).description, "valid · ✓ compiles · score 0.90");
+  const broken = {
+    ...candidate("rust-2", 2, 0.5, true),
+    compiles: false,
+    diagnostics: [
+      { line: 1, column: 1, message: "unused", source: "x", severity: "warning" as const },
+      { line: 2, column: 5, message: "E0599: no method named `pop`", source: "rustc", stage: "compile" as const },
+    ],
+  };
+  assert.equal(describe(broken).description, "valid · ✗ does not compile: E0599: no method named `pop` · score 0.50");
+  assert.equal(describe({ ...candidate("c-1", 1, 0.5, true), compiles: null }).description, "valid · score 0.50");
+  assert.equal(compileVerdict(false, []), "✗ does not compile");
 });
 
 test("generateParams keeps snake_case fields and drops empty ones", () => {
@@ -71,6 +87,18 @@ suite("against codegen serve --stdio", () => {
     assert.equal(result.valid, false);
     // JavaScript strings index in UTF-16 units, as LSP positions do.
     assert.equal(result.diagnostics[0].range.start.character, code.indexOf(")"));
+  });
+
+  test("validate gives the compile verdict and the compiler's errors with their stage", async () => {
+    const code = "def f(s):\n    return re.sub('a', 'b', s)\n";
+    const result = await client.validate("python", code);
+    assert.equal(result.valid, true);
+    assert.equal(result.compiles, false);
+    const error = result.diagnostics.find((d) => d.data?.stage === "compile");
+    assert.ok(error && /undefined name 're'/.test(error.message));
+    assert.match(compileVerdict(result.compiles, result.diagnostics), /^✗ does not compile: undefined name 're'/);
+    const syntaxOnly = await client.validate("python", code, false);
+    assert.equal(syntaxOnly.compiles, null);
   });
 
   test("invalid params name the field", async () => {

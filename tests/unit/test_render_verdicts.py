@@ -1,0 +1,68 @@
+"""'✓ compiles' / '✗ does not compile' with the first error in the terminal, the REPL and the
+server's progress (issue 24 item 1's front ends)."""
+
+from __future__ import annotations
+
+from codegen import events as ev
+from codegen.languages import LanguageSpec
+from codegen.render.terminal import candidate_header
+from codegen.render.verdicts import compile_badge, compile_verdict
+from codegen.repl.render import EventView, badge, summary
+from codegen.server.progress import _payload
+from codegen.types import Candidate, Diagnostic, GenerationRequest, Result
+
+WARNING = Diagnostic(1, 1, 1, 1, "'re' is used but never imported", "imports", "warning")
+ERROR = Diagnostic(2, 5, 2, 5, "E0599: no method named `pop` found", "rustc", "error", "compile")
+
+
+def cand(k: int, compiles: bool | None, valid: bool = True, *diags: Diagnostic) -> Candidate:
+    return Candidate(
+        id=f"rust-{k}",
+        language="rust",
+        code="pub fn f() {}\n",
+        raw_text="",
+        finish_reason="stop",
+        prompt_tokens=1,
+        completion_tokens=1,
+        valid=valid,
+        compiles=compiles,
+        diagnostics=diags,
+        rank=k if valid else None,
+    )
+
+
+def test_the_verdict_names_the_first_compile_error() -> None:
+    assert compile_verdict(True, ()) == "✓ compiles"
+    assert compile_verdict(False, (WARNING, ERROR)) == (
+        "✗ does not compile: E0599: no method named `pop` found"
+    )
+    assert compile_verdict(None, (ERROR,)) is None
+    assert compile_badge(cand(1, False, False, ERROR)) is None  # invalid says so already
+    long = Diagnostic(1, 1, 1, 1, "x" * 200, "javac", "error", "compile")
+    shown = compile_badge(cand(1, False, True, long)) or ""
+    assert len(shown) == 80 and shown.endswith("…")
+
+
+def test_terminal_and_repl_show_it_beside_validity() -> None:
+    header = candidate_header(cand(1, False, True, ERROR), color=False)
+    assert header.endswith("✓ valid  ✗ does not compile: E0599: no method named `pop` found")
+    assert candidate_header(cand(2, True), color=False).endswith("✓ valid  ✓ compiles")
+    assert candidate_header(cand(3, None), color=False).endswith("✓ valid")
+    assert badge(cand(2, True), color=False) == "✓ valid ✓ compiles"
+    view = EventView(color=False, width=80)
+    line = view.show(ev.CandidateCompiled("r", cand(1, False, True, ERROR)))
+    assert line == "  rust-1: ✓ valid ✗ does not compile: E0599: no method named `pop` found"
+    assert view.show(ev.CandidateCompiled("r", cand(2, None))) == ""
+    result = Result(
+        "r",
+        GenerationRequest("f", languages=(LanguageSpec("rust"),)),
+        "m",
+        (cand(1, True), cand(2, False)),
+    )
+    assert summary(result, color=False).startswith("done: rust 2/2 valid, 1 compile in")
+
+
+def test_server_progress_reports_compiled_candidates() -> None:
+    payload = _payload(ev.CandidateCompiled("r", cand(1, True)))
+    assert payload is not None and payload["event"] == "candidate_compiled"
+    assert payload["candidate"]["compiles"] is True
