@@ -22,6 +22,18 @@ Stage = Literal["syntax", "compile"]
 
 
 @dataclass(frozen=True)
+class Fix:
+    """An edit a compiler suggests for its diagnostic: the text from (line, column) to
+    (end_line, end_column) — 1-based, code points, end exclusive — becomes ``text``."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One problem found in a piece of code; an empty list of these means valid.
 
@@ -37,9 +49,20 @@ class Diagnostic:
     source: str
     severity: Literal["error", "warning"] = "error"
     stage: Stage = "syntax"
+    fixes: tuple[Fix, ...] = ()  # edits the compiler suggests (rustc's machine-applicable ones)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.fixes:
+            del data["fixes"]
+        else:
+            data["fixes"] = [asdict(f) for f in self.fixes]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnostic:
+        fixes = tuple(Fix(**f) for f in data.get("fixes", ()))
+        return cls(**{**data, "fixes": fixes})
 
 
 @dataclass(frozen=True)

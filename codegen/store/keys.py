@@ -138,7 +138,7 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 completion_tokens=int(data["completion_tokens"]),
                 mean_logprob=data["mean_logprob"],
                 valid=data["valid"],
-                diagnostics=tuple(Diagnostic(**d) for d in data["diagnostics"]),
+                diagnostics=tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]),
                 repairs=tuple(RepairStep(**r) for r in data["repairs"]),
                 validators=tuple(data["validators"]),
                 rank=data["rank"],
