@@ -85,3 +85,27 @@ def _share_equal(a: Sequence[str], b: Sequence[str]) -> float:
         return 0.0
     same = sum(1 for x, y in zip(a, b, strict=False) if x == y and not x.startswith("!"))
     return same / size
+
+
+def _failed(output: str) -> bool:
+    """An input the candidate raised, crashed or timed out on (a skipped probe is no verdict)."""
+    return output == "raised" or (output.startswith("!") and output != "!skipped")
+
+
+def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
+    """For each candidate, the share of *contested* inputs it ran without failing — inputs on
+    which some candidate raised, crashed or timed out while another gave a value (an empty
+    list where the others index ``nums[0]``). None when no input is contested. Agreement
+    cannot see these: the one candidate that survives agrees with nobody there."""
+    width = max((len(o) for o in outputs), default=0)
+    contested = []
+    for k in range(width):
+        column = [o[k] for o in outputs if k < len(o) and o[k] != "!skipped"]
+        if any(_failed(x) for x in column) and any(not _failed(x) for x in column):
+            contested.append(k)
+    if not contested:
+        return [None] * len(outputs)
+    return [
+        sum(1 for k in contested if k < len(o) and not _failed(o[k])) / len(contested)
+        for o in outputs
+    ]
