@@ -95,17 +95,38 @@ def _failed(output: str) -> bool:
 def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
     """For each candidate, the share of *contested* inputs it ran without failing — inputs on
     which some candidate raised, crashed or timed out while another gave a value (an empty
-    list where the others index ``nums[0]``). None when no input is contested. Agreement
-    cannot see these: the one candidate that survives agrees with nobody there."""
+    list where the others index ``nums[0]``) — counted only for a candidate that gives the
+    most common value on every uncontested input: one that survives the edge case by
+    answering wrongly elsewhere too (``return 0`` for short lists) earns nothing. None when
+    no input is contested. Agreement cannot see these: the one candidate that survives agrees
+    with nobody there."""
     width = max((len(o) for o in outputs), default=0)
-    contested = []
-    for k in range(width):
-        column = [o[k] for o in outputs if k < len(o) and o[k] != "!skipped"]
-        if any(_failed(x) for x in column) and any(not _failed(x) for x in column):
-            contested.append(k)
+    columns = [[o[k] if k < len(o) else "!skipped" for o in outputs] for k in range(width)]
+    contested = [
+        k
+        for k, column in enumerate(columns)
+        if any(_failed(x) for x in column)
+        and any(not _failed(x) and x != "!skipped" for x in column)
+    ]
     if not contested:
         return [None] * len(outputs)
-    return [
-        sum(1 for k in contested if k < len(o) and not _failed(o[k])) / len(contested)
-        for o in outputs
-    ]
+    usual = [_plurality(column) for k, column in enumerate(columns) if k not in contested]
+    scores: list[float | None] = []
+    for i in range(len(outputs)):
+        elsewhere = [columns[k][i] for k in range(width) if k not in contested]
+        typical = all(u is None or x == u for x, u in zip(elsewhere, usual, strict=True))
+        survived = sum(1 for k in contested if not _failed(columns[k][i]))
+        scores.append(survived / len(contested) if typical else 0.0)
+    return scores
+
+
+def _plurality(column: Sequence[str]) -> str | None:
+    """The one most common value of a column (errors and skips left out), else None."""
+    counts: dict[str, int] = {}
+    for x in column:
+        if not _failed(x) and x != "!skipped":
+            counts[x] = counts.get(x, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return next(x for x, c in counts.items() if c == ranked[0])

@@ -197,3 +197,10 @@ def test_the_candidate_that_survives_an_edge_case_the_others_crash_on_ranks_firs
         no_robust.rank([crash_a, crash_b, survivor], GenerationRequest("f", exec=True))[0].id
         != "python-3"
     )
+
+
+def test_surviving_by_answering_wrongly_elsewhere_earns_no_robustness() -> None:
+    """largest([]): max() raises in two candidates; the third returns 0 there, but also for
+    every one-element list, where the others agree on the element: it gets no credit."""
+    outs = [("9", "5", "raised"), ("9", "5", "raised"), ("9", "0", "0"), ("9", "5", "None")]
+    assert consensus.robustness(outs) == [0.0, 0.0, 0.0, 1.0]
