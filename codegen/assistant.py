@@ -40,14 +40,17 @@ from codegen.store.keeper import Keeper, Ticket
 from codegen.types import (
     Candidate,
     Completion,
+    Constraint,
     GenerationRequest,
     Interface,
     Message,
     Result,
     SamplingParams,
 )
+from codegen.validation import constraints
 from codegen.validation.base import Validator
 from codegen.validation.compiling import Compiler, with_compilation
+from codegen.validation.constraints import Decision
 from codegen.validation.imports import lacks_imports
 
 log = logging.getLogger(__name__)
@@ -172,6 +175,7 @@ class _Run:
         self.client = client
         self.tokens = tokens
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []  # for the result, e.g. a grammar that did not convert
 
     def _add_time(self, name: str, started: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
@@ -210,6 +214,7 @@ class _Run:
             timings={k: round(v, 2) for k, v in self.timings.items()},
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        ticket.warnings.extend(dict.fromkeys(self.warnings))
         yield ev.Finished(self.a.keeper.close(ticket, result))
 
     def _replay(
@@ -243,11 +248,14 @@ class _Run:
         started = time.perf_counter()
         prompt = builder.build(self.request, lang.name, version)
         self._add_time("prompt_ms", started)
+        decision = constraints.decide(self.request, lang.name)
         started = time.perf_counter()
-        completions = yield from self._decode(backend, prompt.messages, lang.name)
+        params = self._params(decision.constraint)
+        completions = yield from self._decode(backend, prompt.messages, params, lang.name)
         self._add_time("generate_ms", started)
         self._add_split(completions)
         self._check_cancel()
+        self._note_constraint(decision, completions, backend.name, lang.name)
         candidates = []
         for k, completion in enumerate(completions, 1):
             cand = _candidate(lang.name, k, completion)
@@ -319,10 +327,14 @@ class _Run:
         ]
 
     def _decode(
-        self, backend: Backend, messages: tuple[Message, ...], language: str
+        self,
+        backend: Backend,
+        messages: tuple[Message, ...],
+        params: SamplingParams,
+        language: str,
     ) -> Generator[ev.Event, None, list[Completion]]:
         """The backend's completions; with ``tokens``, TokensGenerated events on the way."""
-        params, n = self._params(), self.request.n
+        n = self.request.n
         if not self.tokens:
             return backend.generate(messages, params, n, self.cancel)
         call = generate_streaming(backend, messages, params, n, self.cancel)
@@ -377,7 +389,7 @@ class _Run:
             valid=check.valid, diagnostics=check.diagnostics, validators=check.validators
         )
 
-    def _params(self) -> SamplingParams:
+    def _params(self, constraint: Constraint | None = None) -> SamplingParams:
         r = self.request
         return SamplingParams(
             temperature=r.temperature,
@@ -386,7 +398,22 @@ class _Run:
             seed=r.seed,
             stop_after_code=True,
             greedy_first=self.a.settings.greedy_first,
+            constraint=constraint,
         )
+
+    def _note_constraint(
+        self, decision: Decision, completions: list[Completion], model: str, language: str
+    ) -> None:
+        """Warnings for the result: why a language was not constrained (asked with ``on``,
+        or its grammar did not convert), or that the model could not do it."""
+        if decision.warning:
+            self.warnings.append(decision.warning)
+        held = all(c.constrained for c in completions)
+        if decision.constraint is not None and not held and self.request.constrain == "on":
+            self.warnings.append(
+                f"{language}: {model} did not constrain decoding to the grammar (llama.cpp "
+                "models do; for a server set openai.grammar_field)"
+            )
 
 
 def _candidate(language: str, k: int, completion: Completion) -> Candidate:
@@ -400,4 +427,5 @@ def _candidate(language: str, k: int, completion: Completion) -> Candidate:
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
         mean_logprob=completion.mean_logprob,
+        constrained=completion.constrained,
     )

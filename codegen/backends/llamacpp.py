@@ -21,6 +21,7 @@ from typing import Any
 
 from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
+from codegen.backends.constraint import Constrainer, Guard
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
 from codegen.backends.llamacpp_prefix import PrefixCache
 from codegen.backends.lookup import MAX_DRAFT, PromptLookup
@@ -41,6 +42,7 @@ class _Seq:
     logprobs: list[float] = field(default_factory=list)
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
+    constrained: bool = False
     text: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
 
 
@@ -54,6 +56,7 @@ class _Loop:
     cancel: threading.Event | None
     on_token: TokenSink | None
     lookup: PromptLookup | None = None  # drafts tokens from the prompt (draft_from_prompt)
+    guard: Guard | None = None  # keeps each sequence inside its grammar (constraint)
 
     def cancelled(self) -> bool:
         return self.cancel is not None and self.cancel.is_set()
@@ -141,6 +144,7 @@ class LlamaCppBackend(Identity):
         self._ctx_cells = 0
         self._reuse = prefix_cache
         self._prefix: PrefixCache | None = None
+        self._constrainer = Constrainer(self._vocab, self._n_vocab)
 
     # -- Backend protocol ----------------------------------------------------------------
     def count_tokens(self, messages: Sequence[Message]) -> int:
@@ -226,11 +230,13 @@ class LlamaCppBackend(Identity):
         cancel: threading.Event | None,
         on_token: TokenSink | None,
     ) -> list[Completion]:
-        drafting = params.draft_from_prompt
+        # Drafts are checked without the grammar's masks: no drafting under a constraint.
+        drafting = params.draft_from_prompt and params.constraint is None
         extra = n * MAX_DRAFT if drafting else 0  # cells of drafted tokens not yet checked
         ctx, prefix = self._context(len(prompt) + n * params.max_tokens + extra + 8)
         clock = _Clock()
         seqs = [_Seq(i) for i in range(n)]
+        guard = self._constrainer.guard(params.constraint, n) if params.constraint else None
         runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel, n + extra)
         try:
             clock.reused = prefix.prepare(prompt, n)
@@ -238,7 +244,7 @@ class LlamaCppBackend(Identity):
             clock.prefilled()
             if logits is not None:
                 lookup = PromptLookup(prompt) if drafting else None
-                loop = _Loop(seqs, params, len(prompt), cancel, on_token, lookup)
+                loop = _Loop(seqs, params, len(prompt), cancel, on_token, lookup, guard)
                 self._decode_loop(runner, logits, loop)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
@@ -252,6 +258,7 @@ class LlamaCppBackend(Identity):
         for seq in seqs:
             if seq.finish is None:
                 seq.finish = "cancelled"
+            seq.constrained = guard is not None and guard.held(seq.index)
         return [self._completion(s, len(prompt), params, clock) for s in seqs]
 
     def _decode_loop(self, runner: Any, first_logits: Any, loop: _Loop) -> None:
@@ -267,12 +274,16 @@ class LlamaCppBackend(Identity):
         rows = [first_logits[None, :]] * len(seqs)  # per live sequence: its step's logits
         drafts: list[list[int]] = [[] for _ in seqs]
         while True:
-            tokens, logprobs = sample(
-                np.stack([r[0] for r in rows]),
+            picks = (
                 [rngs[s.index] for s in live],
                 [params.temperature_of(s.index, len(seqs)) for s in live],
                 params.top_p,
             )
+            first = np.stack([r[0] for r in rows])
+            if loop.guard is None:
+                tokens, logprobs = sample(first, *picks)
+            else:  # inside the grammar: the same draw, redrawn under the mask if refused
+                tokens, logprobs = loop.guard.sample(first, [s.index for s in live], *picks)
             for seq, token, lp, seq_rows, drafted in zip(
                 live, tokens, logprobs, rows, drafts, strict=True
             ):
@@ -359,6 +370,7 @@ class LlamaCppBackend(Identity):
             decode_ms=clock.decode_ms(),
             prefill_ms=clock.prefill_ms,
             prompt_tokens_reused=clock.reused,
+            constrained=seq.constrained,
         )
 
 
