@@ -9,7 +9,10 @@ Measured, each with reuse on and off (``prefix_cache``) in the same run:
 - in process, the time from the model being loaded (``LanguageStarted``) to the first line of
   code a terminal would show (``TokensGenerated``), for the first and a second request;
 - HumanEval's pipeline (``codegen eval``'s) on a fixed subset: median seconds per problem and
-  pass@1 of the top candidate (``--humaneval 0`` skips it).
+  pass@1 of the top candidate (``--humaneval 0`` skips it);
+- for a one-shot ``codegen gen``, whether a saved llama.cpp state of the prompt's stable
+  prefix (the blocks every prompt of a language shares, and, for comparison, the system prompt
+  and two examples) loads faster from a file than it is evaluated again.
 
 Prints one JSON object. Timings on a shared machine are disturbed: rerun on a quiet one.
 
@@ -37,9 +40,11 @@ from server_validate import Client, initialize
 from codegen import config
 from codegen import events as ev
 from codegen.assistant import Assistant
+from codegen.backends.embedded import MODELS, ensure
 from codegen.backends.factory import loader_for
 from codegen.evaluation import humaneval as he
 from codegen.execution.sandbox import Sandbox
+from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.requests import build_request
 
@@ -156,6 +161,60 @@ def humaneval(model: str, settings: config.Settings, count: int, n: int) -> dict
     }
 
 
+def saved_state(model: str, settings: config.Settings) -> dict[str, Any]:
+    """Evaluating the first K prompt tokens again against loading their saved state."""
+    import ctypes
+
+    import llama_cpp
+
+    path = ensure(MODELS[model])  # an embedded model's file
+    llm: Any = llama_cpp.Llama(str(path), n_ctx=2048, n_batch=64, verbose=False)
+    request = build_request({"description": DESCRIPTIONS[0]}, settings)
+    messages = PromptBuilder(TokenCount(llm), settings.few_shot).build(request, "python").messages
+    tokens = _chatml_tokens(llm, messages)
+    out: dict[str, Any] = {}
+    for count in (64, 384):
+        llm.reset()
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llm.ctx), True)
+        started = time.perf_counter()
+        llm.eval(tokens[:count])
+        recompute = time.perf_counter() - started
+        file = Path(tempfile.mkdtemp()) / "prefix.state"
+        array = (llama_cpp.llama_token * count)(*tokens[:count])
+        llama_cpp.llama_state_seq_save_file(llm.ctx, str(file).encode(), 0, array, count)
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llm.ctx), True)
+        started = time.perf_counter()
+        read = ctypes.c_size_t(0)
+        llama_cpp.llama_state_seq_load_file(
+            llm.ctx, str(file).encode(), 0, array, count, ctypes.byref(read)
+        )
+        loaded = time.perf_counter() - started
+        out[f"first_{count}_tokens"] = {
+            "recompute_ms": round(recompute * 1000, 1),
+            "load_ms": round(loaded * 1000, 1),
+            "file_kb": file.stat().st_size // 1024,
+        }
+    return out
+
+
+class TokenCount:
+    """The prompt builder's token counter on a bare ``Llama`` (ChatML, as the models use)."""
+
+    context_length = 2048
+
+    def __init__(self, llm: Any) -> None:
+        self._llm = llm
+
+    def count_tokens(self, messages: Any) -> int:
+        return len(_chatml_tokens(self._llm, messages))
+
+
+def _chatml_tokens(llm: Any, messages: Any) -> list[int]:
+    text = "".join(f"<|im_start|>{m.role}\n{m.content}<|im_end|>\n" for m in messages)
+    tokens: list[int] = llm.tokenize(text.encode(), add_bos=False, special=True)
+    return tokens
+
+
 def ratios(report: dict[str, Any]) -> dict[str, float]:
     on, off = report["server"]["prefix_cache_on"], report["server"]["prefix_cache_off"]
     out = {
@@ -192,6 +251,7 @@ def main() -> None:
         report["server"][name] = server_session(args.model, flavour)
     report["cold_cli_n3"] = cold_cli(args.model, env)  # one request: nothing to reuse
     report["first_code_after_load"] = first_code(args.model, settings)
+    report["saved_state"] = saved_state(args.model, settings)
     if args.humaneval:
         report["humaneval"] = humaneval(args.model, settings, args.humaneval, args.humaneval_n)
     report["ratios"] = ratios(report)

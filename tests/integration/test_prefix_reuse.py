@@ -4,7 +4,6 @@ it shares with the previous one, and its candidates are the ones a fresh context
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from codegen.config import Settings
 from codegen.prompting.builder import PromptBuilder
 from codegen.requests import build_request
 from codegen.types import Completion, Message, SamplingParams
+from tests.integration.test_embedded_generation import cancelled_after
 
 # Greedy row 0, sampled rows 1 and 2: both kinds of decoding are compared.
 PARAMS = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=48, seed=11, greedy_first=True)
@@ -75,24 +75,13 @@ def test_a_cancelled_request_leaves_the_prefix_usable(
 ) -> None:
     first, second = prompts
     long_task = _follow_up(first, "Write a long Python module with twenty classes")
-    cancel = threading.Event()
-    out: dict[str, Any] = {}
-
-    def work() -> None:
-        params = SamplingParams(temperature=0.7, max_tokens=2000, seed=1)
-        out["completions"] = small_backend.generate(long_task, params, 2, cancel)
-        out["ended"] = time.perf_counter()
-
-    worker = threading.Thread(target=work)
-    worker.start()
-    time.sleep(1.5)
-    cancel.set()
-    asked = time.perf_counter()
-    worker.join(timeout=10)
-    assert out["ended"] - asked < 1.0
-    assert {c.finish_reason for c in out["completions"]} == {"cancelled"}
+    completions, stopped_in = cancelled_after(small_backend, long_task)
+    assert stopped_in < 1.0
+    assert {c.finish_reason for c in completions} == {"cancelled"}
 
     # Cancelled before its prompt was evaluated: nothing of it is kept, nothing breaks.
+    cancel = threading.Event()
+    cancel.set()
     stopped = small_backend.generate(second, PARAMS, 2, cancel)
     assert {c.finish_reason for c in stopped} == {"cancelled"}
 

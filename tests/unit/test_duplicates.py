@@ -7,6 +7,7 @@ from codegen.ranking.duplicates import agree_label, distinct, mark_duplicates
 from codegen.render.terminal import render_result
 from codegen.requests import build_request
 from codegen.types import Candidate, Result
+from tests.unit.test_rank_languages import cand as rank_cand
 
 ADD = "def add(a, b):\n    return a + b\n"
 ADD_NOTED = "def add(a, b):  # sum\n\n    return a+b\n"
@@ -16,17 +17,7 @@ ADD_NESTED = "def add(a, b):\n    x = a + b\n    return x\n"
 
 
 def cand(lang: str, k: int, code: str, rank: int | None = None) -> Candidate:
-    return Candidate(
-        id=f"{lang}-{k}",
-        language=lang,
-        code=code,
-        raw_text=code,
-        finish_reason="stop",
-        prompt_tokens=10,
-        completion_tokens=10,
-        valid=True,
-        rank=rank,
-    )
+    return rank_cand(lang, k, code, -0.1).evolve(rank=rank)
 
 
 def test_comments_and_layout_do_not_count_names_and_nesting_do() -> None:
