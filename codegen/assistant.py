@@ -113,8 +113,14 @@ class Assistant:
             return self._backend
         return self._pool.get(spec or self.settings.model, self.settings, self._progress)
 
-    def generate(self, request: GenerationRequest, cancel: threading.Event | None = None) -> Result:
-        for event in self.stream(request, cancel):
+    def generate(
+        self,
+        request: GenerationRequest,
+        cancel: threading.Event | None = None,
+        *,
+        client: str | None = None,
+    ) -> Result:
+        for event in self.stream(request, cancel, client=client):
             if isinstance(event, ev.Finished):
                 return event.result
             if isinstance(event, ev.Failed):
@@ -122,10 +128,16 @@ class Assistant:
         raise CodegenError("generation ended without a result")  # pragma: no cover
 
     def stream(
-        self, request: GenerationRequest, cancel: threading.Event | None = None
+        self,
+        request: GenerationRequest,
+        cancel: threading.Event | None = None,
+        *,
+        client: str | None = None,
     ) -> Iterator[ev.Event]:
+        """The request's events; ``client`` (an API key's id, never the key) goes to the audit
+        log beside the interface, for front ends that serve several clients."""
         request_id = uuid.uuid4().hex[:12]
-        run = _Run(self, request, request_id, cancel)
+        run = _Run(self, request, request_id, cancel, client)
         try:
             yield from run.events()
         except CodegenError as exc:
@@ -141,11 +153,13 @@ class _Run:
         request: GenerationRequest,
         request_id: str,
         cancel: threading.Event | None,
+        client: str | None = None,
     ) -> None:
         self.a = assistant
         self.request = request
         self.id = request_id
         self.cancel = cancel
+        self.client = client
         self.timings: dict[str, float] = {}
 
     def _add_time(self, name: str, started: float) -> None:
@@ -158,7 +172,7 @@ class _Run:
     def events(self) -> Iterator[ev.Event]:
         begun = time.perf_counter()
         spec = self.request.model or self.a.settings.model
-        ticket = self.a.keeper.admit(self.request, self.id, spec, self.a.stages)
+        ticket = self.a.keeper.admit(self.request, self.id, spec, self.a.stages, client=self.client)
         self.request = ticket.request
         yield ev.Started(self.id, self.request, spec)
         started = time.perf_counter()

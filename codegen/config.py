@@ -83,6 +83,10 @@ class Settings:
     safety_eval_input: str = "warn"
     safety_shell_injection: str = "warn"
     safety_tls_verify_off: str = "warn"
+    http_api_keys: tuple[str, ...] = ()
+    http_max_body_kb: int = 1024
+    http_queue_depth: int = 8
+    http_workers: int = 0
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def with_overrides(self, values: Mapping[str, Any], source: str) -> Settings:
@@ -244,6 +248,31 @@ KEYS: tuple[Key, ...] = (
     Key("safety.eval_input", str, "eval/exec of user input", _check_choice(_ACTIONS)),
     Key("safety.shell_injection", str, "os.system with interpolation", _check_choice(_ACTIONS)),
     Key("safety.tls_verify_off", str, "TLS verification off", _check_choice(_ACTIONS)),
+    Key(
+        "http.api_keys",
+        list,
+        "bearer keys serve --http accepts (NAME:KEY names a key in the audit log); "
+        "required when binding beyond loopback",
+        secret=True,
+    ),
+    Key(
+        "http.max_body_kb",
+        int,
+        "largest request body serve --http reads, KiB",
+        _check_range(1, 1 << 20),
+    ),
+    Key(
+        "http.queue_depth",
+        int,
+        "model requests serve --http lets wait beyond those running; more get 429",
+        _check_range(0, 10000),
+    ),
+    Key(
+        "http.workers",
+        int,
+        "model requests serve --http runs at once (0: 1 for a local model, 8 for openai:)",
+        _check_range(0, 256),
+    ),
 )
 KEY_BY_NAME = {k.name: k for k in KEYS}
 

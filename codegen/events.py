@@ -5,7 +5,10 @@ the compile repair changed, Ranked; then Finished or Failed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from typing import Any
 
 from codegen.errors import CodegenError
 from codegen.types import Candidate, GenerationRequest, Result
@@ -82,3 +85,34 @@ Event = (
     | Finished
     | Failed
 )
+
+
+def name(event: object) -> str:
+    """The event's wire name: its class name in snake_case (``CandidateGenerated`` ->
+    ``candidate_generated``), so events added later get a name without a table."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(event).__name__).lower()
+
+
+def to_dict(event: object) -> dict[str, Any]:
+    """The event as JSON-ready data, field by field (values with ``to_dict`` use it; an
+    error becomes its type and message), so events added later serialise unchanged."""
+    if not is_dataclass(event) or isinstance(event, type):
+        raise TypeError(f"not an event: {event!r}")
+    return {f.name: _jsonable(getattr(event, f.name)) for f in fields(event)}
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, BaseException):
+        return {"type": type(value).__name__, "message": str(value)}
+    to_dict_method = getattr(value, "to_dict", None)
+    if callable(to_dict_method):
+        return to_dict_method()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    return str(value)

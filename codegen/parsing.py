@@ -7,6 +7,7 @@ thread gets its own.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import threading
 from collections.abc import Collection
@@ -17,6 +18,25 @@ from typing import Any
 from codegen import languages
 
 _local = threading.local()
+# CPython before 3.13 keeps the AST constructor's recursion depth in interpreter-wide state:
+# two threads building ASTs at once (a collection in one lets the other run) fail with
+# "SystemError: AST constructor recursion depth mismatch" (CPython issue 106905 and its kin;
+# seen here under 8 concurrent /v1/validate requests). Every ast.parse goes through this lock.
+_AST_LOCK = threading.Lock()
+
+
+def python_module(
+    source: str, filename: str = "<unknown>", feature_version: tuple[int, int] | None = None
+) -> ast.Module:
+    """``ast.parse(source)``, safe to call from several threads at once."""
+    with _AST_LOCK:
+        return ast.parse(source, filename, feature_version=feature_version)
+
+
+def python_expression(source: str) -> ast.Expression:
+    """``ast.parse(source, mode="eval")``, safe to call from several threads at once."""
+    with _AST_LOCK:
+        return ast.parse(source, mode="eval")
 
 
 @cache

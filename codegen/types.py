@@ -16,7 +16,7 @@ from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
 # Who asked, as the audit log records it: a front end, or ``library`` for code calling codegen.
-Interface = Literal["cli", "repl", "server", "batch", "eval", "library"]
+Interface = Literal["cli", "repl", "server", "http", "batch", "eval", "library"]
 Stage = Literal["syntax", "compile"]
 
 

@@ -8,8 +8,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codegen.validation.compile_tier import ToolCompiler
-    from codegen.validation.toolrun import ToolRunner
+    pass
 
 
 def register(sub: Any) -> None:
@@ -19,46 +18,6 @@ def register(sub: Any) -> None:
         description="Each language with its extensions and the tiers that check it here.",
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def rows(runner: ToolRunner) -> list[dict[str, Any]]:
-    from codegen import languages
-    from codegen.validation import reference, treesitter
-    from codegen.validation.compile_tier import ToolCompiler
-    from codegen.validation.tiered import antlr_available
-
-    compiler = ToolCompiler(runner)
-
-    out = []
-    for lang in languages.all_languages():
-        checkers = {}
-        for name in lang.checkers:
-            checker = reference.checker(name)
-            checkers[name] = checker is not None and checker.available(runner)
-        tiers = ["tree-sitter"] if treesitter.available(lang.name) else []
-        if lang.antlr_grammar and antlr_available():
-            tiers.append(f"antlr:{lang.antlr_grammar}")
-        tiers += [name for name, ok in checkers.items() if ok]
-        out.append(
-            {
-                "name": lang.name,
-                "display": lang.display,
-                "extension": lang.extension,
-                "aliases": list(lang.aliases),
-                "tiers": tiers,
-                "checkers": checkers,
-                "compiler": _compiler(compiler, lang.name),
-            }
-        )
-    return out
-
-
-def _compiler(compiler: ToolCompiler, language: str) -> dict[str, Any] | None:
-    """The compile tier's tool for ``language`` and whether it can run here (None: none)."""
-    tool = compiler.tool(language)
-    if tool is None:
-        return None
-    return {"tool": tool.name, "available": compiler.available(language)}
 
 
 def sandbox_status() -> dict[str, Any]:
@@ -72,9 +31,10 @@ def sandbox_status() -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import load_settings, print_json
     from codegen.execution.toolrunner import tool_runner
+    from codegen.validation.tiered import language_rows
 
     settings = load_settings(args)
-    data = rows(tool_runner(settings))
+    data = language_rows(tool_runner(settings))
     sandbox = sandbox_status()
     if args.json:
         print_json({"languages": data, "sandbox": sandbox})

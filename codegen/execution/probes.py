@@ -14,6 +14,7 @@ import ast
 from collections.abc import Callable, Iterator, Sequence
 
 from codegen.execution.testcases import Example
+from codegen.parsing import python_expression
 
 MAX_PROBES = 12
 
@@ -68,7 +69,7 @@ def variants(value: object) -> list[object]:
 def _literal_call(call: str) -> tuple[str, list[object]] | None:
     """``f(1, 'a')`` -> ("f", [1, "a"]) when every argument is a plain literal."""
     try:
-        node = ast.parse(call, mode="eval").body
+        node = python_expression(call).body
     except SyntaxError:
         return None
     if not isinstance(node, ast.Call) or node.keywords or not node.args:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from codegen.errors import InputError
 from codegen.execution import decls
+from codegen.parsing import python_expression, python_module
 from codegen.validation.names import defined_names, name_variants
 
 ENTRY = "__entry__"  # stands for the function name in Input/Output examples
@@ -67,7 +68,7 @@ def examples_for(language: str, description: str, codes: Sequence[str]) -> list[
 
 
 def _called(call: str) -> set[str]:
-    tree = ast.parse(call, mode="eval")  # from_description keeps only expressions
+    tree = python_expression(call)  # from_description keeps only expressions
     return {
         n.func.id
         for n in ast.walk(tree)
@@ -95,7 +96,7 @@ def _found(lines: list[str], blocks: list[range] | None = None) -> _Found:
 
 def _is_expression(text: str) -> bool:
     try:
-        ast.parse(text, mode="eval")
+        python_expression(text)
     except SyntaxError:
         return False
     return True
@@ -149,7 +150,7 @@ def _arrows(lines: list[str], blocks: list[range]) -> _Found:
 
 def _literal_arguments(call: str) -> bool:
     try:
-        node = ast.parse(call, mode="eval").body
+        node = python_expression(call).body
     except SyntaxError:
         return False
     if not isinstance(node, ast.Call):
@@ -209,7 +210,7 @@ def _input_output(lines: list[str]) -> _Found:
 def _positional(args: str) -> str | None:
     """``a = [1, 2], k = 3`` -> ``[1, 2], 3``; None when it is not a Python argument list."""
     try:
-        call = ast.parse(f"f({args})", mode="eval").body
+        call = python_expression(f"f({args})").body
     except SyntaxError:
         return None
     if not isinstance(call, ast.Call):
@@ -230,7 +231,7 @@ def entry_name(language: str, code: str, signature: str | None) -> str | None:
         return names[-1] if names else None
     if language == "python":
         try:
-            tree = ast.parse(code)
+            tree = python_module(code)
         except SyntaxError:
             return None
         names = [n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
@@ -244,7 +245,7 @@ def check_tests(language: str, tests: str, where: str = "tests") -> None:
     if language != "python":
         return
     try:
-        ast.parse(tests)
+        python_module(tests)
     except SyntaxError as exc:
         raise InputError(
             f"{where}: python tests do not parse: line {exc.lineno}: {exc.msg}"
@@ -253,7 +254,7 @@ def check_tests(language: str, tests: str, where: str = "tests") -> None:
 
 def split_python_tests(tests: str) -> list[tuple[str, str]]:
     """Top-level statements as ("test", code) for asserts and bare calls, ("setup", code) else."""
-    tree = ast.parse(tests)
+    tree = python_module(tests)
     items = []
     for node in tree.body:
         kind = "test" if isinstance(node, ast.Assert | ast.Expr) else "setup"

@@ -20,6 +20,7 @@ from codegen.execution import decls
 from codegen.execution.decltypes import Ty, parse
 from codegen.execution.literals import explicit_params
 from codegen.execution.testcases import ENTRY, entry_name
+from codegen.parsing import python_module
 
 # The harnesses that run probe calls.
 LANGUAGES = ("python", "javascript", "typescript", *decls.LANGUAGES)
@@ -141,7 +142,7 @@ def parameters(language: str, source: str, name: str | None) -> list[tuple[str, 
 def _python_parameters(source: str, name: str | None) -> list[tuple[str, str | None]]:
     text = source.rstrip()
     try:
-        tree = ast.parse(text + ("\n    pass" if text.endswith(":") else ""))
+        tree = python_module(text + ("\n    pass" if text.endswith(":") else ""))
     except SyntaxError:
         return []
     for node in ast.walk(tree):

@@ -10,6 +10,7 @@ import ast
 from collections.abc import Callable, Sequence
 
 from codegen.backends.base import Backend
+from codegen.parsing import python_module
 from codegen.prompting.extract import extract
 from codegen.types import GenerationRequest, Message, SamplingParams
 
@@ -55,7 +56,7 @@ def asserts_of(code: str) -> list[str]:
         if not text.startswith("assert "):
             continue
         try:
-            tree = ast.parse(text)
+            tree = python_module(text)
         except SyntaxError:
             continue
         if len(tree.body) == 1 and isinstance(tree.body[0], ast.Assert):

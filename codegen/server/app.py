@@ -20,8 +20,8 @@ from pathlib import Path
 
 from codegen.config import Settings
 from codegen.errors import UsageError
-from codegen.server import lsp  # noqa: F401  (loaded before descriptors can run out)
-from codegen.server.dispatch import Connection, Pools
+from codegen.netaddr import parse_address
+from codegen.server.dispatch import Connection
 from codegen.server.framing import FrameReader, FrameWriter
 from codegen.server.handlers import State
 
@@ -40,23 +40,8 @@ def serve_stdio(settings: Settings) -> int:
     protocol_out = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    state, pools = State(settings), Pools()
-    conn = Connection(state, pools, FrameReader(sys.stdin.buffer), FrameWriter(protocol_out))
-    try:
-        return conn.serve()
-    finally:
-        pools.close()
-
-
-def parse_address(text: str) -> tuple[str, int]:
-    """``PORT`` or ``HOST:PORT`` (host 127.0.0.1 unless given)."""
-    host, sep, port_text = text.rpartition(":")
-    if not sep:
-        host = "127.0.0.1"
-    host = host.strip("[]") or "127.0.0.1"
-    if not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-        raise UsageError(f"--tcp {text}: expected [HOST:]PORT with PORT in 0-65535")
-    return host, int(port_text)
+    conn = Connection(State(settings), FrameReader(sys.stdin.buffer), FrameWriter(protocol_out))
+    return conn.serve()
 
 
 def runtime_dir() -> Path:
@@ -126,19 +111,18 @@ def serve_tcp(settings: Settings, address: str) -> int:
     port = listener.getsockname()[1]
     previous = signal.signal(signal.SIGTERM, _raise_terminate)
     token_file: Path | None = None
-    state, pools = State(settings), Pools()
+    state = State(settings)
     try:
         token_file, token = write_token(port, directory)
         info = {"host": host, "port": port, "token_file": str(token_file)}
         sys.stdout.write(json.dumps(info) + "\n")
         sys.stdout.flush()
-        _accept_loop(listener, Gate(settings), state, pools, token)
+        _accept_loop(listener, Gate(settings), state, token)
     except _Terminate:
         log.info("terminated")
     finally:
         signal.signal(signal.SIGTERM, previous)
         listener.close()
-        pools.close()
         _remove_token(token_file, directory)
     return 0
 
@@ -155,9 +139,7 @@ _FD_ERRORS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
 ACCEPT_BACKOFF_S = 0.25
 
 
-def _accept_loop(
-    listener: socket.socket, gate: Gate, state: State, pools: Pools, token: str
-) -> None:
+def _accept_loop(listener: socket.socket, gate: Gate, state: State, token: str) -> None:
     while True:
         try:
             sock, _ = listener.accept()
@@ -170,7 +152,7 @@ def _accept_loop(
         if not gate.admit():
             _refuse(sock, gate.limit_message())
             continue
-        args = (state, pools, sock, token, gate)
+        args = (state, sock, token, gate)
         try:
             threading.Thread(target=_serve_socket, args=args, daemon=True).start()
         except RuntimeError:  # no thread to be had: the connection cannot be served
@@ -223,7 +205,7 @@ class Gate:
                 self.unauthenticated -= 1
 
 
-def _serve_socket(state: State, pools: Pools, sock: socket.socket, token: str, gate: Gate) -> None:
+def _serve_socket(state: State, sock: socket.socket, token: str, gate: Gate) -> None:
     conn: Connection | None = None
     rfile, wfile = sock.makefile("rb"), sock.makefile("wb")
     writer = FrameWriter(wfile)
@@ -233,7 +215,7 @@ def _serve_socket(state: State, pools: Pools, sock: socket.socket, token: str, g
     try:
         deadline.start()
         conn = Connection(
-            state, pools, FrameReader(rfile), writer, token=token, on_authorized=gate.authorized
+            state, FrameReader(rfile), writer, token=token, on_authorized=gate.authorized
         )
         conn.serve()
     except Exception as exc:  # one connection failing never touches the others

@@ -75,7 +75,7 @@ def generate(
     if document_text:
         context = raw.get("context") or []
         context = [context] if isinstance(context, str) else list(context)
-        raw["context"] = [*context, document_text]
+        raw["context"] = [document_text, *context]  # first: ``focus`` lines refer to it
     request: GenerationRequest = build_request(raw, state.settings)
     if state.backend is None:
         check_spec(request.model or state.settings.model)

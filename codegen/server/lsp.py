@@ -1,74 +1,44 @@
-"""Standard LSP features on pygls: debounced diagnostics for open documents, and a code action
-that offers generation from a comment or selection (as a Command: nothing runs until chosen)."""
+"""The language server of one connection: pygls with every feature registered.
+
+Documents: debounced diagnostics for open documents, and code actions that offer generation
+from a comment or a selection (as commands: nothing runs until one is chosen). The
+``codegen/*`` methods (``methods``), the generate commands run through
+``workspace/executeCommand`` (``commands``) and inline completion (``inline``) are registered
+here too.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
-from concurrent.futures import Executor
-from typing import Any, Protocol
+from typing import Any
 
 from lsprotocol import types as lsp
-from pygls.exceptions import JsonRpcInternalError
-from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 
-from codegen import languages
-from codegen.server import handlers
+from codegen.server import commands, handlers, methods
 from codegen.server.comments import description_at
-from codegen.server.positions import codepoint_index
+from codegen.server.documents import language_of, slice_text
+from codegen.server.protocol import CodegenServer
 from codegen.version import __version__
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_S = 0.25
-GENERATE_COMMAND = "codegen.generateFromComment"
-GENERATE_TITLE = "Generate code from this comment"
-
-
-class _Protocol(LanguageServerProtocol):
-    """pygls' protocol, minus tracebacks in error replies."""
-
-    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
-        if error is not None and getattr(error, "data", None) is not None:
-            error = lsp.ResponseError(code=error.code, message=error.message)
-        super()._send_response(msg_id, result, error)
-
-
-def language_of(uri: str, language_id: str | None) -> languages.Language | None:
-    found = languages.find(language_id) if language_id else None
-    return found or languages.from_extension(uri)
-
-
-class _Pools(Protocol):
-    @property
-    def fast(self) -> Executor: ...
-
-
-class Client(Protocol):
-    """What these features need of their connection (``dispatch.Connection`` is one)."""
-
-    @property
-    def state(self) -> handlers.State: ...
-
-    @property
-    def pools(self) -> _Pools: ...
-
-    def notify(self, method: str, params: Any) -> None: ...
+COMMENT_TITLE = "Generate code from this comment"
+SELECTION_TITLE = "Generate code from the selection"
 
 
 class Diagnostics:
     """Validates open documents a moment after the last change and publishes the result."""
 
-    def __init__(self, conn: Client, server: LanguageServer) -> None:
-        self._conn = conn
+    def __init__(self, state: handlers.State, server: CodegenServer) -> None:
+        self._state = state
         self._server = server
         self._timers: dict[str, threading.Timer] = {}
         self._lock = threading.Lock()
 
     def schedule(self, uri: str) -> None:
-        timer = threading.Timer(DEBOUNCE_S, self._fire, args=(uri,))
+        timer = threading.Timer(DEBOUNCE_S, self._publish, args=(uri,))
         timer.daemon = True
         with self._lock:
             old = self._timers.pop(uri, None)
@@ -82,36 +52,29 @@ class Diagnostics:
             old = self._timers.pop(uri, None)
         if old is not None:
             old.cancel()
-        self._conn.notify("textDocument/publishDiagnostics", {"uri": uri, "diagnostics": []})
-
-    def _fire(self, uri: str) -> None:
-        with contextlib.suppress(RuntimeError):  # pools closed: shutting down
-            self._conn.pools.fast.submit(self._publish, uri)
+        self._server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
 
     def _publish(self, uri: str) -> None:
         try:
             doc = self._server.workspace.text_documents.get(uri)
-            if doc is None:
-                return
-            lang = language_of(uri, doc.language_id)
-            if lang is None:
+            lang = None if doc is None else language_of(uri, doc.language_id)
+            if doc is None or lang is None:
                 return
             version, text = doc.version, doc.source
-            found = handlers.validate(self._conn.state, {"language": lang.name, "code": text})
+            found = handlers.validate(self._state, {"language": lang.name, "code": text})
             params = {"uri": uri, "version": version, "diagnostics": found["diagnostics"]}
-            self._conn.notify("textDocument/publishDiagnostics", params)
+            converter = self._server.protocol._converter
+            structured = converter.structure(params, lsp.PublishDiagnosticsParams)
+            self._server.text_document_publish_diagnostics(structured)
         except Exception as exc:
             log.error("diagnostics for %s failed: %s: %s", uri, type(exc).__name__, exc)
 
 
-def build_language_server(conn: Client) -> LanguageServer:
-    server = LanguageServer(
-        "codegen",
-        __version__,
-        text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
-        protocol_cls=_Protocol,
-    )
-    diagnostics = Diagnostics(conn, server)
+def build_language_server(state: handlers.State) -> CodegenServer:
+    server = CodegenServer("codegen", __version__)
+    diagnostics = Diagnostics(state, server)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
@@ -128,16 +91,16 @@ def build_language_server(conn: Client) -> LanguageServer:
     options = lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.Refactor])
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, options)
-    def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
-        try:
-            return _code_actions(server, params)
-        except Exception as exc:
-            raise JsonRpcInternalError(message=f"code action failed: {exc}") from None
+    def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        return code_actions(server, params)
 
+    methods.register(server, state)
+    commands.register(server, state)
     return server
 
 
-def _code_actions(server: LanguageServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+def code_actions(server: CodegenServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    """Generate from the selection (when there is one) or from the comment at the cursor."""
     uri = params.text_document.uri
     doc = server.workspace.text_documents.get(uri)
     if doc is None:
@@ -147,27 +110,19 @@ def _code_actions(server: LanguageServer, params: lsp.CodeActionParams) -> list[
     lang = language_of(uri, doc.language_id)
     selection = None
     if (start.line, start.character) != (end.line, end.character):
-        selection = _slice(lines, start, end)
+        selection = slice_text(lines, start, end)
     found = description_at(lines, start.line, selection, lang)
     if found is None:
         return []
     description, insert_line = found
-    args: dict[str, Any] = {"uri": uri, "description": description, "insert_line": insert_line}
+    args: dict[str, Any] = {"uri": uri, "description": description}
     if lang is not None:
         args["languages"] = [lang.name]
-    command = lsp.Command(title=GENERATE_TITLE, command=GENERATE_COMMAND, arguments=[args])
-    action = lsp.CodeAction(title=GENERATE_TITLE, kind=lsp.CodeActionKind.Refactor, command=command)
-    return [action]
-
-
-def _slice(lines: list[str], start: lsp.Position, end: lsp.Position) -> str:
-    """The text between two LSP (UTF-16) positions."""
-    if start.line >= len(lines):
-        return ""
-    last = min(end.line, len(lines) - 1)
-    a = codepoint_index(lines[start.line], start.character)
-    b = codepoint_index(lines[last], end.character)
-    if start.line == last:
-        return lines[start.line][a:b]
-    middle = lines[start.line + 1 : last]
-    return "\n".join([lines[start.line][a:], *middle, lines[last][:b]])
+    if selection is not None and selection.strip():
+        args["range"] = server.protocol._converter.unstructure(params.range)
+        title, name = SELECTION_TITLE, commands.GENERATE_FROM_SELECTION
+    else:
+        args["insert_line"] = insert_line
+        title, name = COMMENT_TITLE, commands.GENERATE_FROM_COMMENT
+    command = lsp.Command(title=title, command=name, arguments=[args])
+    return [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.Refactor, command=command)]

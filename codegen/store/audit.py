@@ -139,9 +139,9 @@ def _append(path: Path, data: bytes) -> None:
 
 
 def request_record(
-    result: Result, interface: Interface, refused: str | None = None
+    result: Result, interface: Interface, refused: str | None = None, client: str | None = None
 ) -> dict[str, Any]:
-    """The audit line of one answered request."""
+    """The audit line of one answered request; ``client`` is an API key's id (HTTP)."""
     request = result.request.to_dict()
     description = request.pop("description")
     return {
@@ -150,6 +150,7 @@ def request_record(
         "time": now(),
         "interface": interface,
         "user": user(),
+        **_client(client),
         "description": description,
         "parameters": request,
         "model": result.model,
@@ -179,6 +180,7 @@ def refusal_record(
     interface: Interface,
     rule: str,
     findings: tuple[SafetyFinding, ...] = (),
+    client: str | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "request",
@@ -186,11 +188,17 @@ def refusal_record(
         "time": now(),
         "interface": interface,
         "user": user(),
+        **_client(client),
         "description": description,
         "refused": rule,
         "safety": [f.to_dict() for f in findings],
         "candidates": [],
     }
+
+
+def _client(client: str | None) -> dict[str, str]:
+    """The ``client`` key of a record: present only for front ends that identify clients."""
+    return {} if client is None else {"client": client}
 
 
 def record_accept(

@@ -175,6 +175,15 @@ class ResponseCache:
             return None
         return value
 
+    def contains(self, key: str) -> bool:
+        """Whether ``key`` is stored (no counter or recency changes)."""
+
+        def op(conn: sqlite3.Connection) -> bool:
+            row = conn.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone()
+            return row is not None
+
+        return self._safely(op, False, "read")
+
     def put(self, key: str, value: dict[str, Any]) -> None:
         """Store ``value``; evict least-recently-used entries beyond the size cap."""
         data = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()

@@ -19,11 +19,13 @@ SYSTEM = (
 
 
 def search(records: Iterable[dict[str, Any]], pattern: str) -> Iterator[dict[str, Any]]:
-    """Records whose description, user, interface or any candidate's code matches ``pattern``
-    (a case-insensitive regular expression)."""
+    """Records whose description, user, client, interface or any candidate's code matches
+    ``pattern`` (a case-insensitive regular expression)."""
     rx = re.compile(pattern, re.IGNORECASE)
     for record in records:
-        texts = [str(record.get(k, "")) for k in ("description", "user", "interface", "id")]
+        texts = [
+            str(record.get(k, "")) for k in ("description", "user", "client", "interface", "id")
+        ]
         texts += [str(c.get("code", "")) for c in record.get("candidates", [])]
         if any(rx.search(t) for t in texts):
             yield record

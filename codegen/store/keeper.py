@@ -42,6 +42,7 @@ class Ticket:
     findings: tuple[SafetyFinding, ...] = ()
     warnings: list[str] = field(default_factory=list)
     key: str | None = None
+    client: str | None = None  # the API key id of an HTTP client, for the audit line
 
 
 class Keeper:
@@ -63,16 +64,27 @@ class Keeper:
             cache = ResponseCache(cache_path(settings.cache_path), max_bytes)
         self.cache = cache
 
-    def admit(self, request: GenerationRequest, request_id: str, spec: str, stages: Any) -> Ticket:
+    def admit(
+        self,
+        request: GenerationRequest,
+        request_id: str,
+        spec: str,
+        stages: Any,
+        client: str | None = None,
+    ) -> Ticket:
         try:
             text, findings = self.screen_rules.description(request.description)
         except SafetyRefusal as exc:
             record = audit_mod.refusal_record(
-                request_id, redact_secrets(request.description), self.interface, exc.rule
+                request_id,
+                redact_secrets(request.description),
+                self.interface,
+                exc.rule,
+                client=client,
             )
             self._append(record, [])
             raise
-        ticket = Ticket(request_id, request.with_changes(description=text), findings)
+        ticket = Ticket(request_id, request.with_changes(description=text), findings, client=client)
         for f in findings:
             done = "was redacted" if f.action == "redact" else "was sent as written"
             ticket.warnings.append(
@@ -95,6 +107,18 @@ class Keeper:
         }
         extra = {**names, "safety": self.screen_rules.fingerprint()}
         return keys.request_key(request, identity, self.settings, extra)
+
+    def has_answer(self, request: GenerationRequest, spec: str, stages: Any) -> bool:
+        """Whether ``request`` would be answered from the cache, with no side effect (no audit
+        line, no counter): a front end that queues model work can let it skip the queue."""
+        if self.cache is None or not keys.deterministic(request):
+            return False
+        try:
+            text, _ = self.screen_rules.description(request.description)
+        except SafetyRefusal:
+            return False
+        key = self._key(request.with_changes(description=text), spec, stages)
+        return key is not None and self.cache.contains(key)
 
     def lookup(self, ticket: Ticket) -> tuple[str, tuple[Candidate, ...]] | None:
         """(model name, candidates) of a stored answer to this request, or None."""
@@ -148,7 +172,9 @@ class Keeper:
         ):
             self.cache.put(ticket.key, keys.encode(result.model, result.candidates))
         result = replace(result, safety=ticket.findings)
-        self._append(audit_mod.request_record(result, self.interface), warnings)
+        self._append(
+            audit_mod.request_record(result, self.interface, client=ticket.client), warnings
+        )
         return replace(result, warnings=tuple(warnings))
 
     def _append(self, record: dict[str, Any], warnings: list[str]) -> None:

@@ -82,6 +82,11 @@ NOT_IN_KEY = frozenset(
         "top_p",
         "max_tokens",
         "seed",
+        # serve --http's keys and limits: instances with other keys share one cache.
+        "http_api_keys",
+        "http_max_body_kb",
+        "http_queue_depth",
+        "http_workers",
     }
 )
 

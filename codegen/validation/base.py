@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from codegen.types import Diagnostic
 
@@ -27,6 +27,15 @@ class Validation:
     def parses(self) -> bool:
         """No syntax error: what ``Candidate.valid`` means."""
         return not any(d.severity == "error" and d.stage == "syntax" for d in self.diagnostics)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "compiles": self.compiles,
+            "diagnostics": [d.to_dict() for d in self.diagnostics],
+            "validators": list(self.validators),
+            "undecided": list(self.undecided),
+        }
 
 
 class Validator(Protocol):

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from codegen.parsing import python_module
 from codegen.types import Diagnostic
 
 SOURCE = "imports"  # the ``Diagnostic.source`` of missing-import warnings
@@ -44,6 +46,11 @@ KNOWN: dict[str, str] = {name: f"import {name}" for name in _MODULES.split()} | 
 }
 
 
+# Any known name as a word: code without one (the common case) needs no parse at all. Only
+# for ASCII code: Python folds some other letters into ASCII names (NFKC).
+_ANY_KNOWN = re.compile(r"\b(?:" + "|".join(sorted(KNOWN, key=len, reverse=True)) + r")\b")
+
+
 @dataclass(frozen=True)
 class Missing:
     name: str
@@ -54,22 +61,23 @@ class Missing:
 
 def missing_imports(code: str) -> list[Missing]:
     """Known names ``code`` uses but never binds, first use first; [] if it does not parse."""
+    if code.isascii() and _ANY_KNOWN.search(code) is None:
+        return []
     try:
-        tree = ast.parse(code)
+        tree = python_module(code)
     except (SyntaxError, ValueError):
         return []
-    bound = _bound(tree)
+    bound, uses = _scan(tree)
     if bound is None:
         return []
     found: dict[str, Missing] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            name = node.id
-            if name in KNOWN and name not in bound and not hasattr(builtins, name):
-                first = found.get(name)
-                here = Missing(name, node.lineno, node.col_offset + 1, KNOWN[name])
-                if first is None or (here.line, here.column) < (first.line, first.column):
-                    found[name] = here
+    for node in uses:
+        name = node.id
+        if name not in bound and not hasattr(builtins, name):
+            first = found.get(name)
+            here = Missing(name, node.lineno, node.col_offset + 1, KNOWN[name])
+            if first is None or (here.line, here.column) < (first.line, first.column):
+                found[name] = here
     return sorted(found.values(), key=lambda m: (m.line, m.column))
 
 
@@ -94,16 +102,21 @@ def lacks_imports(found: Sequence[Diagnostic]) -> bool:
     return any(d.source == SOURCE for d in found)
 
 
-def _bound(tree: ast.AST) -> set[str] | None:
-    """Every name the file binds anywhere; None when a star import makes that unknowable."""
+def _scan(tree: ast.AST) -> tuple[set[str] | None, list[ast.Name]]:
+    """Every name the file binds anywhere (None when a star import makes that unknowable),
+    and the loads of known names; one walk of the tree."""
     bound: set[str] = set()
+    uses: list[ast.Name] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
-            return None
-        if isinstance(node, ast.Import | ast.ImportFrom):
+        if isinstance(node, ast.Name):
+            if not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            elif node.id in KNOWN:
+                uses.append(node)
+        elif isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return None, []
+        elif isinstance(node, ast.Import | ast.ImportFrom):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            bound.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             bound.add(node.name)
         elif isinstance(node, ast.arg):
@@ -112,7 +125,7 @@ def _bound(tree: ast.AST) -> set[str] | None:
             bound.update(node.names)
         elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
             bound.add(node.name)
-    return bound
+    return bound, uses
 
 
 def add_imports(code: str) -> str:

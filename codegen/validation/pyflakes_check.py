@@ -10,11 +10,11 @@ undefined names, so such code compiles.
 
 from __future__ import annotations
 
-import ast
 import warnings
 
 from pyflakes import checker, messages
 
+from codegen.parsing import python_module
 from codegen.types import Diagnostic
 from codegen.validation.compiling import Compilation
 
@@ -26,7 +26,7 @@ def compile_python(code: str) -> Compilation:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(code, "<candidate>")
+            tree = python_module(code, "<candidate>")
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return Compilation(None, tool=TOOL, note=f"cannot read the code: {exc}", undecided=True)
     try:

@@ -9,13 +9,13 @@ binaries used when they are on PATH: ``node --check``, ``gcc``/``g++ -fsyntax-on
 
 from __future__ import annotations
 
-import ast
 import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from codegen.parsing import python_module
 from codegen.types import Diagnostic
 from codegen.validation import tables, treesitter
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
@@ -63,7 +63,7 @@ def check_python(
             warnings.simplefilter("ignore")
             if version:
                 major, minor = _python_version(version)
-                ast.parse(code, "<candidate>", feature_version=(major, minor))
+                python_module(code, "<candidate>", feature_version=(major, minor))
             compile(code, "<candidate>", "exec", dont_inherit=True)
     except SyntaxError as exc:
         line = exc.lineno or 1

@@ -22,11 +22,13 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from codegen import languages
 from codegen.types import Diagnostic
 from codegen.validation import imports, names, reference, treesitter
 from codegen.validation.base import Validation
+from codegen.validation.compile_tier import ToolCompiler
 from codegen.validation.toolrun import LOCAL, ToolRunner
 
 log = logging.getLogger(__name__)
@@ -124,6 +126,40 @@ class TieredValidator:
                 continue
             return [result], undecided
         return [], undecided
+
+
+def language_rows(runner: ToolRunner = LOCAL) -> list[dict[str, Any]]:
+    """Every language with its extension, aliases, the tiers that check it and its compile
+    tier's tool, as they run through ``runner`` (``codegen languages --json``,
+    ``GET /v1/languages``)."""
+    compiler = ToolCompiler(runner)
+    out = []
+    for lang in languages.all_languages():
+        checkers = {name: _checker_ready(name, runner) for name in lang.checkers}
+        tiers = [treesitter.TIER] if treesitter.available(lang.name) else []
+        if lang.antlr_grammar and antlr_available():
+            tiers.append(f"antlr:{lang.antlr_grammar}")
+        tiers += [name for name, ok in checkers.items() if ok]
+        out.append(
+            {
+                "name": lang.name,
+                "display": lang.display,
+                "extension": lang.extension,
+                "aliases": list(lang.aliases),
+                "tiers": tiers,
+                "checkers": checkers,
+                "compiler": _compiler(compiler, lang.name),
+            }
+        )
+    return out
+
+
+def _compiler(compiler: ToolCompiler, language: str) -> dict[str, Any] | None:
+    """The compile tier's tool for ``language`` and whether it can run here (None: none)."""
+    tool = compiler.tool(language)
+    if tool is None:
+        return None
+    return {"tool": tool.name, "available": compiler.available(language)}
 
 
 def _checker_ready(name: str, runner: ToolRunner) -> bool:

@@ -96,7 +96,8 @@ def start_stdio(*extra: str) -> tuple[subprocess.Popen[bytes], RpcClient]:
     )
     assert proc.stdin is not None and proc.stdout is not None
     client = RpcClient(proc.stdout, proc.stdin)
-    reply = client.call("initialize", {"capabilities": {}, "processId": None}, timeout=60)
+    caps = {"workspace": {"applyEdit": True}}
+    reply = client.call("initialize", {"capabilities": caps, "processId": None}, timeout=60)
     assert "codeActionProvider" in reply["result"]["capabilities"]
     client.notify("initialized", {})
     return proc, client
@@ -137,6 +138,27 @@ def test_generate_on_the_real_small_model_with_progress(server: RpcClient) -> No
     assert events[-1]["params"]["value"]["kind"] == "end"
 
 
+def test_execute_command_generates_and_sends_an_apply_edit(server: RpcClient) -> None:
+    """A plain LSP client runs the code action's command: the server generates on the real
+    small model with the document as context and applies the best candidate."""
+    text = "import math\n\n# Return the sum of two numbers a and b\n"
+    doc = {"uri": "file:///tmp/cmd.py", "languageId": "python", "version": 1, "text": text}
+    server.notify("textDocument/didOpen", {"textDocument": doc})
+    args = {"uri": doc["uri"], "line": 2, "n": 1, "max_tokens": 96, "temperature": 0}
+    params = {"command": "codegen.generateFromComment", "arguments": [args]}
+    msg_id = server.request("workspace/executeCommand", {**params, "workDoneToken": "cmd-1"})
+    request = server.wait(lambda m: m.get("method") == "workspace/applyEdit")
+    server.write(frame({"jsonrpc": "2.0", "id": request["id"], "result": {"applied": True}}))
+    result = server.reply(msg_id)["result"]
+    assert result["applied"] is True and result["candidate_id"] == "python-1"
+    (edit,) = request["params"]["edit"]["changes"][doc["uri"]]
+    assert edit["range"]["start"] == {"line": 3, "character": 0}
+    compile(text + edit["newText"], "cmd.py", "exec")  # the buffer after the edit parses
+    assert edit["newText"] == result["code"].rstrip("\n") + "\n"
+    progress = server.wait(lambda m: m.get("method") == "$/progress", timeout=5)
+    assert progress["params"]["token"] == "cmd-1"
+
+
 def test_cancel_request_stops_generation(server: RpcClient) -> None:
     params = {
         "description": "Write a long Python module with many classes and docstrings",
@@ -175,7 +197,13 @@ def test_did_open_publishes_utf16_diagnostics(server: RpcClient) -> None:
     text = "s = '😀😀' + )\n"
     doc = {"uri": "file:///tmp/x.py", "languageId": "python", "version": 1, "text": text}
     server.notify("textDocument/didOpen", {"textDocument": doc})
-    msg = server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics", 60)
+    msg = server.wait(
+        lambda m: (
+            m.get("method") == "textDocument/publishDiagnostics"
+            and m["params"]["uri"] == doc["uri"]
+        ),
+        60,
+    )
     diag = msg["params"]["diagnostics"][0]
     assert msg["params"]["uri"] == doc["uri"]
     assert diag["range"]["start"] == {"line": 0, "character": text.index(")") + 2}

@@ -13,7 +13,7 @@ import pytest
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.server import handlers
-from codegen.server.dispatch import Connection, Pools
+from codegen.server.dispatch import Connection
 from codegen.server.framing import FrameReader, FrameWriter
 
 GOOD = "```python\ndef add(a, b):\n    return a + b\n```"
@@ -27,20 +27,18 @@ class Sink(io.BytesIO):
 class Harness:
     def __init__(self, token: str | None = None, backend: Any = None) -> None:
         self.sink = Sink()
-        self.pools = Pools()
         state = handlers.State(
             Settings(model="scripted"), backend=backend or ScriptedBackend([GOOD])
         )
         self.writer = FrameWriter(self.sink)
-        self.conn = Connection(state, self.pools, FrameReader(io.BytesIO()), self.writer, token)
+        self.conn = Connection(state, FrameReader(io.BytesIO()), self.writer, token)
 
     def send(self, message: Any) -> None:
         raw = message if isinstance(message, bytes) else json.dumps(message).encode()
         self.conn.handle(raw)
 
     def messages(self) -> list[dict[str, Any]]:
-        self.pools.fast.shutdown(wait=True)
-        self.pools.model.shutdown(wait=True)
+        self.conn.server.thread_pool.shutdown(wait=True)  # pygls' workers: every reply sent
         reader = FrameReader(io.BytesIO(self.sink.getvalue()))
         out = []
         while (frame := reader.read()) is not None:
@@ -55,7 +53,7 @@ class Harness:
 def h() -> Iterator[Harness]:
     harness = Harness()
     yield harness
-    harness.pools.close()
+    harness.conn.close()
 
 
 def req(msg_id: Any, method: str, params: Any = None) -> dict[str, Any]:
@@ -288,4 +286,4 @@ def test_until_the_token_is_shown_only_small_messages_are_read() -> None:
         harness.send(req(1, "initialize", params))
         assert harness.conn.reader.max_message == 4 * 1024 * 1024
     finally:
-        harness.pools.close()
+        harness.conn.close()

@@ -76,3 +76,12 @@ def test_a_generated_candidate_gets_its_import() -> None:
     [cand] = Assistant(settings, backend=backend, interface="library").generate(request).candidates
     assert cand.code.startswith("import re\n") and cand.valid
     assert [r.name for r in cand.repairs] == ["add_imports"]
+
+
+def test_the_no_parse_shortcut_keeps_the_answers() -> None:
+    assert missing_imports("def f(xs):\n    return sorted(xs)\n") == []
+    # Python folds full-width letters into ASCII names: not ASCII, so it is parsed.
+    [found] = missing_imports("x = \uff4d\uff41\uff54\uff48.sqrt(2)\n")
+    assert (found.name, found.line, found.column) == ("math", 1, 5)
+    [found] = missing_imports("def f(s):\n    return re.sub('a', 'b', s)\n")
+    assert (found.name, found.line) == ("re", 2)
