@@ -97,3 +97,23 @@ def test_one_renderer_colours_a_terminal_only_and_keeps_plain_code_verbatim(
     quiet = _Tty()
     terminal.write(items, quiet)
     assert quiet.getvalue() == piped.getvalue()
+
+
+def test_check_gen_and_the_repl_word_a_diagnostic_the_same_way() -> None:
+    from codegen.cli.check import render
+    from codegen.validation.base import Validation
+    from codegen.validation.inputs import Source
+
+    src = Source("a.rs", "pub fn f() {\n    v.pop();\n}\n", "rust", None)
+    checked = to_text(render(src, Validation((ERROR,), ("tree-sitter",))), color=False)
+    assert checked.splitlines() == [
+        "a.rs:2:5: error: E0599: no method named `pop` found [rustc]",
+        "      v.pop();",
+        "      ^",
+    ]
+    shown = to_text(blocks.candidate(cand(1, False, True, ERROR), code=False), color=False)
+    repl = EventView(color=False, width=80).show(
+        ev.Ranked("r", "rust", (cand(1, False, True, ERROR),))
+    )
+    line = "  2:5: error: E0599: no method named `pop` found [rustc]"
+    assert shown.splitlines()[1] == line and line in repl.splitlines()
