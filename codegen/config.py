@@ -54,6 +54,7 @@ class Settings:
     rank_w_tests: float = 4.0
     rank_w_repair: float = 1.0
     rank_w_gen_tests: float = 1.0
+    rank_w_robust: float = 1.0
     rank_gen_tests: bool = False
     rank_probes: int = 12
     validation_timeout: float = 10.0
@@ -61,6 +62,8 @@ class Settings:
     openai_timeout: float = 60.0
     openai_retries: int = 4
     openai_logprobs: bool = True
+    openai_grammar_field: str = "none"
+    constrain: str = "auto"
     backend: str = "auto"
     device: str = "auto"
     adapter: str = ""
@@ -128,6 +131,8 @@ def _check_regexes(value: Any) -> str | None:
 
 
 _ACTIONS = ("block", "warn", "redact")
+CONSTRAIN_MODES = ("auto", "on", "off")
+GRAMMAR_FIELDS = ("none", "grammar", "guided_grammar", "structured_outputs", "ebnf")
 
 
 @dataclass(frozen=True)
@@ -189,6 +194,12 @@ KEYS: tuple[Key, ...] = (
     Key("rank.w_tests", float, "rank weight: test pass rate (exec)", _check_range(0, 100)),
     Key("rank.w_repair", float, "rank weight: penalty per repair", _check_range(0, 100)),
     Key("rank.w_gen_tests", float, "rank weight: model-test agreement", _check_range(0, 100)),
+    Key(
+        "rank.w_robust",
+        float,
+        "rank weight: no error on inputs where another candidate gave a value (exec)",
+        _check_range(0, 100),
+    ),
     Key("rank.gen_tests", bool, "rank also by tests the model writes (exec)"),
     Key(
         "rank.probes",
@@ -206,6 +217,20 @@ KEYS: tuple[Key, ...] = (
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
     Key("openai.logprobs", bool, "ask for token log-probabilities (used in ranking)"),
+    Key(
+        "openai.grammar_field",
+        str,
+        "how the server takes a grammar: none, grammar (llama.cpp), guided_grammar (vLLM), "
+        "structured_outputs (vLLM >= 0.10), ebnf (SGLang)",
+        _check_choice(GRAMMAR_FIELDS),
+    ),
+    Key(
+        "constrain",
+        str,
+        "grammar-constrained decoding: auto (where a grammar converts), on (and warn where it "
+        "cannot), off",
+        _check_choice(CONSTRAIN_MODES),
+    ),
     Key(
         "backend",
         str,
