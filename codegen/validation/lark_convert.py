@@ -13,7 +13,7 @@ not contain what follows, then what follows".
 Names are prefixed so that no ANTLR name can clash with the answer's own rules: tokens
 ``T_<NAME>``, parser rules ``r_<name>``. ``Converted.rule`` is the rule the code starts at;
 the grammar defines no ``start`` (the answer's shape adds it, see
-``codegen.backends.answer_shape``).
+``codegen.validation.fenced``).
 
 One difference stays: llguidance's lexer only considers the lexemes the parser can take at a
 point, so two tokens that ANTLR's lexer would read as one longer token (``SELECTa``) can be
