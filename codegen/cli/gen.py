@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import AssemblyProgress, print_json
     from codegen.cli.exec_flags import check_exec, write_explanation
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK
-    from codegen.render.terminal import write_result
+    from codegen.render import blocks, terminal
 
     settings, request = resolve_args(args)
     check_exec(args, settings, request)
@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        write_result(result, setting=settings.color, show_invalid=args.show_invalid)
+        terminal.write(
+            blocks.result(result, show_invalid=args.show_invalid), setting=settings.color
+        )
     if args.explain:
         write_explanation(result, settings, sys.stderr if args.json else sys.stdout)
     return EXIT_NEGATIVE if result.languages_without_valid() else EXIT_OK
@@ -113,13 +115,11 @@ def _streams(setting: str) -> bool:
 def _generate_live(assistant: Assistant, request: GenerationRequest, color_setting: str) -> Result:
     """The request's result, with the first candidate's code and a status line per language
     shown on the terminal while it runs (cleared before the result is printed)."""
-    from rich.console import Console
-
     from codegen import events as ev
     from codegen.render.live import LiveView
     from codegen.render.terminal import use_color
 
-    view = LiveView(Console(file=sys.stdout), use_color(sys.stdout, color_setting))
+    view = LiveView(sys.stdout, use_color(sys.stdout, color_setting))
     try:
         for event in assistant.stream(request, tokens=True):
             view.update(event)

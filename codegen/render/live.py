@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from codegen import events as ev
 from codegen.prompting.extract import extract
-from codegen.render.terminal import highlight
+from codegen.render.terminal import Code, console, to_text, width_of
 
 REFRESH_PER_SECOND = 12
 
@@ -105,15 +105,17 @@ class LiveState:
 
     def _code_lines(self) -> list[str]:
         if self.shown.code is not None:
-            return highlight(self.shown.code, self.shown.language, self.color).splitlines()
+            code = Code(self.shown.code, self.shown.language)
+            return to_text([code], self.color).rstrip("\n").splitlines()
         return extract(self.shown.text, self.shown.language).code.splitlines()
 
 
 class LiveView:
-    """``LiveState`` on a rich ``Live`` display (on stdout), started at the first language."""
+    """``LiveState`` on a rich ``Live`` display on ``stream`` (the renderer's console), started
+    at the first language."""
 
-    def __init__(self, console: Any, color: bool) -> None:
-        self._console = console
+    def __init__(self, stream: TextIO, color: bool) -> None:
+        self._console = console(stream, color, width_of(stream), live=True)
         self.state = LiveState(color)
         self._live: Any = None
 

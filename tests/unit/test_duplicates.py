@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from codegen.config import Settings
 from codegen.ranking.duplicates import agree_label, distinct, mark_duplicates
-from codegen.render.terminal import render_result
+from codegen.render import blocks
+from codegen.render.terminal import to_text
+from codegen.repl.render import ranked_block
 from codegen.requests import build_request
 from codegen.types import Candidate, Result
 from tests.unit.test_rank_languages import cand as rank_cand
@@ -63,8 +65,15 @@ def test_the_terminal_shows_identical_code_once_and_the_json_keeps_every_candida
     cands = mark_duplicates([cand("python", k, ADD, k) for k in (1, 2, 3)])
     request = build_request({"description": "add", "n": 3}, Settings())
     result = Result("r1", request, "m", tuple(cands), {}, "2026-01-01T00:00:00+00:00")
-    text = render_result(result, color=False)
+    text = to_text(blocks.result(result), color=False)
     assert text.count("def add") == 1
     assert "×3 agree (python-2, python-3)" in text
     data = result.to_dict()
     assert [c["duplicate_of"] for c in data["candidates"]] == [None, "python-1", "python-1"]
+
+
+def test_the_repl_shows_identical_code_once_through_the_same_renderer() -> None:
+    cands = tuple(mark_duplicates([cand("python", k, ADD, k) for k in (1, 2, 3)]))
+    text = ranked_block("python", cands, color=False, width=72)
+    assert text.count("def add") == 1
+    assert "×3 agree (python-2, python-3)" in text
