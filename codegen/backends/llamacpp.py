@@ -23,11 +23,12 @@ from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.constraint import Constrainer, Guard
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
-from codegen.backends.llamacpp_prefix import PrefixCache
+from codegen.backends.llamacpp_prefix import PrefixCache, SavedPrompt
 from codegen.backends.lookup import MAX_DRAFT, PromptLookup
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
+from codegen.paths import cache_dir
 from codegen.prompting.extract import code_complete
 from codegen.types import Completion, FinishReason, Message, SamplingParams
 
@@ -219,7 +220,8 @@ class LlamaCppBackend(Identity):
         self._ctx = _internals.LlamaContext(model=self._model, params=params, verbose=False)
         self._ctx_cells = size
         mem = llama_cpp.llama_get_memory(self._ctx.ctx)
-        self._prefix = PrefixCache(llama_cpp, mem, enabled=self._reuse)
+        saved = SavedPrompt(llama_cpp, self._ctx.ctx, self._path, cache_dir() / "prompt-state")
+        self._prefix = PrefixCache(llama_cpp, mem, enabled=self._reuse, saved=saved)
         return self._ctx, self._prefix
 
     def _generate_locked(
@@ -242,6 +244,8 @@ class LlamaCppBackend(Identity):
             clock.reused = prefix.prepare(prompt, n)
             logits = runner.eval_prompt(prompt, clock.reused, cancel)
             clock.prefilled()
+            if logits is not None:
+                prefix.prompt_done(prompt)
             if logits is not None:
                 lookup = PromptLookup(prompt) if drafting else None
                 loop = _Loop(seqs, params, len(prompt), cancel, on_token, lookup, guard)

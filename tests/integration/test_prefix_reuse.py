@@ -88,3 +88,30 @@ def test_a_cancelled_request_leaves_the_prefix_usable(
     after = small_backend.generate(second, PARAMS, 3)
     assert after[0].prompt_tokens_reused >= 2 * BLOCK
     _same(after, fresh.generate(second, PARAMS, 3))
+
+
+def test_a_new_process_starts_from_the_saved_prompt(
+    small_backend: Any,
+    fresh: LlamaCppBackend,
+    prompts: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A one-shot process saves its first prompt; the next one loads it and keeps the blocks it
+    shares, with the candidates a fresh context gives."""
+    first, second = prompts
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path))
+    path = Path(small_backend.info().path)
+    one = LlamaCppBackend(path, spec="embedded-small")
+    try:
+        assert one.generate(first, PARAMS, 1)[0].prompt_tokens_reused == 0
+    finally:
+        one.close()
+    assert len(list((tmp_path / "prompt-state").glob("*.state"))) == 1
+    two = LlamaCppBackend(path, spec="embedded-small")
+    try:
+        started = two.generate(second, PARAMS, 3)
+    finally:
+        two.close()
+    assert started[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(started, fresh.generate(second, PARAMS, 3))
