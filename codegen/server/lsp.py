@@ -15,7 +15,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from codegen.server import commands, handlers, methods
+from codegen.server import commands, handlers, inline, methods
 from codegen.server.comments import description_at
 from codegen.server.documents import language_of, slice_text
 from codegen.server.protocol import CodegenServer
@@ -96,6 +96,7 @@ def build_language_server(state: handlers.State) -> CodegenServer:
 
     methods.register(server, state)
     commands.register(server, state)
+    inline.register(server, state)
     return server
 
 

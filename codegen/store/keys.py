@@ -88,6 +88,10 @@ NOT_IN_KEY = frozenset(
         "http_max_body_kb",
         "http_queue_depth",
         "http_workers",
+        # editor completions: how many and how long go into the request; the rest is timing.
+        "server_inline_n",
+        "server_inline_max_tokens",
+        "server_debounce",
     }
 )
 
