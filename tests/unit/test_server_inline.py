@@ -3,10 +3,7 @@ debounce (a newer request stops an older one), cancel, the memo, and the protoco
 
 from __future__ import annotations
 
-import io
-import json
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,10 +12,8 @@ import pytest
 from codegen import languages
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
-from codegen.server import handlers
-from codegen.server.dispatch import Connection
-from codegen.server.framing import FrameReader, FrameWriter
 from codegen.server.spots import Spot, insertion, spot_at
+from tests.unit.server_harness import LocalClient, request
 
 PY = languages.get("python")
 GOOD = "```python\ndef area(r):\n    return 3.14159 * r * r\n```"
@@ -62,29 +57,13 @@ def test_insertions() -> None:
     assert insertion(Spot("d", prefix="x = 1"), "x = 1") is None  # nothing to add
 
 
-class Sink(io.BytesIO):
-    def close(self) -> None:
-        pass
-
-
-class Editor:
+class Editor(LocalClient):
     def __init__(self, backend: ScriptedBackend, debounce: float = 0.0) -> None:
-        self.sink = Sink()
         settings = Settings(model="scripted", server_debounce=debounce, server_inline_n=2)
-        state = handlers.State(settings, backend=backend)
-        self.conn = Connection(state, FrameReader(io.BytesIO()), FrameWriter(self.sink))
-        self._lock = threading.Lock()
-        self.send({"jsonrpc": "2.0", "id": 0, "method": "initialize",
-                   "params": {"capabilities": {}}})  # fmt: skip
+        super().__init__(backend, settings, capabilities={})
 
-    def send(self, msg: dict[str, Any]) -> None:
-        with self._lock:
-            self.conn.handle(json.dumps(msg).encode())
-
-    def open(self, text: str) -> None:
-        doc = {"uri": "file:///c.py", "languageId": "python", "version": 1, "text": text}
-        self.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-                   "params": {"textDocument": doc}})  # fmt: skip
+    def open(self, text: str, uri: str = "file:///c.py", language: str = "python") -> None:
+        super().open(text, uri, language)
 
     def ask(self, msg_id: Any, method: str, line: int, char: int, kind: int = 2) -> None:
         params: dict[str, Any] = {
@@ -93,29 +72,18 @@ class Editor:
         }
         if method == "textDocument/inlineCompletion":
             params["context"] = {"triggerKind": kind}
-        self.send({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
-
-    def reply(self, msg_id: Any) -> dict[str, Any]:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            reader = FrameReader(io.BytesIO(self.sink.getvalue()))
-            while (frame := reader.read()) is not None:
-                msg = json.loads(frame.body or b"")
-                if msg.get("id") == msg_id and "method" not in msg:
-                    return dict(msg)
-            time.sleep(0.01)
-        raise AssertionError(f"no reply to {msg_id}")
+        self.send(request(msg_id, method, params))
 
 
 @pytest.fixture
 def editor() -> Iterator[Editor]:
     e = Editor(ScriptedBackend([GOOD]))
     yield e
-    e.conn.close()
+    e.close()
 
 
 def test_inline_completion_after_a_comment_and_the_memo(editor: Editor) -> None:
-    init = editor.reply(0)["result"]["capabilities"]
+    init = editor.reply("init")["result"]["capabilities"]
     assert init["inlineCompletionProvider"] == {} and "completionProvider" in init
     editor.open("import math\n\n# area of a circle\n")
     editor.ask(1, "textDocument/inlineCompletion", 2, 18)
@@ -171,4 +139,4 @@ def test_a_newer_request_stops_the_older_one_and_cancel_is_cancelled() -> None:
         release.set()
         assert editor.reply(7)["error"]["code"] == -32800
     finally:
-        editor.conn.close()
+        editor.close()
