@@ -37,13 +37,16 @@ from codegen.store.keeper import Keeper, Ticket
 from codegen.types import (
     Candidate,
     Completion,
+    Constraint,
     GenerationRequest,
     Interface,
     Result,
     SamplingParams,
 )
+from codegen.validation import constraints
 from codegen.validation.base import Validator
 from codegen.validation.compiling import Compiler, with_compilation
+from codegen.validation.constraints import Decision
 from codegen.validation.imports import lacks_imports
 
 
@@ -161,6 +164,7 @@ class _Run:
         self.cancel = cancel
         self.client = client
         self.timings: dict[str, float] = {}
+        self.warnings: list[str] = []  # for the result, e.g. a grammar that did not convert
 
     def _add_time(self, name: str, started: float) -> None:
         self.timings[name] = self.timings.get(name, 0.0) + (time.perf_counter() - started) * 1000
@@ -199,6 +203,7 @@ class _Run:
             timings={k: round(v, 2) for k, v in self.timings.items()},
             created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        ticket.warnings.extend(dict.fromkeys(self.warnings))
         yield ev.Finished(self.a.keeper.close(ticket, result))
 
     def _replay(
@@ -232,10 +237,13 @@ class _Run:
         started = time.perf_counter()
         prompt = builder.build(self.request, lang.name, version)
         self._add_time("prompt_ms", started)
+        decision = constraints.decide(self.request, lang.name)
         started = time.perf_counter()
-        completions = backend.generate(prompt.messages, self._params(), self.request.n, self.cancel)
+        params = self._params(decision.constraint)
+        completions = backend.generate(prompt.messages, params, self.request.n, self.cancel)
         self._add_time("generate_ms", started)
         self._check_cancel()
+        self._note_constraint(decision, completions, backend.name, lang.name)
         candidates = []
         for k, completion in enumerate(completions, 1):
             cand = _candidate(lang.name, k, completion)
@@ -321,7 +329,7 @@ class _Run:
             valid=check.valid, diagnostics=check.diagnostics, validators=check.validators
         )
 
-    def _params(self) -> SamplingParams:
+    def _params(self, constraint: Constraint | None = None) -> SamplingParams:
         r = self.request
         return SamplingParams(
             temperature=r.temperature,
@@ -330,7 +338,22 @@ class _Run:
             seed=r.seed,
             stop_after_code=True,
             greedy_first=self.a.settings.greedy_first,
+            constraint=constraint,
         )
+
+    def _note_constraint(
+        self, decision: Decision, completions: list[Completion], model: str, language: str
+    ) -> None:
+        """Warnings for the result: why a language was not constrained (asked with ``on``,
+        or its grammar did not convert), or that the model could not do it."""
+        if decision.warning:
+            self.warnings.append(decision.warning)
+        held = all(c.constrained for c in completions)
+        if decision.constraint is not None and not held and self.request.constrain == "on":
+            self.warnings.append(
+                f"{language}: {model} did not constrain decoding to the grammar (llama.cpp "
+                "models do; for a server set openai.grammar_field)"
+            )
 
 
 def _candidate(language: str, k: int, completion: Completion) -> Candidate:
@@ -344,4 +367,5 @@ def _candidate(language: str, k: int, completion: Completion) -> Candidate:
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
         mean_logprob=completion.mean_logprob,
+        constrained=completion.constrained,
     )

@@ -61,6 +61,8 @@ class Settings:
     openai_timeout: float = 60.0
     openai_retries: int = 4
     openai_logprobs: bool = True
+    openai_grammar_field: str = "none"
+    constrain: str = "auto"
     backend: str = "auto"
     device: str = "auto"
     adapter: str = ""
@@ -131,6 +133,8 @@ def _check_regexes(value: Any) -> str | None:
 
 
 _ACTIONS = ("block", "warn", "redact")
+CONSTRAIN_MODES = ("auto", "on", "off")
+GRAMMAR_FIELDS = ("none", "grammar", "guided_grammar", "structured_outputs", "ebnf")
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,20 @@ KEYS: tuple[Key, ...] = (
     Key("openai.timeout", float, "read timeout in seconds", _check_range(0, 3600, lo_open=True)),
     Key("openai.retries", int, "retries on 429/5xx/timeouts", _check_range(0, 20)),
     Key("openai.logprobs", bool, "ask for token log-probabilities (used in ranking)"),
+    Key(
+        "openai.grammar_field",
+        str,
+        "how the server takes a grammar: none, grammar (llama.cpp), guided_grammar (vLLM), "
+        "structured_outputs (vLLM >= 0.10), ebnf (SGLang)",
+        _check_choice(GRAMMAR_FIELDS),
+    ),
+    Key(
+        "constrain",
+        str,
+        "grammar-constrained decoding: auto (where a grammar converts), on (and warn where it "
+        "cannot), off",
+        _check_choice(CONSTRAIN_MODES),
+    ),
     Key(
         "backend",
         str,

@@ -12,9 +12,12 @@ did-you-mean for unknown names.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
+
+import jsonschema
 
 from codegen import config, languages, signatures
 from codegen.config import Settings
@@ -184,4 +187,43 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         focus=_focus(where, raw.get("focus")),
         tests=_tests(where, raw.get("tests"), specs),
         exec=bool(pick("exec")),
+        **_constraint_fields(raw, settings, where, specs),
     )
+
+
+def _constraint_fields(
+    raw: Mapping[str, Any], settings: Settings, where: str, specs: tuple[LanguageSpec, ...]
+) -> dict[str, Any]:
+    mode = raw.get("constrain")
+    mode = settings.constrain if mode is None else mode
+    key = config.KEY_BY_NAME["constrain"]
+    problem = key.check(mode) if key.check else None
+    if problem:
+        hint = did_you_mean(str(mode), config.CONSTRAIN_MODES)
+        raise _fail(where, "constrain", f"{problem}, got {mode!r}{hint}")
+    schema = _json_schema(where, raw.get("json_schema"))
+    if schema is not None and "json" not in [s.name for s in specs]:
+        raise _fail(where, "json_schema", "applies to json answers; add json to languages")
+    return {"constrain": mode, "json_schema": schema}
+
+
+def _json_schema(where: str, value: Any) -> dict[str, Any] | None:
+    """A JSON Schema object, given as an object or as JSON text."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise _fail(where, "json_schema", f"not valid JSON ({exc})") from None
+    if not isinstance(value, Mapping):
+        raise _fail(where, "json_schema", f"expected a JSON Schema object, got {value!r:.60}")
+    schema: dict[str, Any] = dict(value)
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        path = "".join(f"[{p!r}]" for p in exc.absolute_path)
+        raise _fail(
+            where, f"json_schema{path}", f"not a valid JSON Schema: {exc.message}"
+        ) from None
+    return schema

@@ -15,9 +15,22 @@ from codegen.languages import LanguageSpec
 from codegen.redact import redact
 
 FinishReason = Literal["stop", "length", "cancelled", "error"]
+ConstrainMode = Literal["auto", "on", "off"]
 # Who asked, as the audit log records it: a front end, or ``library`` for code calling codegen.
 Interface = Literal["cli", "repl", "server", "http", "batch", "eval", "library"]
 Stage = Literal["syntax", "compile"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An edit a compiler suggests for its diagnostic: the text from (line, column) to
+    (end_line, end_column) — 1-based, code points, end exclusive — becomes ``text``."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -36,9 +49,20 @@ class Diagnostic:
     source: str
     severity: Literal["error", "warning"] = "error"
     stage: Stage = "syntax"
+    fixes: tuple[Fix, ...] = ()  # edits the compiler suggests (rustc's machine-applicable ones)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.fixes:
+            del data["fixes"]
+        else:
+            data["fixes"] = [asdict(f) for f in self.fixes]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnostic:
+        fixes = tuple(Fix(**f) for f in data.get("fixes", ()))
+        return cls(**{**data, "fixes": fixes})
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,10 @@ class GenerationRequest:
     focus: int | None = None
     tests: Mapping[str, str] = field(default_factory=dict)
     exec: bool = False
+    # Grammar-constrained decoding: "auto" (where a grammar converts), "on" (and say where
+    # it cannot), "off". ``json_schema`` constrains JSON answers to that schema.
+    constrain: ConstrainMode = "auto"
+    json_schema: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -96,6 +124,7 @@ class GenerationRequest:
         data["tests"] = dict(self.tests)
         sig = self.signature
         data["signature"] = sig if sig is None or isinstance(sig, str) else dict(sig)
+        data["json_schema"] = None if self.json_schema is None else dict(self.json_schema)
         return data
 
     @property
@@ -120,6 +149,22 @@ class GenerationRequest:
 
 
 @dataclass(frozen=True)
+class Constraint:
+    """A grammar the answer must follow: one fenced block of ``tag`` whose code is ``rule``
+    of ``lark`` (llguidance's Lark), or JSON following ``json_schema`` (JSON text). ``gbnf``
+    and ``gbnf_rule`` are the same grammar for servers that take GBNF ('' where it does not
+    convert). ``prose`` lets text without a fence come before the block."""
+
+    tag: str
+    lark: str = ""
+    rule: str = ""
+    gbnf: str = ""
+    gbnf_rule: str = ""
+    json_schema: str = ""
+    prose: bool = False
+
+
+@dataclass(frozen=True)
 class SamplingParams:
     """The sampling knobs a backend needs for one call."""
 
@@ -134,6 +179,8 @@ class SamplingParams:
     # With n > 1, candidate 0 is the greedy decode (the model's single best guess) and the
     # others are sampled: a set that holds both does better than n samples alone.
     greedy_first: bool = False
+    # Decode inside this grammar where the backend can (``Completion.constrained`` says).
+    constraint: Constraint | None = None
 
     def temperature_of(self, index: int, n: int) -> float:
         """The temperature candidate ``index`` of ``n`` is decoded with."""
@@ -158,6 +205,7 @@ class Completion:
     completion_tokens: int
     logprobs: tuple[float, ...] = ()
     decode_ms: float = 0.0
+    constrained: bool = False  # decoded under ``SamplingParams.constraint``
 
     @property
     def mean_logprob(self) -> float | None:
@@ -190,6 +238,7 @@ class Candidate:
     score: float | None = None
     score_parts: Mapping[str, float] = field(default_factory=dict)
     safety: tuple[SafetyFinding, ...] = ()
+    constrained: bool = False  # decoded under a grammar
     compiles: bool | None = None
 
     def evolve(self, **changes: Any) -> Candidate:
@@ -214,6 +263,7 @@ class Candidate:
             "score": self.score,
             "score_parts": dict(self.score_parts),
             "safety": [f.to_dict() for f in self.safety],
+            "constrained": self.constrained,
         }
 
 

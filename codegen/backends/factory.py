@@ -50,6 +50,7 @@ def _load_openai(spec: str, settings: Settings, progress: Progress | None) -> Ba
         retries=settings.openai_retries,
         context_window=settings.context_window,
         logprobs=settings.openai_logprobs,
+        grammar_field=settings.openai_grammar_field,
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, check_call
+from codegen.backends.constraint import Constrainer, Guard
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
@@ -36,6 +37,7 @@ class _Seq:
     logprobs: list[float] = field(default_factory=list)
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
+    constrained: bool = False
 
 
 def _quiet_llama() -> Any:
@@ -93,6 +95,7 @@ class LlamaCppBackend(Identity):
         self._meta = meta
         self._ctx: Any = None
         self._ctx_cells = 0
+        self._constrainer = Constrainer(self._vocab, self._n_vocab)
 
     # -- Backend protocol ----------------------------------------------------------------
     def count_tokens(self, messages: Sequence[Message]) -> int:
@@ -174,11 +177,12 @@ class LlamaCppBackend(Identity):
         ctx = self._context(len(prompt) + n * params.max_tokens + 8)
         started = time.perf_counter()
         seqs = [_Seq(i) for i in range(n)]
+        guard = self._constrainer.guard(params.constraint, n) if params.constraint else None
         runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
         try:
             logits = runner.eval_prompt(prompt, cancel)
             if logits is not None:
-                self._decode_loop(runner, logits, seqs, params, len(prompt), cancel)
+                self._decode_loop(runner, logits, seqs, params, len(prompt), cancel, guard)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
         except RuntimeError as exc:
@@ -189,6 +193,7 @@ class LlamaCppBackend(Identity):
         for seq in seqs:
             if seq.finish is None:
                 seq.finish = "cancelled"
+            seq.constrained = guard is not None and guard.held(seq.index)
         return [self._completion(s, len(prompt), params, elapsed) for s in seqs]
 
     def _decode_loop(
@@ -199,6 +204,7 @@ class LlamaCppBackend(Identity):
         params: SamplingParams,
         n_prompt: int,
         cancel: threading.Event | None,
+        guard: Guard | None = None,
     ) -> None:
         import numpy as np
 
@@ -206,12 +212,15 @@ class LlamaCppBackend(Identity):
         live = list(seqs)
         logits = np.repeat(first_logits[None, :], len(seqs), axis=0)
         for step in range(params.max_tokens):
-            tokens, logprobs = sample(
-                logits,
+            picks = (
                 [rngs[s.index] for s in live],
                 [params.temperature_of(s.index, len(seqs)) for s in live],
                 params.top_p,
             )
+            if guard is None:
+                tokens, logprobs = sample(logits, *picks)
+            else:  # inside the grammar: the same draw, redrawn under the mask if refused
+                tokens, logprobs = guard.sample(logits, [s.index for s in live], *picks)
             for seq, token, lp in zip(live, tokens, logprobs, strict=True):
                 self._accept(seq, token, lp, params)
             live = [s for s in live if s.finish is None]
@@ -262,4 +271,5 @@ class LlamaCppBackend(Identity):
             completion_tokens=len(seq.tokens),
             logprobs=tuple(seq.logprobs),
             decode_ms=elapsed_ms,
+            constrained=seq.constrained,
         )

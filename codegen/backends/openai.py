@@ -25,12 +25,14 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from codegen.backends.base import Identity, ModelInfo, approximate_tokens
+from codegen.backends.openai_grammar import grammar_fields
 from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
 from codegen.backends.retry import (
@@ -89,6 +91,7 @@ class OpenAIBackend(Identity):
         logprobs: bool = True,
         transport: httpx.BaseTransport | None = None,
         backoff: Backoff | None = None,
+        grammar_field: str = "none",
     ) -> None:
         urls, model = parse_spec(spec)
         self._spec = redact(spec)  # shown, logged and audited; the pool keeps the URLs
@@ -108,6 +111,7 @@ class OpenAIBackend(Identity):
         self._model_lock = threading.Lock()
         self._logprobs = logprobs
         self._one_choice = False
+        self._grammar_field = grammar_field  # openai.grammar_field (openai_grammar.py)
 
     @property
     def pool(self) -> EndpointPool:
@@ -143,7 +147,10 @@ class OpenAIBackend(Identity):
             ]
             replies += self._send(model, messages, params, fill, cancel)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        return self._completions(replies, messages, n, elapsed_ms, cancel)
+        out = self._completions(replies, messages, n, elapsed_ms, cancel)
+        if grammar_fields(params.constraint, self._grammar_field):
+            out = [replace(c, constrained=True) for c in out]
+        return out
 
     def _plan(self, params: SamplingParams, n: int) -> list[Part]:
         """The requests for n choices: one request, or the greedy one apart (a server
@@ -212,6 +219,7 @@ class OpenAIBackend(Identity):
 
         def one(part: Part) -> Reply:
             body = request_body(model, messages, params, part, self._logprobs)
+            body.update(grammar_fields(params.constraint, self._grammar_field))
             return self._complete(body, cancel, params.stop_after_code)
 
         if len(parts) == 1:

@@ -62,6 +62,12 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="file or directory to draw on, repeatable",
     )
+    parser.add_argument(
+        "--constrain",
+        choices=("auto", "on", "off"),
+        help="decode inside the language's grammar: auto (where a grammar converts; the "
+        "default), on (and warn where it cannot), off",
+    )
 
 
 def _int(flag: str) -> Callable[[str], int]:
@@ -98,6 +104,7 @@ GENERATION_FLAGS = {
     "adapter": "adapter",
     "signature": "signature",
     "context": "context",
+    "constrain": "constrain",
 }
 
 

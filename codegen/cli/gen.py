@@ -33,6 +33,12 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--no-cache", action="store_true", help="do not answer from (or store in) the cache"
     )
+    parser.add_argument(
+        "--json-schema",
+        dest="json_schema",
+        metavar="FILE|JSON",
+        help="JSON Schema the json answers must follow (a file, or the schema itself)",
+    )
 
 
 def resolve_args(args: argparse.Namespace) -> tuple[Settings, GenerationRequest]:
@@ -43,7 +49,18 @@ def resolve_args(args: argparse.Namespace) -> tuple[Settings, GenerationRequest]
     extra = exec_values(args)
     if args.no_cache:
         extra["cache.enabled"] = False
+    if args.json_schema is not None:
+        extra["json_schema"] = _schema_text(args.json_schema)
     return resolve(args, description=args.description, **extra)
+
+
+def _schema_text(given: str) -> str:
+    """``--json-schema``: the schema itself when it looks like a JSON object, else a file."""
+    if given.lstrip().startswith("{"):
+        return given
+    from codegen import textfiles
+
+    return textfiles.read_text(Path(given), 1 << 20, "--json-schema")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             f"extension {manifest.extension}"
             f"{', with examples' if manifest.examples else ''}) in {manifest.folder}\n"
         )
+        _say_conversion(manifest.name)
         return 0
     if action == "list":
         return _list(args)
@@ -59,6 +60,23 @@ def run(args: argparse.Namespace) -> int:
         return 0
     args.grammar_parser.print_help(sys.stderr)
     return 2
+
+
+def _say_conversion(name: str) -> None:
+    """One line: whether decoding can be constrained to the grammar, and if not, why."""
+    from codegen.validation import antlr_user
+
+    converted = antlr_user.code_grammar(name)
+    if converted.ok:
+        sys.stdout.write(
+            f"converted to llguidance's Lark: decoding of {name} is constrained to the grammar "
+            "(--constrain auto|on)\n"
+        )
+        return
+    sys.stderr.write(
+        f"codegen: warning: grammar '{name}': decoding will not be constrained: "
+        f"{converted.summary()}; candidates are validated and repaired instead\n"
+    )
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -77,6 +95,7 @@ def _list(args: argparse.Namespace) -> int:
                         "sources": list(m.sources),
                         "examples": m.examples,
                         "path": str(m.folder),
+                        "constrained": antlr_user.code_grammar(m.name).ok,
                     }
                     for m in found
                 ]
@@ -87,5 +106,6 @@ def _list(args: argparse.Namespace) -> int:
         sys.stdout.write("no grammars added (codegen grammar add PATH.g4 --name NAME)\n")
     for m in found:
         extra = ", examples" if m.examples else ""
+        extra += ", constrained" if antlr_user.code_grammar(m.name).ok else ""
         sys.stdout.write(f"{m.name}\tstart={m.start}\t{m.extension}{extra}\t{m.folder}\n")
     return 0

@@ -155,6 +155,10 @@ def cmd_exec(host: Host, arg: str) -> None:
     host.write(f"exec: {'on' if host.state.settings.exec else 'off'}")
 
 
+def cmd_constrain(host: Host, arg: str) -> None:
+    _setting(host, arg.strip().lower(), "/constrain", "constrain", str)
+
+
 def cmd_context(host: Host, arg: str) -> None:
     from codegen.prompting.context import check_item
 
@@ -177,6 +181,7 @@ def _settings_rows(host: Host) -> list[str]:
         ("max_tokens", str(s.max_tokens)),
         ("model", s.model),
         ("exec", "on" if s.exec else "off"),
+        ("constrain", s.constrain),
         ("context", " ".join(host.state.context) or "(none)"),
     ]
     return [f"  {k:<12} {v:<20} {s.sources.get(k, 'session')}" for k, v in rows]
@@ -418,6 +423,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("signature", "[LANG=]SIG|off", "what the code must define", cmd_signature),
     Command("model", "SPEC", "switch model (embedded, embedded-small, gguf:PATH…)", cmd_model),
     Command("exec", "on|off", "run candidates in the sandbox to rank them", cmd_exec),
+    Command(
+        "constrain",
+        "auto|on|off",
+        "decode inside the language's grammar (sql, json…)",
+        cmd_constrain,
+    ),
     Command("context", "PATH…|clear", "files or directories to draw on", cmd_context),
     Command("show", "[N]", "show a candidate (or all of the last result)", cmd_show),
     Command("diff", "A B", "unified diff of two candidates", cmd_diff),

@@ -54,6 +54,8 @@ class SlashCompleter(Completer):
             return list(LOADERS)
         if name == "exec":
             return ["on", "off"]
+        if name == "constrain":
+            return ["auto", "on", "off"]
         if name == "settings":
             return ["save"]
         if name == "context":

@@ -20,7 +20,7 @@ from codegen.signatures import Signature
 from codegen.types import Candidate, GenerationRequest, Result
 
 # Settings a REPL command can change (and `/settings save` writes), in display order.
-SESSION_KEYS = ("languages", "n", "temperature", "model", "exec", "max_tokens")
+SESSION_KEYS = ("languages", "n", "temperature", "model", "exec", "max_tokens", "constrain")
 SOURCE = "repl"
 
 

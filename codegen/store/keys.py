@@ -163,13 +163,14 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 completion_tokens=int(data["completion_tokens"]),
                 mean_logprob=data["mean_logprob"],
                 valid=data["valid"],
-                diagnostics=tuple(Diagnostic(**d) for d in data["diagnostics"]),
+                diagnostics=tuple(Diagnostic.from_dict(d) for d in data["diagnostics"]),
                 repairs=tuple(RepairStep(**r) for r in data["repairs"]),
                 validators=tuple(data["validators"]),
                 rank=data["rank"],
                 score=data["score"],
                 score_parts=dict(data["score_parts"]),
                 safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
+                constrained=bool(data.get("constrained", False)),
                 compiles=_optional_bool(data.get("compiles")),
             )
         )

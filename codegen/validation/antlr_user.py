@@ -29,6 +29,8 @@ from typing import Any
 from codegen import languages, textfiles
 from codegen.errors import InputError, UsageError, did_you_mean
 from codegen.paths import data_dir
+from codegen.validation import grammar_convert
+from codegen.validation.grammar_convert import CodeGrammar
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ NAME_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _GRAMMAR_DECL = re.compile(r"^\s*(lexer\s+|parser\s+)?grammar\s+([A-Za-z_]\w*)\s*;", re.MULTILINE)
 _COMMENTS = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
 _REGISTERED: set[str] = set()
+CONVERTED_FILE = "constrain.json"  # the grammar converted for constrained decoding
+_CONVERTED: dict[str, CodeGrammar] = {}
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,7 @@ def _forget(name: str) -> None:
     if name in _REGISTERED:
         languages.unregister(name)
         _REGISTERED.discard(name)
+    _CONVERTED.pop(name, None)
 
 
 # ---------------------------------------------------------------- adding a grammar
@@ -267,11 +272,36 @@ def _build(req: AddRequest, work: Path) -> Manifest:
         if leftover.suffix in {".interp", ".tokens"}:
             leftover.unlink()
     manifest = _manifest(req, work, lexer_class, parser_class)
+    codes: list[str] = []
     if req.examples is not None:
-        _store_examples(req.examples, work, manifest)
+        codes = _store_examples(req.examples, work, manifest)
         manifest = Manifest(**{**asdict(manifest), "examples": True})
+    converted = grammar_convert.convert_files([work / s for s in manifest.sources], manifest.start)
+    converted = grammar_convert.check_examples(converted, codes)
+    (work / CONVERTED_FILE).write_text(converted.to_json(), encoding="utf-8")
     (work / "manifest.json").write_text(json.dumps(asdict(manifest), indent=2) + "\n")
     return manifest
+
+
+def code_grammar(name: str) -> CodeGrammar:
+    """User grammar ``name`` converted for constrained decoding: as stored when it was added,
+    or (added before codegen converted grammars) converted now from its sources."""
+    cached = _CONVERTED.get(name)
+    if cached is not None:
+        return cached
+    manifest = read_manifest(name) if NAME_RE.match(name) else None
+    if manifest is None:
+        return CodeGrammar(problems=(f"grammar '{name}' is not installed",))
+    stored = manifest.folder / CONVERTED_FILE
+    try:
+        converted = CodeGrammar.from_json(stored.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        if not isinstance(exc, FileNotFoundError):
+            log.warning("%s: unreadable (%s); converting the grammar again", stored, exc)
+        paths = [manifest.folder / s for s in manifest.sources]
+        converted = grammar_convert.convert_files(paths, manifest.start)
+    _CONVERTED[name] = converted
+    return converted
 
 
 def _manifest(req: AddRequest, work: Path, lexer_class: str, parser_class: str) -> Manifest:
@@ -322,8 +352,8 @@ def _check_vocabulary(lexer: Any, parser: Any) -> None:
         )
 
 
-def _store_examples(path: Path, work: Path, manifest: Manifest) -> None:
-    """Copy the examples after checking their shape and that each one parses."""
+def _store_examples(path: Path, work: Path, manifest: Manifest) -> list[str]:
+    """Copy the examples after checking their shape and that each one parses; their code."""
     import yaml
 
     from codegen.validation import antlr
@@ -348,3 +378,4 @@ def _store_examples(path: Path, work: Path, manifest: Manifest) -> None:
                 f"{first.line}:{first.column}: {first.message}"
             )
     shutil.copy(path, work / "examples.yaml")
+    return [str(item["code"]) for item in items]

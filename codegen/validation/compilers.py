@@ -19,15 +19,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from codegen import paths
-from codegen.types import Diagnostic
+from codegen.types import Diagnostic, Fix
 from codegen.validation import pyflakes_check, reference
 from codegen.validation.compiling import Compilation, CompileRun, CompileTool
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
@@ -65,23 +68,43 @@ def _each(codes: Sequence[str], tool: str, one: Callable[[str], Compilation]) ->
 # ---------------------------------------------------------------- rust
 
 
-_RUSTC_ERROR = re.compile(
-    r"^[^:\n]+\.rs:(?P<line>\d+):(?P<col>\d+): error(?:\[(?P<code>E\d+)\])?: (?P<msg>.*)$", re.M
-)
-
-
 def parse_rustc(output: str, failed: bool) -> Compilation:
+    """rustc's ``--error-format=json`` lines: each error at its primary span, with the edits
+    rustc marks machine-applicable (``mut``, a missing borrow, ...) as its ``fixes``."""
     diags = []
-    for m in _RUSTC_ERROR.finditer(output):
-        message = f"{m.group('code')}: {m.group('msg')}" if m.group("code") else m.group("msg")
-        diags.append(compile_error(int(m.group("line")), int(m.group("col")), message, "rustc"))
+    for line in output.splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(item, dict) or item.get("level") != "error" or not item.get("spans"):
+            continue
+        code = (item.get("code") or {}).get("code")
+        message = f"{code}: {item['message']}" if code else str(item["message"])
+        span = next((s for s in item["spans"] if s.get("is_primary")), item["spans"][0])
+        fixes = tuple(_rustc_fixes(item))
+        d = compile_error(span["line_start"], span["column_start"], message, "rustc")
+        diags.append(replace(d, fixes=fixes) if fixes else d)
     return _verdict("rustc", diags, failed, output)
+
+
+def _rustc_fixes(item: dict[str, Any]) -> list[Fix]:
+    """The machine-applicable suggestions of one rustc diagnostic and its help notes."""
+    spans = list(item.get("spans", []))
+    for child in item.get("children", []):
+        spans += child.get("spans", [])
+    return [
+        Fix(s["line_start"], s["column_start"], s["line_end"], s["column_end"], text)
+        for s in spans
+        if (text := s.get("suggested_replacement")) is not None
+        and s.get("suggestion_applicability") == "MachineApplicable"
+    ]
 
 
 def compile_rust(
     codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
 ) -> list[Compilation]:
-    argv = reference.rustc_argv(version, "candidate.rs")
+    argv = reference.rustc_argv(version, "candidate.rs", error_format="json")
 
     def one(code: str) -> Compilation:
         result = runner.run(argv, {"candidate.rs": code}, timeout)

@@ -252,10 +252,10 @@ def parse_rustc(output: str) -> CheckResult:
     return _verdict("rustc", diags)
 
 
-def rustc_argv(version: str | None, name: str) -> list[str]:
+def rustc_argv(version: str | None, name: str, error_format: str = "short") -> list[str]:
     """``rustc`` checking ``name`` as a library crate (metadata only) of the edition."""
     edition = version if version in {"2015", "2018", "2021", "2024"} else "2021"
-    argv = ["rustc", "--crate-type", "lib", "--edition", edition, "--error-format=short"]
+    argv = ["rustc", "--crate-type", "lib", "--edition", edition, f"--error-format={error_format}"]
     return [*argv, "--emit=metadata", "--cap-lints", "allow", "-o", "out.rmeta", name]
 
 

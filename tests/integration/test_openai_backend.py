@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -147,8 +149,6 @@ def test_unreachable_url_is_a_clear_error_after_one_retry() -> None:
 def test_codegen_gen_through_the_openai_backend(
     server: LlamaServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import json
-
     from codegen.cli.main import main
 
     monkeypatch.setenv("CODEGEN_REPAIR_ROUNDS", "0")
@@ -199,3 +199,35 @@ def test_url_credentials_are_masked_in_output_errors_and_the_audit_log(
     assert '"model":"openai:http://alice:***@127.0.0.1' in record
     for text in (ok.stdout, ok.stderr, failed.stdout, failed.stderr, record):
         assert SECRET not in text
+
+
+def test_grammars_reach_llama_cpp_server(server: LlamaServer) -> None:
+    """With openai.grammar_field = grammar, a Python request comes back as JSON: the fenced
+    JSON grammar (GBNF, from grammars/JSON.g4) and a JSON Schema both bind the server."""
+    import jsonschema
+
+    from codegen.config import Settings
+    from codegen.prompting.extract import extract
+    from codegen.requests import build_request
+    from codegen.validation import antlr, constraints
+
+    backend = OpenAIBackend(f"openai:{server.url}#small", grammar_field="grammar", logprobs=False)
+    plain = build_request({"description": "x", "languages": ["json"]}, Settings())
+    fenced = constraints.decide(plain, "json").constraint
+    params = SamplingParams(temperature=0.0, max_tokens=40, stop_after_code=True)
+    (answer,) = backend.generate(MESSAGES, replace(params, constraint=fenced), 1)
+    assert answer.constrained and answer.text.startswith("```json\n"), answer.text
+    if answer.finish_reason == "stop":
+        assert antlr.validate(extract(answer.text, "json").code, "json") == []
+    schema = {
+        "type": "object",
+        "properties": {"zip_code": {"type": "string"}, "floor": {"type": "integer"}},
+        "required": ["zip_code", "floor"],
+    }
+    shaped = build_request({**plain.to_dict(), "json_schema": schema}, Settings())
+    params = replace(
+        params, max_tokens=60, constraint=constraints.decide(shaped, "json").constraint
+    )
+    (answer,) = backend.generate(MESSAGES, params, 1)
+    assert answer.constrained and answer.finish_reason == "stop", answer.text
+    jsonschema.validate(json.loads(extract(answer.text, "json").code), schema)

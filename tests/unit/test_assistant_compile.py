@@ -18,7 +18,10 @@ from codegen.store import keys
 pytestmark = pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is not installed")
 
 S = Settings(model="scripted").with_overrides({"repair_rounds": 0}, "test")
-TYPE_ERROR = "```rust\npub fn total(v: &[u32]) -> u64 {\n    v.iter().sum::<u32>()\n}\n```"
+# E0599, for which rustc suggests no edit (a mismatched type would get its `.into()` applied).
+TYPE_ERROR = (
+    "```rust\npub fn total(v: &[u32]) -> u64 {\n    v.iter().map(|x| x.len() as u64).sum()\n}\n```"
+)
 COMPILES = (
     "```rust\npub fn total(v: &[u32]) -> u64 {\n    v.iter().map(|&x| x as u64).sum()\n}\n```"
 )
@@ -50,7 +53,7 @@ def test_verdicts_repairs_and_order() -> None:
     assert [s.name for s in by_id["rust-3"].repairs] == ["add_uses"]
     assert by_id["rust-1"].compiles is False
     assert by_id["rust-1"].diagnostics[0].stage == "compile"
-    assert by_id["rust-1"].diagnostics[0].message.startswith("E0308: mismatched types")
+    assert by_id["rust-1"].diagnostics[0].message.startswith("E0599: no method named `len`")
     # the best log-probability does not compile: it ranks last of the valid ones
     assert result.best("rust").id != "rust-1" and by_id["rust-1"].rank == 3
     assert result.timings["compile_ms"] > 0

@@ -10,6 +10,7 @@ import pytest
 
 from codegen.backends.base import ScriptedBackend
 from codegen.repair.compile_fix import COMPILE_SYSTEM, CompileRepair
+from codegen.repair.fixits import apply_fixes
 from codegen.repair.guided import GuidedOptions
 from codegen.repair.missing import (
     DECLARATION_LINE,
@@ -19,7 +20,14 @@ from codegen.repair.missing import (
     wanted,
 )
 from codegen.repair.pipeline import PipelineRepairer
-from codegen.types import Candidate, Diagnostic, GenerationRequest, Message, SamplingParams
+from codegen.types import (
+    Candidate,
+    Diagnostic,
+    Fix,
+    GenerationRequest,
+    Message,
+    SamplingParams,
+)
 from codegen.validation.compile_tier import ToolCompiler
 from codegen.validation.compiling import with_compilation
 from codegen.validation.tiered import TieredValidator
@@ -250,3 +258,39 @@ def test_the_pipeline_repairer_sends_non_compiling_code_to_the_compile_repair() 
     compiling = candidate("def total(xs):\n    return sum(xs)\n")
     assert repairer.repair(compiling, request, None) is compiling  # never touched
     assert len(seen) == 1
+
+
+RUST_MUT = """pub fn binary_gap(n: u32) -> u32 {
+    let steps = Vec::new();
+    while n > 0 && n % 2 == 0 {
+        n /= 2;
+        steps.push(n);
+    }
+    steps.len() as u32
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is not installed")
+def test_rustcs_own_suggestions_are_applied_first() -> None:
+    [verdict] = COMPILER.compile([RUST_MUT], "rust")
+    assert verdict.compiles is False
+    assert all(d.fixes for d in verdict.diagnostics)  # E0384 and E0596 each offer `mut `
+    outcome = CompileRepair(VALIDATOR, COMPILER).run(
+        RUST_MUT, "rust", None, None, verdict.diagnostics, GuidedOptions(rounds=0)
+    )
+    assert outcome.validation.compiles is True
+    [step] = outcome.steps
+    assert step.name == "compiler_fixes"
+    assert "+pub fn binary_gap(mut n: u32) -> u32 {" in step.diff.splitlines()
+    assert "+    let mut steps = Vec::new();" in step.diff.splitlines()
+
+
+def test_fixes_apply_from_the_end_by_code_points_and_skip_overlaps() -> None:
+    code = "fn é(a: u8) {\n    a = 1;\n}\n"
+    fixes = (Fix(1, 6, 1, 6, "mut "), Fix(1, 6, 1, 7, "b"), Fix(9, 1, 9, 2, "x"))
+    diag = Diagnostic(2, 5, 2, 5, "E0384: ...", "rustc", "error", "compile", fixes)
+    warning = Diagnostic(1, 1, 1, 1, "w", "rustc", "warning", "compile", (Fix(1, 1, 1, 1, "!"),))
+    assert apply_fixes(code, [diag, warning]) == "fn é(mut a: u8) {\n    a = 1;\n}\n"
+    assert Diagnostic.from_dict(diag.to_dict()) == diag
+    assert "fixes" not in Diagnostic(1, 1, 1, 1, "m", "rustc").to_dict()

@@ -32,7 +32,7 @@ def _generation_argv(context: Path) -> list[str]:
         *["-l", "py@3.8", "-l", "js", "-n", "5", "--temperature", "0.1", "--top-p", "0.5"],
         *["--max-tokens", "77", "--seed", "9", "--model", "embedded-small"],
         *["--backend", "transformers", "--device", "cpu", "--adapter", "/tmp/adapter"],
-        *["--signature", "python=def f(x)", "--context", str(context)],
+        *["--signature", "python=def f(x)", "--context", str(context), "--constrain", "on"],
     ]
 
 
@@ -49,6 +49,7 @@ def _check_settings(settings: Settings) -> None:
         "cpu",
         "/tmp/adapter",
     )
+    assert settings.constrain == "on"
 
 
 def _check_request(request: GenerationRequest, context: Path) -> None:
@@ -56,6 +57,7 @@ def _check_request(request: GenerationRequest, context: Path) -> None:
     assert (request.n, request.temperature, request.top_p, request.max_tokens) == (5, 0.1, 0.5, 77)
     assert (request.seed, request.model) == (9, "embedded-small")
     assert request.signature == SIGNATURE and request.context == (str(context),)
+    assert request.constrain == "on"
 
 
 def test_the_table_covers_every_generation_flag(tmp_path: Path) -> None:
@@ -118,6 +120,7 @@ def test_batch(tmp_path: Path) -> None:
         "    signature: {python: 'def f(x)'}\n"
         f"    context: ['{tmp_path}']\n"
         "    exec: true\n"
+        "    constrain: 'on'\n"
         "    tests: {python: 'assert f(1)'}\n"
     )
     settings, tasks = batch.load(_parse("batch", str(spec), "--model", "embedded-small"))
@@ -138,6 +141,7 @@ def test_server(tmp_path: Path) -> None:
         "temperature": 0.1,
         "top_p": 0.5,
         "max_tokens": 77,
+        "constrain": "on",
         "seed": 9,
         "model": "embedded-small",
         "signature": SIGNATURE,

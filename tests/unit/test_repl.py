@@ -384,3 +384,15 @@ def test_keys_multiline_ctrl_c_at_prompt_and_ctrl_r(tmp_path: Path) -> None:
     descriptions = [t.description for t in app.state.turns]
     assert descriptions == ["add two numbers", "first line\nsecond line"]
     assert app.state.settings.n == 2
+
+
+def test_constrain_setting_reaches_the_backend(tmp_path: Path) -> None:
+    """/constrain changes what the backend is asked for: sql under its grammar, then not."""
+    backend = ScriptedBackend(["```sql\nSELECT 1;\n```"])
+    keys = "/lang sql\r/constrain onn\rcount rows\r/constrain off\rcount rows\r/settings\r"
+    text, _ = run_repl(keys, tmp_path, backend)
+    assert "error: /constrain: constrain: must be one of auto, on, off, got 'onn'" in text
+    assert "constrain    off" in text
+    constraints = [params.constraint for _, params, _ in backend.calls]
+    assert constraints[0] is not None and constraints[0].tag == "sql"
+    assert "SELECT" in constraints[0].lark.upper() and constraints[-1] is None
