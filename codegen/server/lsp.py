@@ -123,7 +123,7 @@ def code_actions(server: CodegenServer, params: lsp.CodeActionParams) -> list[ls
         args["range"] = server.protocol._converter.unstructure(params.range)
         title, name = SELECTION_TITLE, commands.GENERATE_FROM_SELECTION
     else:
-        args["insert_line"] = insert_line
+        args.update(line=start.line, insert_line=insert_line)
         title, name = COMMENT_TITLE, commands.GENERATE_FROM_COMMENT
     command = lsp.Command(title=title, command=name, arguments=[args])
     return [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.Refactor, command=command)]

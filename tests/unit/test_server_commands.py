@@ -152,3 +152,22 @@ def test_an_edit_the_client_refuses_is_reported(client: Client) -> None:
     client.execute(8, "codegen.generateFromComment", {"uri": "file:///w.py", "line": 0})
     result = client.reply(8, applied=False)["result"]
     assert result["applied"] is False and result["reason"] == "the client refused the edit"
+
+
+def test_the_code_actions_command_runs_as_offered(client: Client) -> None:
+    """What a plain client does: take the code action's command and execute it verbatim."""
+    client.open("def helper():\n    pass\n\n# add two numbers\n# (integers)\nz = 0\n")
+    where = {"start": {"line": 4, "character": 2}, "end": {"line": 4, "character": 2}}
+    params = {
+        "textDocument": {"uri": "file:///w.py"},
+        "range": where,
+        "context": {"diagnostics": []},
+    }
+    client.send(request(9, "textDocument/codeAction", params))
+    (action,) = client.reply(9)["result"]
+    command = action["command"]
+    assert command["arguments"][0]["description"] == "add two numbers (integers)"
+    client.execute(10, command["command"], *command["arguments"])
+    assert client.reply(10)["result"]["applied"] is True
+    (edit,) = client.requests("workspace/applyEdit")[0]["params"]["edit"]["changes"]["file:///w.py"]
+    assert edit["range"]["start"] == {"line": 5, "character": 0}  # below the whole comment
