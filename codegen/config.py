@@ -54,6 +54,7 @@ class Settings:
     rank_w_tests: float = 4.0
     rank_w_repair: float = 1.0
     rank_w_gen_tests: float = 1.0
+    rank_w_robust: float = 1.0
     rank_gen_tests: bool = False
     rank_probes: int = 12
     validation_timeout: float = 10.0
@@ -196,6 +197,12 @@ KEYS: tuple[Key, ...] = (
     Key("rank.w_tests", float, "rank weight: test pass rate (exec)", _check_range(0, 100)),
     Key("rank.w_repair", float, "rank weight: penalty per repair", _check_range(0, 100)),
     Key("rank.w_gen_tests", float, "rank weight: model-test agreement", _check_range(0, 100)),
+    Key(
+        "rank.w_robust",
+        float,
+        "rank weight: no error on inputs where another candidate gave a value (exec)",
+        _check_range(0, 100),
+    ),
     Key("rank.gen_tests", bool, "rank also by tests the model writes (exec)"),
     Key(
         "rank.probes",

@@ -85,3 +85,48 @@ def _share_equal(a: Sequence[str], b: Sequence[str]) -> float:
         return 0.0
     same = sum(1 for x, y in zip(a, b, strict=False) if x == y and not x.startswith("!"))
     return same / size
+
+
+def _failed(output: str) -> bool:
+    """An input the candidate raised, crashed or timed out on (a skipped probe is no verdict)."""
+    return output == "raised" or (output.startswith("!") and output != "!skipped")
+
+
+def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
+    """For each candidate, the share of *contested* inputs it ran without failing — inputs on
+    which some candidate raised, crashed or timed out while another gave a value (an empty
+    list where the others index ``nums[0]``) — counted only for a candidate that gives the
+    most common value on every uncontested input: one that survives the edge case by
+    answering wrongly elsewhere too (``return 0`` for short lists) earns nothing. None when
+    no input is contested. Agreement cannot see these: the one candidate that survives agrees
+    with nobody there."""
+    width = max((len(o) for o in outputs), default=0)
+    columns = [[o[k] if k < len(o) else "!skipped" for o in outputs] for k in range(width)]
+    contested = [
+        k
+        for k, column in enumerate(columns)
+        if any(_failed(x) for x in column)
+        and any(not _failed(x) and x != "!skipped" for x in column)
+    ]
+    if not contested:
+        return [None] * len(outputs)
+    usual = [_plurality(column) for k, column in enumerate(columns) if k not in contested]
+    scores: list[float | None] = []
+    for i in range(len(outputs)):
+        elsewhere = [columns[k][i] for k in range(width) if k not in contested]
+        typical = all(u is None or x == u for x, u in zip(elsewhere, usual, strict=True))
+        survived = sum(1 for k in contested if not _failed(columns[k][i]))
+        scores.append(survived / len(contested) if typical else 0.0)
+    return scores
+
+
+def _plurality(column: Sequence[str]) -> str | None:
+    """The one most common value of a column (errors and skips left out), else None."""
+    counts: dict[str, int] = {}
+    for x in column:
+        if not _failed(x) and x != "!skipped":
+            counts[x] = counts.get(x, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+        return None
+    return next(x for x, c in counts.items() if c == ranked[0])

@@ -7,6 +7,8 @@ score = w_logprob * exp(mean token logprob)          (length-normalised, in (0, 
                                                       else calls typed by the parameters)
       + w_tests * pass rate                          (request tests + description examples; exec)
       + w_gen_tests * dual agreement                 (CodeT on model-written tests; --gen-tests)
+      + w_robust * robustness                        (share of contested probe calls run without
+                                                      an error: some candidate failed, another not)
       - w_repair * repair penalty                    (sum of the repairs' penalties, >= 0.1 each)
 Each candidate's ``score_parts`` holds the unweighted parts; ties break on the candidate id.
 """
@@ -39,6 +41,7 @@ class Weights:
     tests: float = 4.0
     repair: float = 1.0
     gen_tests: float = 1.0
+    robust: float = 1.0
 
 
 MIN_REPAIR_PENALTY = 0.1
@@ -100,9 +103,12 @@ class EvidenceRanker:
         ]
         outputs = [o.outputs + o.probe_outputs for o in outcomes]
         agreement = consensus.output_agreement(outputs)
-        for cand, outcome, agree in zip(valid, outcomes, agreement, strict=True):
+        robust = consensus.robustness([o.probe_outputs for o in outcomes])  # examples: tests
+        for cand, outcome, agree, sturdy in zip(valid, outcomes, agreement, robust, strict=True):
             if any(outputs):
                 parts[cand.id]["agreement"] = agree
+            if sturdy is not None:
+                parts[cand.id]["robust"] = sturdy
             if outcome.total:
                 parts[cand.id]["tests"] = outcome.passed / outcome.total
                 parts[cand.id]["tests_passed"] = float(outcome.passed)
@@ -150,6 +156,7 @@ class EvidenceRanker:
             + w.agreement * part.get("agreement", 0.0)
             + w.tests * part.get("tests", 0.0)
             + w.gen_tests * part.get("gen_tests", 0.0)
+            + w.robust * part.get("robust", 0.0)
             - w.repair * part.get("repair_penalty", 0.0)
         )
 
@@ -161,6 +168,7 @@ class EvidenceRanker:
             "agreement": w.agreement,
             "tests": w.tests,
             "gen_tests": w.gen_tests,
+            "robust": w.robust,
             "repair_penalty": -w.repair,
         }
 
@@ -188,6 +196,7 @@ def ranker_from_settings(
         tests=settings.rank_w_tests,
         repair=settings.rank_w_repair,
         gen_tests=settings.rank_w_gen_tests,
+        robust=settings.rank_w_robust,
     )
     writer = gentests.ModelTestWriter(backend) if settings.rank_gen_tests and backend else None
     sandbox = Sandbox.from_settings(settings)

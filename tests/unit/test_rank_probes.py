@@ -62,7 +62,9 @@ def test_probes_rank_the_candidate_that_behaves_differently_off_the_examples_las
     ]
     wrong = cand(3, "def largest(xs):\n    return sorted(xs)[-1] if len(xs) > 1 else 0\n")
     request = GenerationRequest(description, exec=True)
-    only_agreement = Weights(logprob=0, consensus=0, agreement=1, tests=0, repair=0, gen_tests=0)
+    only_agreement = Weights(
+        logprob=0, consensus=0, agreement=1, tests=0, repair=0, gen_tests=0, robust=0
+    )
     without = EvidenceRanker(only_agreement, probes=0).rank([wrong, *right], request)
     assert {c.score_parts["agreement"] for c in without} == {1.0}  # the example cannot tell
     ranked = EvidenceRanker(only_agreement).rank([wrong, *right], request)

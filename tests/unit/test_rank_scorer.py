@@ -168,3 +168,39 @@ def test_compiling_ranks_before_unknown_before_not_compiling_whatever_the_score(
     assert ranked[2].score > ranked[0].score  # the order is not the score's
     parts = {c.id: c.score_parts.get("compiles") for c in ranked}
     assert parts == {"python-3": 1.0, "python-2": None, "python-1": 0.0}
+
+
+def test_robustness_counts_only_contested_probe_calls() -> None:
+    outs = [("[]", "1", "!skipped"), ("!panic", "1", "2"), ("raised", "1", "!timeout")]
+    assert consensus.robustness(outs) == [1.0, 0.5, 0.0]  # contested: calls 1 and 3
+    assert consensus.robustness([("raised", "1"), ("raised", "2")]) == [None, None]
+
+
+def test_the_candidate_that_survives_an_edge_case_the_others_crash_on_ranks_first() -> None:
+    """Two candidates index nums[0] and panic on the empty list, one returns []: agreement
+    cannot tell them apart there (the survivor agrees with nobody), robustness can."""
+    crash_a = cand(1, "def f(v):\n    return v[:1] + v[1:]\n", logprob=-0.2)
+    crash_b = cand(2, "def f(v):\n    return [v[0]] + v[1:]\n", logprob=-0.2)
+    survivor = cand(3, "def f(v):\n    return list(v)\n", logprob=-0.4)
+    probes = ("[1, 2]", "[3]")
+    outcomes = {
+        crash_a.code: Outcome(probe_outputs=(*probes, "!panic")),
+        crash_b.code: Outcome(probe_outputs=(*probes, "!panic")),
+        survivor.code: Outcome(probe_outputs=(*probes, "[]")),
+    }
+    ranker = EvidenceRanker(execute=fake_executor(outcomes))  # type: ignore[arg-type]
+    ranked = ranker.rank([crash_a, crash_b, survivor], GenerationRequest("f", exec=True))
+    assert ranked[0].id == "python-3"
+    assert ranked[0].score_parts["robust"] == 1.0 and ranked[1].score_parts["robust"] == 0.0
+    no_robust = EvidenceRanker(Weights(robust=0.0), execute=fake_executor(outcomes))  # type: ignore[arg-type]
+    assert (
+        no_robust.rank([crash_a, crash_b, survivor], GenerationRequest("f", exec=True))[0].id
+        != "python-3"
+    )
+
+
+def test_surviving_by_answering_wrongly_elsewhere_earns_no_robustness() -> None:
+    """largest([]): max() raises in two candidates; the third returns 0 there, but also for
+    every one-element list, where the others agree on the element: it gets no credit."""
+    outs = [("9", "5", "raised"), ("9", "5", "raised"), ("9", "0", "0"), ("9", "5", "None")]
+    assert consensus.robustness(outs) == [0.0, 0.0, 0.0, 1.0]
