@@ -5,7 +5,10 @@
 2. Memory: the server's RSS over N more validate requests (sampled each N/4).
 3. ``/v1/generate`` with ``Accept: text/event-stream``: time from sending the request to the
    first SSE event (and to ``finished``), median of R runs on the idle server.
-4. 2x overload: twice as many clients as the model queue has places (workers + depth), each
+4. Baseline, in the same run: the same validation in this process, with no HTTP (the
+   Assistant's validator stage that the server calls, one thread): ms per request and the
+   req/s one core would give; the difference to the server's CPU per request is the HTTP cost.
+5. 2x overload: twice as many clients as the model queue has places (workers + depth), each
    sending generate requests in a loop for S2 seconds: how many got 200, how many 429 (with
    Retry-After), and that none got anything else or hung (client timeout T).
 
@@ -15,7 +18,8 @@ JSON object. Targets (issue 27): >= 300 req/s with p99 <= 50 ms at 8 clients, fi
 event <= 200 ms, at 2x overload every request 200 or 429 and none timed out, memory flat.
 
     python benchmarks/http_load.py [--model embedded-small] [--seconds 20] [--clients 8]
-        [--memory-requests 10000] [--sse-runs 5] [--overload-seconds 20] [--no-generate]
+        [--baseline-seconds 5] [--memory-requests 10000] [--sse-runs 5]
+        [--overload-seconds 20] [--no-generate]
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from server_validate import source_100_lines
+
+from codegen import config
+from codegen.assistant import Stages
 
 TIMEOUT = 120.0
 
@@ -151,6 +158,30 @@ async def validate_load(
     return latencies
 
 
+def in_process(seconds: float) -> dict[str, Any]:
+    """The baseline: the server's validator stage called directly, on the same sources."""
+    validator = Stages.default(config.load()).validator
+    source = source_100_lines()
+    times: list[float] = []
+    cpu = time.process_time()
+    stop = time.perf_counter() + seconds
+    while time.perf_counter() < stop:
+        code = f"{source}# call {len(times)}\n"
+        began = time.perf_counter()
+        check = validator.validate(code, "python", None, None)
+        times.append(time.perf_counter() - began)
+        if not check.valid:
+            raise RuntimeError(f"the baseline source is invalid: {check.to_dict()}")
+    cpu = time.process_time() - cpu
+    return {
+        "calls": len(times),
+        "p50_ms": round(pct(times, 0.50) * 1000, 3),
+        "p99_ms": round(pct(times, 0.99) * 1000, 3),
+        "cpu_ms_per_call": round(cpu / len(times) * 1000, 3),
+        "req_per_s_one_thread": round(len(times) / seconds, 1),
+    }
+
+
 async def memory(info: dict[str, Any], pid: int, clients: int, total: int) -> dict[str, Any]:
     await validate_load(info, clients, 0, 1000)  # warm-up
     samples = [round(rss_mb(pid), 1)]
@@ -263,6 +294,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "p99_ms": round(pct(lat, 0.99) * 1000, 2),
             "server_cpu_ms_per_request": round(cpu / len(lat) * 1000, 3),
         }
+        base = in_process(args.baseline_seconds)
+        out["baseline_in_process_validate"] = base
+        out["validate"]["http_cpu_ms_per_request"] = round(
+            out["validate"]["server_cpu_ms_per_request"] - base["cpu_ms_per_call"], 3
+        )
         out["memory"] = await memory(info, proc.pid, args.clients, args.memory_requests)
         if args.generate:
             out["sse"] = await sse_first_event(info, args.sse_runs)
@@ -286,6 +322,7 @@ def main() -> None:
     parser.add_argument("--model", default="embedded-small")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--baseline-seconds", type=float, default=5.0)
     parser.add_argument("--memory-requests", type=int, default=10_000)
     parser.add_argument("--sse-runs", type=int, default=5)
     parser.add_argument("--overload-seconds", type=float, default=20.0)

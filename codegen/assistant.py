@@ -281,15 +281,24 @@ class _Run:
         out = []
         for cand in compiled:
             yield ev.CandidateCompiled(self.id, cand)
+        # The model's compile repair costs rounds of decoding per candidate: it goes to the
+        # first ``repair.compile_candidates`` that do not compile, and to none once one does.
+        budget = self.a.settings.repair_compile_candidates
+        compiling = any(c.compiles for c in compiled)
         for cand in compiled:
             if cand.valid and cand.compiles is False:
                 self._check_cancel()
+                model = budget > 0 and not compiling
+                budget -= model
                 started = time.perf_counter()
-                repaired = self.a.stages.repairer.repair(cand, self.request, version, self.cancel)
+                repaired = self.a.stages.repairer.repair(
+                    cand, self.request, version, self.cancel, model=model
+                )
                 self._add_time("repair_ms", started)
                 if repaired is not cand:
                     yield ev.CandidateRepaired(self.id, repaired)
                 cand = repaired
+                compiling = compiling or bool(cand.compiles)
             out.append(cand)
         return out
 

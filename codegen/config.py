@@ -41,6 +41,7 @@ class Settings:
     exec: bool = False
     repair_rounds: int = 2
     repair_test_fixes: int = 2
+    repair_compile_candidates: int = 2
     unsafe_exec: bool = False
     sandbox_memory: int = 1024
     sandbox_disk: int = 64
@@ -168,6 +169,13 @@ KEYS: tuple[Key, ...] = (
         int,
         "failing candidates the model fixes with the failed checks in hand (exec; 0: off)",
         _check_range(0, 10),
+    ),
+    Key(
+        "repair.compile_candidates",
+        int,
+        "candidates per language the model's compile repair is given, likeliest first; "
+        "none once one compiles (0: deterministic compile fixes only)",
+        _check_range(0, 64),
     ),
     Key("unsafe_exec", bool, "allow exec without namespace isolation (at your own risk)"),
     Key(

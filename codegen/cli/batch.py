@@ -113,24 +113,20 @@ def _junit_path(value: str | None) -> Path | None:
 
 
 def _print_summary(batch: Any, path: Path, color: str) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
     from codegen.batch import report
+    from codegen.render import blocks, terminal
 
-    console = Console(no_color=color == "never", force_terminal=color == "always" or None)
-    table = Table(title="codegen batch", title_justify="left")
-    for column in ("task", "status", "best candidates", "tests", "s"):
-        table.add_column(column, justify="right" if column == "s" else "left")
-    for row in report.rows(batch):
-        table.add_row(*row)
-    console.print(table)
+    columns = ("task", "status", "best candidates", "tests", "s")
     s = report.summary(batch)
     resumed = f", {s['resumed']} resumed" if s["resumed"] else ""
-    console.print(
+    line = (
         f"{s['total']} tasks: {s['ok']} ok, {s['failed']} failed, {s['error']} error{resumed}"
-        f" in {s['wall_ms'] / 1000:.1f} s; report: {path}",
-        highlight=False,
+        f" in {s['wall_ms'] / 1000:.1f} s; report: {path}"
+    )
+    terminal.write(
+        [blocks.table("codegen batch", columns, report.rows(batch)), Text(line)], setting=color
     )
 
 

@@ -2,7 +2,7 @@
 
 Two verdicts per file: *valid* (it parses) and, unless ``--syntax-only``, *compiles* (the
 language's compiler accepts it; unknown where there is none, or it timed out). Prints
-``path:line:col: message [tier]`` with the line and a caret for each problem, then
+``path:line:col: error: message [tier]`` with the line and a caret for each problem, then
 ``path: valid, compiles [tiers]`` or ``path: valid, does not compile: E0599 … [tiers]``.
 Exit 0 when every file is valid (and compiles, or has no compiler here), 1 when one is invalid
 or does not compile, 2 for bad input, 3 when a checker or compiler timed out or crashed and no
@@ -15,7 +15,8 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from codegen.types import Diagnostic
+    from rich.text import Text
+
     from codegen.validation.base import Validation
     from codegen.validation.compiling import Compilation, Compiler
     from codegen.validation.inputs import Source
@@ -67,8 +68,9 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     else:
-        for (src, validation), compilation in rows:
-            print(render(src, validation, compilation), end="")
+        from codegen.render import terminal
+
+        terminal.write([line for (src, v), c in rows for line in render(src, v, c)])
     if not all(v.valid for _, v in checked) or any(c and c.compiles is False for c in compiled):
         return EXIT_NEGATIVE
     undecided = any(v.undecided for _, v in checked) or any(c and c.undecided for c in compiled)
@@ -116,19 +118,21 @@ def file_report(
     }
 
 
-def render(src: Source, validation: Validation, compilation: Compilation | None = None) -> str:
+def render(
+    src: Source, validation: Validation, compilation: Compilation | None = None
+) -> list[Text]:
     """Compiler-style lines for one file, then 'path: valid, compiles [tiers]' (or why not)."""
-    lines = src.code.split("\n")
+    from codegen.render import blocks
+
     shown = [*validation.diagnostics, *(compilation.diagnostics if compilation else ())]
-    out = [_diagnostic(src.name, lines, d) for d in shown]
+    out = blocks.diagnostics(shown, src.name, src.code, limit=None)
     if validation.valid:
         tiers = list(validation.validators)
         ran = compilation is not None and compilation.compiles is not None
         if compilation and ran and compilation.tool not in tiers:
             tiers.append(compilation.tool)
-        verdict = _compile_verdict(compilation)
-        out.append(f"{src.name}: valid{verdict} [{', '.join(tiers)}]\n")
-    return "".join(out)
+        out.append(blocks.verdict_line(src.name, "valid" + _compile_verdict(compilation), tiers))
+    return out
 
 
 def _compile_verdict(compilation: Compilation | None) -> str:
@@ -140,13 +144,3 @@ def _compile_verdict(compilation: Compilation | None) -> str:
         first = next((d for d in compilation.diagnostics if d.severity == "error"), None)
         return ", does not compile" + (f": {first.message}" if first else "")
     return f", compiles: unknown ({compilation.note})"
-
-
-def _diagnostic(name: str, lines: list[str], d: Diagnostic) -> str:
-    kind = "" if d.severity == "error" else "warning: "
-    head = f"{name}:{d.line}:{d.column}: {kind}{d.message} [{d.source}]\n"
-    if d.severity != "error" or not 1 <= d.line <= len(lines):
-        return head
-    text = lines[d.line - 1].replace("\t", " ")
-    caret = " " * min(max(d.column - 1, 0), len(text)) + "^"
-    return f"{head}  {text}\n  {caret}\n"

@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from codegen.cli.common import AssemblyProgress, print_json
     from codegen.cli.exec_flags import check_exec, write_explanation
     from codegen.errors import EXIT_NEGATIVE, EXIT_OK
-    from codegen.render.terminal import write_result
+    from codegen.render import blocks, terminal
 
     settings, request = resolve_args(args)
     check_exec(args, settings, request)
@@ -93,7 +93,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_dict())
     else:
-        write_result(result, setting=settings.color, show_invalid=args.show_invalid)
+        terminal.write(
+            blocks.result(result, show_invalid=args.show_invalid), setting=settings.color
+        )
     if args.explain:
         write_explanation(result, settings, sys.stderr if args.json else sys.stdout)
     return EXIT_NEGATIVE if result.languages_without_valid() else EXIT_OK

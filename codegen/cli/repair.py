@@ -67,11 +67,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _summary(name: str, report: Any) -> None:
+    """On stderr: each step taken, and what is still wrong when the code stays invalid."""
+    from rich.text import Text
+
+    from codegen.render import blocks, terminal
+
     outcome = report.outcome
+    lines = []
     for step in outcome.steps:
         note = f" ({step.note})" if step.note else ""
-        print(f"{name}: repaired: {step.name}{note}", file=sys.stderr)
+        lines.append(Text(f"{name}: repaired: {step.name}{note}"))
     if not outcome.valid:
-        first = next((d for d in outcome.validation.diagnostics if d.severity == "error"), None)
-        where = f":{first.line}:{first.column}: {first.message}" if first else ""
-        print(f"{name}{where}: could not be repaired", file=sys.stderr)
+        errors = [d for d in outcome.validation.diagnostics if d.severity == "error"]
+        lines += blocks.diagnostics(errors[:1], name)
+        lines.append(Text(f"{name}: could not be repaired", style="red"))
+    terminal.write(lines, sys.stderr)

@@ -1,17 +1,46 @@
-"""Terminal output of results: candidates grouped by language, highlighted with pygments.
+"""The one terminal renderer, on rich: what every front end prints goes through ``write`` or
+``to_text`` (the REPL, which prints strings through prompt-toolkit).
 
-Colour only on a terminal, never when NO_COLOR is set or ``color = "never"``.
+A piece of output is a list of items: rich renderables (``Text``, ``Table``, ``Panel``) and
+``Code``, shown with rich's ``Syntax`` on a colour terminal. Colour only on a terminal, never
+when ``NO_COLOR`` is set, ``TERM=dumb``, or ``color = "never"``; without colour the output is
+plain text, and code is written exactly as it is (rich would expand its tabs).
+``codegen.render.blocks`` builds the items: candidates, diagnostics, verdicts, tables.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TextIO
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.syntax import Syntax
+from rich.text import Text
+
 from codegen import languages
-from codegen.render.verdicts import compile_badge
-from codegen.types import Candidate, Result
+
+THEME = "monokai"
+DEFAULT_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class Code:
+    """Source code to show: highlighted on a colour terminal, else plain (and, printed on its
+    own by ``to_text``, verbatim)."""
+
+    text: str
+    language: str  # a registry name, or a pygments lexer name such as "diff"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self.text.rstrip("\n")
+        if console.color_system is None:
+            yield Text(text)
+        else:
+            yield _syntax(Code(text, self.language))
 
 
 def use_color(stream: TextIO, setting: str = "auto") -> bool:
@@ -22,79 +51,61 @@ def use_color(stream: TextIO, setting: str = "auto") -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def stderr_console() -> Any:
-    from rich.console import Console
+def console(stream: TextIO, color: bool, width: int | None = None) -> Console:
+    """A rich console on ``stream`` that colours exactly when ``color`` says, never wraps
+    lines (code and compiler-style lines stay whole) and highlights nothing on its own."""
+    return Console(
+        file=stream,
+        force_terminal=color,
+        no_color=not color,
+        color_system="256" if color else None,
+        width=width or DEFAULT_WIDTH,
+        highlight=False,
+        emoji=False,
+        soft_wrap=True,
+    )
 
+
+def stderr_console() -> Console:
+    """For progress bars on stderr (rich decides colour and liveness from the stream)."""
     return Console(stderr=True)
 
 
-def highlight(code: str, language: str, color: bool) -> str:
-    if not color:
-        return code
-    from pygments import highlight as pyg_highlight
-    from pygments.formatters import Terminal256Formatter
-    from pygments.lexers import get_lexer_by_name
-    from pygments.util import ClassNotFound
-
-    lang = languages.find(language)
-    try:
-        lexer = get_lexer_by_name(lang.pygments_lexer if lang else language)
-    except ClassNotFound:
-        return code
-    return str(pyg_highlight(code, lexer, Terminal256Formatter(style="monokai"))).rstrip("\n")
+def _syntax(code: Code) -> Syntax:
+    lang = languages.find(code.language)
+    lexer = lang.pygments_lexer if lang else code.language
+    return Syntax(
+        code.text, lexer, theme=THEME, background_color="default", tab_size=8, word_wrap=False
+    )
 
 
-def _bold(text: str, color: bool) -> str:
-    return f"\x1b[1m{text}\x1b[0m" if color else text
+def to_text(items: Sequence[RenderableType], color: bool, width: int | None = None) -> str:
+    """The items as text, one after another, each ending its line."""
+    buffer = io.StringIO()
+    out = console(buffer, color, width)
+    for item in items:
+        if isinstance(item, Code) and not color:  # rich would expand its tabs
+            buffer.write(item.text.rstrip("\n") + "\n")
+        else:
+            out.print(item)
+    return buffer.getvalue()
 
 
-def _dim(text: str, color: bool) -> str:
-    return f"\x1b[2m{text}\x1b[0m" if color else text
-
-
-def candidate_header(cand: Candidate, color: bool) -> str:
-    rank = f"#{cand.rank}" if cand.rank is not None else "invalid"
-    parts = [rank, cand.id, f"finish={cand.finish_reason}", f"tokens={cand.completion_tokens}"]
-    if cand.score is not None:
-        parts.append(f"score={cand.score:.3f}")
-    if cand.repairs:
-        parts.append("repaired: " + ", ".join(step.name for step in cand.repairs))
-    badge = "✓ valid" if cand.valid else "✗ invalid"
-    compiled = compile_badge(cand)
-    if compiled:
-        badge += f"  {compiled}"
-    return _bold(" ".join(parts), color) + "  " + badge
-
-
-def render_candidate(cand: Candidate, color: bool) -> str:
-    lines = [candidate_header(cand, color), highlight(cand.code, cand.language, color)]
-    for diag in cand.diagnostics[:5]:
-        lines.append(_dim(f"  {diag.line}:{diag.column}: {diag.message} [{diag.source}]", color))
-    for finding in cand.safety:
-        where = f" line {finding.line}" if finding.line else ""
-        lines.append(f"  ! safety.{finding.rule}{where}: {finding.message}")
-    return "\n".join(lines)
-
-
-def render_result(result: Result, color: bool, show_invalid: bool = False) -> str:
-    out: list[str] = []
-    for name in result.request.language_names:
-        lang = languages.find(name)
-        cands = result.for_language(name)
-        shown = [c for c in cands if show_invalid or c.valid]
-        valid = sum(1 for c in cands if c.valid)
-        title = f"── {lang.display if lang else name} ({valid}/{len(cands)} valid) "
-        out.append(_bold(title.ljust(60, "─"), color))
-        if not shown:
-            out.append("  no valid candidate (use --show-invalid to see them)")
-        for cand in shown:
-            out.append(render_candidate(cand, color))
-            out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-def write_result(
-    result: Result, stream: TextIO | None = None, setting: str = "auto", show_invalid: bool = False
+def write(
+    items: Sequence[RenderableType],
+    stream: TextIO | None = None,
+    setting: str = "auto",
+    width: int | None = None,
 ) -> None:
-    stream = stream or sys.stdout
-    stream.write(render_result(result, use_color(stream, setting), show_invalid))
+    """Print the items to ``stream`` (default stdout), coloured as ``setting`` and the stream
+    allow."""
+    target = stream or sys.stdout
+    target.write(to_text(items, use_color(target, setting), width or _width(target)))
+
+
+def _width(stream: Any) -> int:
+    """The terminal's width when ``stream`` is one, else the default."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return DEFAULT_WIDTH

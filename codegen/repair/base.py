@@ -17,8 +17,12 @@ class Repairer(Protocol):
         request: GenerationRequest,
         version: str | None,
         cancel: threading.Event | None = None,
+        *,
+        model: bool = True,
     ) -> Candidate:
-        """Return the candidate repaired (valid, with its steps) or unchanged."""
+        """Return the candidate repaired (valid, with its steps) or unchanged; with
+        ``model=False`` only the deterministic steps run (the caller's budget for the model
+        is spent)."""
         ...
 
 
@@ -29,6 +33,8 @@ class NoRepair:
         request: GenerationRequest,
         version: str | None,
         cancel: threading.Event | None = None,
+        *,
+        model: bool = True,
     ) -> Candidate:
         return candidate
 

@@ -96,9 +96,11 @@ class PipelineRepairer:
         request: GenerationRequest,
         version: str | None,
         cancel: threading.Event | None = None,
+        *,
+        model: bool = True,
     ) -> Candidate:
         options = GuidedOptions(
-            rounds=self.rounds,
+            rounds=self.rounds if model else 0,
             max_tokens=max(256, min(2 * request.max_tokens, 2048)),
             model=request.model,
             seed=request.seed if request.seed is not None else 0,

@@ -299,8 +299,7 @@ def cmd_check(host: Host, arg: str) -> None:
         )
         return
     host.write(f"✗ invalid {lang.display} (checked by {by})")
-    cand = Candidate("check", lang.name, code, code, "stop", 0, 0, diagnostics=check.diagnostics)
-    host.write("\n".join(render.diagnostics(cand, host.color)))
+    host.write(render.diagnostics(check.diagnostics, host.color))
 
 
 def cmd_save(host: Host, arg: str) -> None:

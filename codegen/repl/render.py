@@ -1,119 +1,60 @@
-"""Turn ``Assistant.stream`` events into REPL text: a status line and printed blocks.
+"""Turn ``Assistant.stream`` events and REPL commands into text, through the one renderer.
 
 Everything shown comes from the events (validity, diagnostics, repairs, rank, score), so better
-validators, repairers and rankers show up here without changes.
+validators, repairers and rankers show up here without changes. The blocks themselves are
+``codegen.render.blocks``, as ``codegen gen`` shows them; here they become strings, which the
+REPL prints through prompt-toolkit.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rich.console import RenderableType
+from rich.text import Text
+
 from codegen import events as ev
-from codegen import languages
-from codegen.render.terminal import highlight
-from codegen.render.verdicts import COMPILES, compile_badge
-from codegen.types import Candidate, Result
+from codegen.render import blocks
+from codegen.render.terminal import to_text
+from codegen.render.verdicts import compile_badge
+from codegen.types import Candidate, Diagnostic, Result
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-MAX_DIAGNOSTICS = 5
+INVALID_HINT = "(/show {id} for its code, /repair {id} to try a repair)"
 
 
-def _style(text: str, code: str, color: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if color else text
+def _text(item: RenderableType, color: bool) -> str:
+    return _items([item], color)
 
 
-def rule(title: str, width: int, color: bool) -> str:
-    width = max(10, min(width, 72))
-    line = f"── {title} "
-    return _style(line + "─" * max(0, width - len(line)), "1", color)
+def _items(items: Sequence[RenderableType], color: bool, width: int | None = None) -> str:
+    return to_text(items, color, width).rstrip("\n")
 
 
 def badge(cand: Candidate, color: bool) -> str:
-    if cand.valid is None:
-        return "? unchecked"
-    valid = _style("✓ valid", "32", color) if cand.valid else _style("✗ invalid", "31", color)
-    compiled = compile_badge(cand)
-    if compiled:
-        valid += " " + _style(compiled, "32" if compiled == COMPILES else "31", color)
-    return valid
+    return _text(blocks.badge(cand), color)
 
 
-def header(cand: Candidate, color: bool) -> str:
-    rank = f"#{cand.rank}" if cand.rank is not None else "--"
-    parts = [_style(rank, "1", color), cand.id, badge(cand, color)]
-    if cand.score is not None:
-        parts.append(f"score {cand.score:.3f}")
-    if cand.finish_reason != "stop":
-        parts.append(f"finish {cand.finish_reason}")
-    if cand.repairs:
-        parts.append("repaired: " + ", ".join(step.name for step in cand.repairs))
-    return " ".join(parts)
+def diagnostics(diags: Sequence[Diagnostic], color: bool) -> str:
+    return _items(blocks.diagnostics(diags), color)
 
 
-def diagnostics(cand: Candidate, color: bool) -> list[str]:
-    lines = [
-        _style(f"  {d.line}:{d.column}: {d.severity}: {d.message} [{d.source}]", "33", color)
-        for d in cand.diagnostics[:MAX_DIAGNOSTICS]
-    ]
-    more = len(cand.diagnostics) - MAX_DIAGNOSTICS
-    if more > 0:
-        lines.append(f"  … and {more} more")
-    return lines
-
-
-def candidate_block(cand: Candidate, color: bool, code: bool = True) -> str:
-    lines = [header(cand, color)]
-    if code:
-        lines.append(highlight(cand.code.rstrip("\n"), cand.language, color))
-    lines += diagnostics(cand, color)
-    return "\n".join(lines)
+def candidate_block(cand: Candidate, color: bool) -> str:
+    return _items(blocks.candidate(cand), color)
 
 
 def ranked_block(language: str, cands: tuple[Candidate, ...], color: bool, width: int) -> str:
-    lang = languages.find(language)
-    valid = sum(1 for c in cands if c.valid)
-    out = [rule(f"{lang.display if lang else language} {valid}/{len(cands)} valid", width, color)]
-    for cand in sorted(cands, key=lambda c: (c.rank is None, c.rank or 0, c.id)):
-        if cand.rank is not None:
-            out.append(candidate_block(cand, color))
-        else:
-            out.append(candidate_block(cand, color, code=False))
-            out.append(f"  (/show {cand.id} for its code, /repair {cand.id} to try a repair)")
-        out.append("")
-    return "\n".join(out)
+    """A language's candidates, best first; invalid ones without their code."""
+    return _items(blocks.language(language, cands, width, invalid_hint=INVALID_HINT), color, width)
 
 
 def explain(cand: Candidate, color: bool) -> str:
-    """Why a candidate stands where it does: the evidence the stages recorded."""
-    lines = [header(cand, color)]
-    lines.append(f"  tokens: prompt {cand.prompt_tokens}, completion {cand.completion_tokens}")
-    if cand.mean_logprob is not None:
-        lines.append(f"  mean log-probability: {cand.mean_logprob:.3f}")
-    if cand.score_parts:
-        parts = ", ".join(f"{k} {v:.3f}" for k, v in cand.score_parts.items())
-        lines.append(f"  score parts: {parts}")
-    lines.append(f"  checked by: {', '.join(cand.validators) or 'nothing'}")
-    lines += diagnostics(cand, color)
-    for step in cand.repairs:
-        note = f" ({step.note})" if step.note else ""
-        lines.append(f"  repair {step.name}{note}, penalty {step.penalty:.2f}:")
-        lines.append(highlight(step.diff.rstrip("\n"), "diff", color))
-    return "\n".join(lines)
+    return _items(blocks.explain(cand), color, blocks.RULE_WIDTH)
 
 
 def diff(a: Candidate, b: Candidate, color: bool) -> str:
-    text = "".join(
-        difflib.unified_diff(
-            a.code.splitlines(keepends=True),
-            b.code.splitlines(keepends=True),
-            fromfile=a.id,
-            tofile=b.id,
-        )
-    )
-    if not text:
-        return f"{a.id} and {b.id} are identical"
-    return highlight(text.rstrip("\n"), "diff", color)
+    return _items(blocks.diff(a, b), color)
 
 
 @dataclass
@@ -156,7 +97,7 @@ class EventView:
         elif isinstance(event, ev.Finished):
             return summary(event.result, self.color)
         elif isinstance(event, ev.Failed):
-            return _style(f"error: {event.error}", "31", self.color)
+            return _text(Text(f"error: {event.error}", style="red"), self.color)
         return ""
 
     def _bump(self, language: str) -> str:
@@ -166,13 +107,4 @@ class EventView:
 
 
 def summary(result: Result, color: bool) -> str:
-    parts = []
-    for name in result.request.language_names:
-        cands = result.for_language(name)
-        part = f"{name} {sum(1 for c in cands if c.valid)}/{len(cands)} valid"
-        if any(c.valid and c.compiles is not None for c in cands):
-            part += f", {sum(1 for c in cands if c.compiles)} compile"
-        parts.append(part)
-    seconds = result.timings.get("total_ms", 0.0) / 1000
-    text = f"done: {', '.join(parts)} in {seconds:.1f} s · /show N, /save N PATH, /help"
-    return _style(text, "2", color)
+    return _text(blocks.summary(result), color)

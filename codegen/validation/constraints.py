@@ -41,8 +41,10 @@ class Decision:
     warning: str = ""
 
 
-def decide(request: GenerationRequest, language: str, prose: bool = PROSE) -> Decision:
-    """The constraint for ``language``'s candidates of ``request``."""
+def decide(request: GenerationRequest, language: str, prose: bool | None = None) -> Decision:
+    """The constraint for ``language``'s candidates of ``request`` (``prose``: whether text
+    may come before the fenced block; ``PROSE`` unless given)."""
+    prose = PROSE if prose is None else prose
     if request.constrain == "off":
         return Decision(None)
     lang = languages.get(language)

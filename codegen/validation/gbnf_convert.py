@@ -18,27 +18,29 @@ import re
 
 from codegen.validation.g4 import Alt, AnyChar, CharSet, Lit, Node, Not, Ref, Rep, Seq
 from codegen.validation.grammar_plan import Plan
-from codegen.validation.lark_convert import Unsupported, alternatives, fold, negated_set, repeat
+from codegen.validation.lark_convert import (
+    Names,
+    Unsupported,
+    alternatives,
+    fold,
+    negated_set,
+    repeat,
+)
 
 _ATOM = re.compile(r'^([\w-]+|"[^"\\]*"|\[[^\]]*\])$')
 
 
-class _Names:
+class _Names(Names):
+    """ANTLR names -> GBNF names (lower case and dashes)."""
+
     def __init__(self) -> None:
-        self._map: dict[tuple[str, str], str] = {}
-        self._used: set[str] = {"root", "ws"}
+        super().__init__(reserved=("root", "ws"), sep="-")
 
     def get(self, kind: str, name: str) -> str:
-        key = (kind, name)
-        if key not in self._map:
-            snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name)
-            wanted = f"{kind}-" + re.sub(r"[^a-z0-9]+", "-", snake.lower()).strip("-")
-            candidate, k = wanted, 2
-            while candidate in self._used:
-                candidate, k = f"{wanted}-{k}", k + 1
-            self._used.add(candidate)
-            self._map[key] = candidate
-        return self._map[key]
+        snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"-\1", name)
+        return self.unique(
+            kind, name, f"{kind}-" + re.sub(r"[^a-z0-9]+", "-", snake.lower()).strip("-")
+        )
 
 
 def _char(code: int, in_class: bool) -> str:

@@ -104,28 +104,23 @@ def _reachable(start: str, rules: dict[str, g4.Rule]) -> set[str]:
     return seen
 
 
-def _refs(node: Node) -> list[str]:
-    if isinstance(node, Ref):
-        return [node.name]
+def _leaves(node: Node) -> list[Node]:
+    """The nodes below ``node`` that hold no other node (references, literals, code...)."""
     if isinstance(node, Seq):
-        return [n for item in node.items for n in _refs(item)]
+        return [leaf for item in node.items for leaf in _leaves(item)]
     if isinstance(node, Alt):
-        return [n for item in node.options for n in _refs(item)]
+        return [leaf for item in node.options for leaf in _leaves(item)]
     if isinstance(node, (Rep, Not)):
-        return _refs(node.item)
-    return []
+        return _leaves(node.item)
+    return [node]
+
+
+def _refs(node: Node) -> list[str]:
+    return [leaf.name for leaf in _leaves(node) if isinstance(leaf, Ref)]
 
 
 def _codes(node: Node) -> list[Code]:
-    if isinstance(node, Code):
-        return [node]
-    if isinstance(node, Seq):
-        return [c for item in node.items for c in _codes(item)]
-    if isinstance(node, Alt):
-        return [c for item in node.options for c in _codes(item)]
-    if isinstance(node, (Rep, Not)):
-        return _codes(node.item)
-    return []
+    return [leaf for leaf in _leaves(node) if isinstance(leaf, Code)]
 
 
 def _code_problems(rule: g4.Rule, body: Node) -> list[str]:
@@ -178,15 +173,7 @@ def _implicit(parser_rules: list[g4.Rule], lexer_rules: list[g4.Rule]) -> dict[s
 
 
 def _literals(node: Node) -> list[str]:
-    if isinstance(node, Lit):
-        return [node.text]
-    if isinstance(node, Seq):
-        return [t for item in node.items for t in _literals(item)]
-    if isinstance(node, Alt):
-        return [t for item in node.options for t in _literals(item)]
-    if isinstance(node, (Rep, Not)):
-        return _literals(node.item)
-    return []
+    return [leaf.text for leaf in _leaves(node) if isinstance(leaf, Lit)]
 
 
 def _terminal(rule: g4.Rule) -> Terminal:

@@ -13,7 +13,7 @@ not contain what follows, then what follows".
 Names are prefixed so that no ANTLR name can clash with the answer's own rules: tokens
 ``T_<NAME>``, parser rules ``r_<name>``. ``Converted.rule`` is the rule the code starts at;
 the grammar defines no ``start`` (the answer's shape adds it, see
-``codegen.backends.answer_shape``).
+``codegen.validation.fenced``).
 
 One difference stays: llguidance's lexer only considers the lexemes the parser can take at a
 point, so two tokens that ANTLR's lexer would read as one longer token (``SELECTa``) can be
@@ -55,25 +55,29 @@ class Converted:
 
 
 class Names:
-    """ANTLR names -> Lark names, unique and in Lark's case rules."""
+    """ANTLR names -> Lark names, unique and in Lark's case rules. ``unique`` serves other
+    output syntaxes too (``gbnf_convert``): ``reserved`` names are never given out, and a
+    taken name gets ``sep`` and a number."""
 
-    def __init__(self) -> None:
+    def __init__(self, reserved: tuple[str, ...] = (), sep: str = "_") -> None:
         self._map: dict[tuple[str, str], str] = {}
-        self._used: set[str] = set()
+        self._used: set[str] = set(reserved)
+        self._sep = sep
 
     def term(self, name: str) -> str:
-        return self._get("T", name, "T_" + re.sub(r"\W", "_", name).upper())
+        return self.unique("T", name, "T_" + re.sub(r"\W", "_", name).upper())
 
     def rule(self, name: str) -> str:
         snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-        return self._get("r", name, "r_" + re.sub(r"\W", "_", snake))
+        return self.unique("r", name, "r_" + re.sub(r"\W", "_", snake))
 
-    def _get(self, kind: str, name: str, wanted: str) -> str:
+    def unique(self, kind: str, name: str, wanted: str) -> str:
+        """The output name of ANTLR name ``name`` of ``kind``: ``wanted`` unless taken."""
         key = (kind, name)
         if key not in self._map:
             candidate, k = wanted, 2
             while candidate in self._used:
-                candidate, k = f"{wanted}_{k}", k + 1
+                candidate, k = f"{wanted}{self._sep}{k}", k + 1
             self._used.add(candidate)
             self._map[key] = candidate
         return self._map[key]

@@ -3,6 +3,7 @@ generation by the real small model whose candidates are checked against the user
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from codegen.validation import antlr, antlr_user
 
 REPO = Path(__file__).resolve().parents[2]
 ACCESS = REPO / "grammars" / "testdata" / "access"
+QUOTA = REPO / "grammars" / "testdata" / "quota"
 
 
 def _codegen(data: Path, *args: str, path: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,10 +55,11 @@ def test_add_generate_check_remove(
     )  # fmt: skip
     assert added.returncode == 0, added.stderr
     assert "added grammar 'access'" in added.stdout
+    assert "decoding of access is constrained to the grammar" in added.stdout
     listed = json.loads(_codegen(data, "grammar", "list", "--json").stdout)
-    assert [(g["name"], g["start"], g["extension"]) for g in listed["grammars"]] == [
-        ("access", "policy", ".acl")
-    ]
+    assert [
+        (g["name"], g["start"], g["extension"], g["constrained"]) for g in listed["grammars"]
+    ] == [("access", "policy", ".acl", True)]
 
     antlr_user.register_all()
     lang = languages.get("access")
@@ -77,23 +80,27 @@ def test_add_generate_check_remove(
     assert gone.returncode == 2 and "unknown language 'access'" in gone.stderr
 
 
-def _generate_and_check(backend: Any, settings: Settings) -> None:
+def _generate(backend: Any, settings: Settings, language: str, description: str) -> Any:
     from codegen.assistant import Assistant
     from codegen.requests import build_request
-    from codegen.validation.tiered import TieredValidator
 
     request = build_request(
-        {
-            "description": "Define a manager role and let managers read and write reports",
-            "languages": ["access"],
-            "n": 1,
-            "max_tokens": 96,
-        },
+        {"description": description, "languages": [language], "n": 1, "max_tokens": 96},
         settings,
     )
-    result = Assistant(settings, backend=backend, interface="library").generate(request)
+    return Assistant(settings, backend=backend, interface="library").generate(request)
+
+
+def _generate_and_check(backend: Any, settings: Settings) -> None:
+    """Decoding is constrained to the converted grammar (auto): the greedy candidate parses
+    before any repair; the tiered validator agrees with the ANTLR parser."""
+    from codegen.validation.tiered import TieredValidator
+
+    description = "Define a manager role and let managers read and write reports"
+    result = _generate(backend, settings, "access", description)
     candidates = result.for_language("access")
     assert len(candidates) == 1
+    assert candidates[0].constrained and candidates[0].valid and not candidates[0].repairs
     validator = TieredValidator(use_reference=False)
     for cand in candidates:
         assert cand.code.strip()
@@ -102,6 +109,33 @@ def _generate_and_check(backend: Any, settings: Settings) -> None:
         assert "antlr" in checked.validators
         assert checked.valid == (expected == []), (cand.code, expected)
         assert cand.valid == checked.valid, cand.code
+
+
+def test_a_grammar_with_a_predicate_warns_once_and_falls_back_to_repair(
+    data: Path, small_backend: Any, small_settings: Settings
+) -> None:
+    added = _codegen(
+        data, "grammar", "add", str(QUOTA / "Quota.g4"), "--name", "quota",
+        "--examples", str(QUOTA / "examples.yaml"),
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    warning = (
+        "codegen: warning: grammar 'quota': decoding will not be constrained: semantic "
+        "predicate at Quota.g4:11:7 (rule entry); candidates are validated and repaired instead"
+    )
+    assert added.stderr.splitlines() == [warning]
+    listed = json.loads(_codegen(data, "grammar", "list", "--json").stdout)
+    assert [g["constrained"] for g in listed["grammars"]] == [False]
+    antlr_user.register_all()
+    settings = dataclasses.replace(small_settings, constrain="on")
+    result = _generate(small_backend, settings, "quota", "Give carol 3 GB of storage")
+    assert result.warnings == (
+        "quota: decoding is not constrained, its grammar does not convert (semantic predicate "
+        "at Quota.g4:11:7 (rule entry)); candidates are validated and repaired instead",
+    )
+    (cand,) = result.for_language("quota")
+    assert not cand.constrained
+    assert cand.valid == (antlr.validate(cand.code, "quota") == []), cand.code
 
 
 def test_split_grammar(data: Path) -> None:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import shutil
+import threading
 
 import jsonschema
 import pytest
 
 from codegen import events as ev
 from codegen import resources
-from codegen.assistant import Assistant
+from codegen.assistant import Assistant, Stages
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.requests import build_request
 from codegen.store import keys
+from codegen.types import Candidate, GenerationRequest
 
 pytestmark = pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is not installed")
 
@@ -63,3 +65,58 @@ def test_verdicts_repairs_and_order() -> None:
     # the cache round trip keeps both verdicts
     again = keys.decode_candidates(keys.encode(result.model, result.candidates))
     assert again == result.candidates
+
+
+class Recording:
+    """A repairer that notes who was given the model and fixes those named in ``fixes``."""
+
+    def __init__(self, fixes: frozenset[str] = frozenset()) -> None:
+        self.fixes = fixes
+        self.calls: list[tuple[str, bool]] = []
+
+    def repair(
+        self,
+        candidate: Candidate,
+        request: GenerationRequest,
+        version: str | None,
+        cancel: threading.Event | None = None,
+        *,
+        model: bool = True,
+    ) -> Candidate:
+        self.calls.append((candidate.id, model))
+        if model and candidate.id in self.fixes:
+            return candidate.evolve(code=COMPILES.strip("`").removeprefix("rust\n"), compiles=True)
+        return candidate
+
+
+def other_error(k: int) -> str:
+    return TYPE_ERROR.replace("x.len()", f"x.len() + {k}")
+
+
+@pytest.mark.parametrize(
+    ("replies", "fixes", "expected"),
+    [
+        # none compiles: the model goes to the first two, deterministic steps only for the third
+        ([TYPE_ERROR, other_error(1), other_error(2)], [], [True, True, False]),
+        # the first one it repairs compiles: the rest get no model rounds
+        ([TYPE_ERROR, other_error(1), other_error(2)], ["rust-1"], [True, False, False]),
+        # one compiled from the start: no model rounds at all
+        ([TYPE_ERROR, COMPILES, other_error(2)], [], [False, False]),
+    ],
+)
+def test_model_compile_repair_budget(
+    replies: list[str], fixes: list[str], expected: list[bool]
+) -> None:
+    recording = Recording(frozenset(fixes))
+    stages = Stages.default(S).replace(repairer=recording)
+    request = build_request({"description": "total", "languages": ["rust"], "n": 3}, S)
+    backend = ScriptedBackend(replies)
+    Assistant(S, backend=backend, stages=stages, interface="library").generate(request)
+    assert [model for _, model in recording.calls] == expected
+    budget = S.with_overrides({"repair.compile_candidates": 0}, "test")
+    recording = Recording()
+    stages = Stages.default(budget).replace(repairer=recording)
+    Assistant(
+        budget, backend=ScriptedBackend(replies), stages=stages, interface="library"
+    ).generate(request)
+    assert not any(model for _, model in recording.calls)

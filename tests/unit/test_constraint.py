@@ -179,3 +179,84 @@ def test_the_openai_backend_sends_the_grammar_and_marks_the_completions() -> Non
         (only,) = backend.generate(messages, params, 1)
         assert only.constrained is constrained
     assert "grammar" in bodies[0] and "grammar" not in bodies[1]
+
+
+SQL_REPLY = "```sql\nSELECT 1;\n```"
+BOOK = {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]}
+
+
+def test_the_http_api_takes_constrain_and_json_schema(tmp_path: Any) -> None:
+    from starlette.testclient import TestClient
+
+    from codegen.http.app import build_app
+    from codegen.http.service import Service
+
+    key = "test-key-0123456789abcdef"
+    settings = Settings(model="scripted", http_api_keys=(f"a:{key}",), repair_rounds=0, n=1,
+                        audit_path=str(tmp_path / "audit.jsonl"))  # fmt: skip
+    backend = ScriptedBackend([SQL_REPLY, '```json\n{"title": "Dune"}\n```'])
+    svc = Service(settings, backend=backend)
+    auth = {"Authorization": f"Bearer {key}"}
+    with TestClient(build_app(svc)) as http:
+        body = {"description": "one", "languages": ["sql"], "constrain": "on"}
+        assert http.post("/v1/generate", headers=auth, json=body).status_code == 200
+        chat = {"messages": [{"role": "user", "content": "a book"}],
+                "codegen": {"languages": ["json"], "json_schema": BOOK}}  # fmt: skip
+        assert http.post("/v1/chat/completions", headers=auth, json=chat).status_code == 200
+        bad = http.post("/v1/generate", headers=auth, json={**body, "constrain": "of"})
+    svc.close()
+    sql, book = (params.constraint for _, params, _ in backend.calls)
+    assert sql is not None and sql.rule == "r_script"
+    assert book is not None and json.loads(book.json_schema) == BOOK
+    assert bad.status_code == 400
+    message = bad.json()["error"]["message"]
+    assert "constrain" in message and "did you mean 'off'" in message, message
+
+
+def test_the_editor_server_takes_constrain() -> None:
+    from tests.unit.test_server_dispatch import Harness, req
+
+    backend = ScriptedBackend([SQL_REPLY])
+    h = Harness(backend=backend)
+    h.send(req(1, "codegen/generate", {"description": "one", "languages": ["sql"]}))
+    h.send(req(2, "codegen/generate", {"description": "x", "languages": ["sql"],
+                                       "constrain": "offf"}))  # fmt: skip
+    h.send(req(3, "codegen/generate", {"description": "x", "json_schema": BOOK}))
+    result, wrong, misplaced = h.reply(1), h.reply(2), h.reply(3)
+    h.conn.close()
+    (sent,) = (params.constraint for _, params, _ in backend.calls)
+    assert sent is not None and sent.tag == "sql"
+    assert result["result"]["candidates"][0]["constrained"] is False  # scripted: not held
+    assert wrong["error"]["code"] == -32602 and "did you mean 'off'" in wrong["error"]["message"]
+    assert "json_schema" in misplaced["error"]["message"]
+    assert "add json to languages" in misplaced["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("{not json", "json_schema: not valid JSON (Expecting property name"),
+        ([1], "json_schema: expected a JSON Schema object, got [1]"),
+        ({"type": "object", "properties": {"a": {"type": "strin"}}},
+         "json_schema['properties']['a']['type']: not a valid JSON Schema: 'strin' is not valid"),
+    ],
+)  # fmt: skip
+def test_a_bad_json_schema_is_a_usage_error_naming_where(value: Any, message: str) -> None:
+    from codegen.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        build_request({"description": "x", "languages": ["json"], "json_schema": value},
+                      Settings(), where="spec.yaml: tasks[2]")  # fmt: skip
+    assert str(caught.value).startswith(f"spec.yaml: tasks[2]: {message}"), caught.value
+
+
+def test_gen_takes_a_json_schema_as_text_or_file(tmp_path: Any) -> None:
+    from codegen.cli import gen
+    from codegen.cli.main import build_parser
+
+    path = tmp_path / "book.json"
+    path.write_text(json.dumps(BOOK))
+    for given in (json.dumps(BOOK), str(path)):
+        args = build_parser().parse_args(["gen", "a book", "-l", "json", "--json-schema", given])
+        _, request = gen.resolve_args(args)
+        assert request.json_schema == BOOK

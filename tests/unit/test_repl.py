@@ -155,6 +155,8 @@ class ParenRepair:
         request: GenerationRequest,
         version: str | None,
         cancel: threading.Event | None = None,
+        *,
+        model: bool = True,
     ) -> Candidate:
         code = candidate.code.replace("(a, b:", "(a, b):")
         step = RepairStep("close-paren", "--- a\n+++ b\n", 0.1)
@@ -190,6 +192,8 @@ def test_repair_command_uses_the_repairer(tmp_path: Path) -> None:
             request: GenerationRequest,
             version: str | None,
             cancel: threading.Event | None = None,
+            *,
+            model: bool = True,
         ) -> Candidate:
             if not self.enabled:
                 self.enabled = True  # the pipeline's pass finds nothing; /repair's works

@@ -269,9 +269,10 @@ def test_a_refused_description_is_audited_and_never_generated(tmp_path: Path) ->
 
 
 def test_terminal_output_shows_the_verdicts(tmp_path: Path) -> None:
-    from codegen.render.terminal import render_result
+    from codegen.render import blocks
+    from codegen.render.terminal import to_text
 
     settings = Settings(model="scripted", audit_path=str(tmp_path / "a.jsonl"))
-    text = render_result(_run(settings, DANGEROUS)[0], color=False)
+    text = to_text(blocks.result(_run(settings, DANGEROUS)[0]), color=False)
     assert "! safety.shell_injection line 4:" in text
     assert "! safety.tls_verify_off line 5:" in text
