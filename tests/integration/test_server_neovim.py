@@ -41,7 +41,11 @@ def test_neovim_shows_diagnostics_and_runs_the_code_action(tmp_path: Path) -> No
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     nvim = ["nvim", "--headless", "--clean", "-n", "-i", "NONE", "-c", f"luafile {DRIVER}"]
-    done = subprocess.run(nvim, env=env, cwd=tmp_path, timeout=300, capture_output=True)
+    try:
+        done = subprocess.run(nvim, env=env, cwd=tmp_path, timeout=300, capture_output=True)
+    except subprocess.TimeoutExpired as stuck:
+        tail = (stuck.stderr or b"").decode(errors="replace")[-2000:]
+        pytest.fail(f"Neovim did not finish within 300 s (the driver gives up after 290 s): {tail}")
     assert out.exists(), done.stderr.decode(errors="replace")[-2000:]
     seen = json.loads(out.read_text())
     assert "error" not in seen, seen

@@ -52,13 +52,16 @@ local function run()
   local buf = open("comment.py")
   local before = vim.api.nvim_buf_line_count(buf)
   vim.api.nvim_win_set_cursor(0, { 1, 3 })
-  vim.wait(10000, function()
+  local ready = vim.wait(10000, function()
     local client = vim.lsp.get_client_by_id(result.client_id)
     return client ~= nil and client.initialized and vim.lsp.buf_is_attached(buf, result.client_id)
   end, 50)
+  if not ready then
+    error("the LSP client did not initialize and attach comment.py within 10 s")
+  end
   vim.lsp.buf.code_action()
   step("code action")
-  result.edited = vim.wait(240000, function()
+  result.edited = vim.wait(220000, function()
     return vim.api.nvim_buf_line_count(buf) > before
   end, 100)
   result.lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
