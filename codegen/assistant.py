@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import threading
 import time
 import uuid
@@ -19,6 +20,7 @@ from codegen import events as ev
 from codegen.backends.base import Backend
 from codegen.backends.embedded import Progress
 from codegen.backends.factory import POOL, BackendPool
+from codegen.backends.streaming import generate_streaming
 from codegen.config import Settings
 from codegen.errors import Cancelled, CodegenError
 from codegen.execution.toolrunner import tool_runner
@@ -26,6 +28,7 @@ from codegen.languages import LanguageSpec
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.ranking.base import Ranker
+from codegen.ranking.duplicates import mark_duplicates
 from codegen.ranking.scorer import ranker_from_settings
 from codegen.repair.base import Fixer, Repairer
 from codegen.repair.feedback import fixer_from_settings
@@ -40,6 +43,7 @@ from codegen.types import (
     Constraint,
     GenerationRequest,
     Interface,
+    Message,
     Result,
     SamplingParams,
 )
@@ -48,6 +52,8 @@ from codegen.validation.base import Validator
 from codegen.validation.compiling import Compiler, with_compilation
 from codegen.validation.constraints import Decision
 from codegen.validation.imports import lacks_imports
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,11 +142,14 @@ class Assistant:
         cancel: threading.Event | None = None,
         *,
         client: str | None = None,
+        tokens: bool = False,
     ) -> Iterator[ev.Event]:
         """The request's events; ``client`` (an API key's id, never the key) goes to the audit
-        log beside the interface, for front ends that serve several clients."""
+        log beside the interface, for front ends that serve several clients. With ``tokens``,
+        also ``TokensGenerated`` as candidates decode (the backend then runs in a worker
+        thread; closing the stream early cancels it)."""
         request_id = uuid.uuid4().hex[:12]
-        run = _Run(self, request, request_id, cancel, client)
+        run = _Run(self, request, request_id, cancel, client, tokens)
         try:
             yield from run.events()
         except CodegenError as exc:
@@ -157,12 +166,14 @@ class _Run:
         request_id: str,
         cancel: threading.Event | None,
         client: str | None = None,
+        tokens: bool = False,
     ) -> None:
         self.a = assistant
         self.request = request
         self.id = request_id
         self.cancel = cancel
         self.client = client
+        self.tokens = tokens
         self.timings: dict[str, float] = {}
         self.warnings: list[str] = []  # for the result, e.g. a grammar that did not convert
 
@@ -240,8 +251,9 @@ class _Run:
         decision = constraints.decide(self.request, lang.name)
         started = time.perf_counter()
         params = self._params(decision.constraint)
-        completions = backend.generate(prompt.messages, params, self.request.n, self.cancel)
+        completions = yield from self._decode(backend, prompt.messages, params, lang.name)
         self._add_time("generate_ms", started)
+        self._add_split(completions)
         self._check_cancel()
         self._note_constraint(decision, completions, backend.name, lang.name)
         candidates = []
@@ -269,6 +281,7 @@ class _Run:
             yield ev.CandidateRepaired(self.id, cand)
         if changed:
             ranked = self._rank(fixed)
+        ranked = mark_duplicates(ranked)
         yield ev.Ranked(self.id, lang.name, tuple(ranked))
         return ranked
 
@@ -321,6 +334,53 @@ class _Run:
             else c
             for c in candidates
         ]
+
+    def _decode(
+        self,
+        backend: Backend,
+        messages: tuple[Message, ...],
+        params: SamplingParams,
+        language: str,
+    ) -> Generator[ev.Event, None, list[Completion]]:
+        """The backend's completions; with ``tokens``, TokensGenerated events on the way."""
+        n = self.request.n
+        if not self.tokens:
+            return backend.generate(messages, params, n, self.cancel)
+        call = generate_streaming(backend, messages, params, n, self.cancel)
+        try:
+            while True:
+                try:
+                    pieces = next(call)
+                except StopIteration as done:
+                    completions: list[Completion] = done.value
+                    return completions
+                for index, text, count in pieces:
+                    cand_id = f"{language}-{index + 1}"
+                    yield ev.TokensGenerated(self.id, language, cand_id, text, count)
+        finally:
+            call.close()  # cancels and waits for the backend when the stream was left early
+
+    def _add_split(self, completions: list[Completion]) -> None:
+        """``prefill_ms``, ``decode_ms`` and ``prompt_tokens_reused``, where the backend tells
+        them (one call: every completion carries the same figures)."""
+        prefill = completions[0].prefill_ms if completions else None
+        if prefill is None:
+            return
+        first = completions[0]
+        for name, value in (
+            ("prefill_ms", prefill),
+            ("decode_ms", first.decode_ms),
+            ("prompt_tokens_reused", float(first.prompt_tokens_reused)),
+        ):
+            self.timings[name] = self.timings.get(name, 0.0) + value
+        log.debug(
+            "%s: %d prompt tokens, %d of them reused; prefill %.0f ms, decode %.0f ms",
+            self.id,
+            first.prompt_tokens,
+            first.prompt_tokens_reused,
+            prefill,
+            first.decode_ms,
+        )
 
     def _rank(self, candidates: list[Candidate]) -> list[Candidate]:
         started = time.perf_counter()

@@ -37,6 +37,7 @@ class Settings:
     few_shot: int = 2
     context_window: int = 8192
     threads: int = 0
+    prefix_cache: bool = True
     color: str = "auto"
     exec: bool = False
     repair_rounds: int = 2
@@ -161,6 +162,7 @@ KEYS: tuple[Key, ...] = (
     Key("few_shot", int, "examples shown to the model per request", _check_range(0, 16)),
     Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
     Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
+    Key("prefix_cache", bool, "llama.cpp keeps the last prompt's evaluation for the next request"),
     Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
     Key("exec", bool, "run candidates in the sandbox to rank them"),
     Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),

@@ -1,7 +1,9 @@
-"""Events ``Assistant.stream`` yields, in order: Started, then per language CandidateGenerated,
-CandidateValidated and CandidateRepaired for each candidate, CandidateCompiled for each (after
-all of the language are validated: one compiler run for them), CandidateRepaired for those
-the compile repair changed, Ranked; then Finished or Failed."""
+"""Events ``Assistant.stream`` yields, in order: Started, then per language LanguageStarted,
+TokensGenerated while the candidates decode (only with ``stream(..., tokens=True)``, from
+backends that stream), CandidateGenerated, CandidateValidated and CandidateRepaired for each
+candidate, CandidateCompiled for each (after all of the language are validated: one compiler
+run for them), CandidateRepaired for those the compile repair changed, Ranked; then Finished
+or Failed."""
 
 from __future__ import annotations
 
@@ -28,6 +30,18 @@ class LanguageStarted:
     request_id: str
     language: str
     n: int
+
+
+@dataclass(frozen=True)
+class TokensGenerated:
+    """Text a candidate's newest tokens added while it decodes (pieces, in order: joined they
+    make its ``raw_text`` up to a stop string)."""
+
+    request_id: str
+    language: str
+    candidate_id: str
+    text: str
+    tokens: int = 1  # how many tokens the text holds
 
 
 @dataclass(frozen=True)
@@ -77,6 +91,7 @@ class Failed:
 Event = (
     Started
     | LanguageStarted
+    | TokensGenerated
     | CandidateGenerated
     | CandidateValidated
     | CandidateRepaired

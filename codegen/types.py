@@ -179,6 +179,10 @@ class SamplingParams:
     # With n > 1, candidate 0 is the greedy decode (the model's single best guess) and the
     # others are sampled: a set that holds both does better than n samples alone.
     greedy_first: bool = False
+    # Guess tokens from the prompt and check them in one batch (prompt lookup): for answers
+    # that copy much of their prompt (repairs). The same tokens as without; backends that
+    # cannot do it ignore it.
+    draft_from_prompt: bool = False
     # Decode inside this grammar where the backend can (``Completion.constrained`` says).
     constraint: Constraint | None = None
 
@@ -204,7 +208,12 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     logprobs: tuple[float, ...] = ()
+    # The call's time: all of it where prefill_ms is None; else the part after the prompt.
     decode_ms: float = 0.0
+    # Backends that can tell (llama.cpp) split the call's time: evaluating the prompt, then
+    # decoding (decode_ms). None where the backend cannot tell them apart.
+    prefill_ms: float | None = None
+    prompt_tokens_reused: int = 0  # prompt tokens whose evaluation was kept from earlier calls
     constrained: bool = False  # decoded under ``SamplingParams.constraint``
 
     @property
@@ -240,6 +249,7 @@ class Candidate:
     safety: tuple[SafetyFinding, ...] = ()
     constrained: bool = False  # decoded under a grammar
     compiles: bool | None = None
+    duplicate_of: str | None = None  # id of the first candidate with the same code
 
     def evolve(self, **changes: Any) -> Candidate:
         return replace(self, **changes)
@@ -263,6 +273,7 @@ class Candidate:
             "score": self.score,
             "score_parts": dict(self.score_parts),
             "safety": [f.to_dict() for f in self.safety],
+            "duplicate_of": self.duplicate_of,
             "constrained": self.constrained,
         }
 

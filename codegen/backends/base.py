@@ -14,6 +14,10 @@ from typing import Protocol, runtime_checkable
 
 from codegen.types import Completion, Message, SamplingParams
 
+# Called by a backend as it decodes: the candidate's index (0 … n-1) and the text its newest
+# token added. Backends that cannot stream never call it; the completions still come back.
+TokenSink = Callable[[int, str], None]
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -51,8 +55,10 @@ class Backend(Protocol):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,
     ) -> list[Completion]:
-        """Return ``n`` completions; stop early (finish_reason 'cancelled') when cancel is set."""
+        """Return ``n`` completions; stop early (finish_reason 'cancelled') when cancel is set.
+        ``on_token`` hears each decoded piece of text, where the backend can stream."""
         ...
 
     def info(self) -> ModelInfo: ...
@@ -129,9 +135,14 @@ class ScriptedBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,
     ) -> list[Completion]:
         self.calls.append((list(messages), params, n))
         texts = self._texts(messages, params, n)
+        if on_token is not None:  # each reply streamed a line at a time
+            for index, text in enumerate(texts):
+                for line in text.splitlines(keepends=True):
+                    on_token(index, line)
         prompt_tokens = self.count_tokens(messages)
         finish = "cancelled" if cancel is not None and cancel.is_set() else self._finish
         return [

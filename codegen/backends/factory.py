@@ -23,7 +23,11 @@ def _load_embedded(spec: str, settings: Settings, progress: Progress | None) -> 
 
     path = ensure(MODELS[spec], progress)
     return LlamaCppBackend(
-        path, spec=spec, context_window=settings.context_window, threads=settings.threads
+        path,
+        spec=spec,
+        context_window=settings.context_window,
+        threads=settings.threads,
+        prefix_cache=settings.prefix_cache,
     )
 
 
@@ -36,7 +40,11 @@ def _load_gguf(spec: str, settings: Settings, progress: Progress | None) -> Back
 
         return load_gguf(path, spec, settings)
     return LlamaCppBackend(
-        path, spec=spec, context_window=settings.context_window, threads=settings.threads
+        path,
+        spec=spec,
+        context_window=settings.context_window,
+        threads=settings.threads,
+        prefix_cache=settings.prefix_cache,
     )
 
 

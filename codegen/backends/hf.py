@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from codegen.backends.base import Identity, ModelInfo, check_call
+from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.repetition import WINDOW, looping
 from codegen.config import Settings
 from codegen.errors import ModelError
@@ -233,6 +233,7 @@ class TransformersBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,  # not streamed: the completions come whole
     ) -> list[Completion]:
         prompt = self._encode(messages)
         check_call(n, 64, len(prompt), params.max_tokens, self._context_length)

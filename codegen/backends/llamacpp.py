@@ -2,11 +2,14 @@
 
 The prompt is evaluated once, its KV cells shared by all n sequences (unified KV cache); then
 each step decodes one token for every live sequence in a single ``llama_decode`` call. That
-makes n = 8 cost little more than n = 1 on a CPU, where decoding is memory-bound.
+makes n = 8 cost little more than n = 1 on a CPU, where decoding is memory-bound. The cells of
+the last prompt are kept (``llamacpp_prefix``): a request evaluates only the part of its prompt
+after the blocks it shares with that one, with the same results as without.
 """
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import threading
@@ -17,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from codegen.backends import chat_template
-from codegen.backends.base import Identity, ModelInfo, check_call
+from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.constraint import Constrainer, Guard
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
+from codegen.backends.llamacpp_prefix import PrefixCache
+from codegen.backends.lookup import MAX_DRAFT, PromptLookup
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
 from codegen.errors import BackendError, ModelError
@@ -38,6 +43,42 @@ class _Seq:
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
     constrained: bool = False
+    text: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
+
+
+@dataclass
+class _Loop:
+    """One call's decoding state: its sequences, knobs, prompt length and listeners."""
+
+    seqs: list[_Seq]
+    params: SamplingParams
+    n_prompt: int
+    cancel: threading.Event | None
+    on_token: TokenSink | None
+    lookup: PromptLookup | None = None  # drafts tokens from the prompt (draft_from_prompt)
+    guard: Guard | None = None  # keeps each sequence inside its grammar (constraint)
+
+    def cancelled(self) -> bool:
+        return self.cancel is not None and self.cancel.is_set()
+
+    def position(self, seq: _Seq) -> int:
+        """The position of the sequence's newest token."""
+        return self.n_prompt + len(seq.tokens) - 1
+
+
+@dataclass
+class _Clock:
+    """Where one call's time went: the prompt (prefill) and the tokens after it (decode)."""
+
+    started: float = field(default_factory=time.perf_counter)
+    prefill_ms: float = 0.0
+    reused: int = 0
+
+    def prefilled(self) -> None:
+        self.prefill_ms = (time.perf_counter() - self.started) * 1000
+
+    def decode_ms(self) -> float:
+        return max(0.0, (time.perf_counter() - self.started) * 1000 - self.prefill_ms)
 
 
 def _quiet_llama() -> Any:
@@ -66,7 +107,13 @@ class LlamaCppBackend(Identity):
     """A GGUF model on llama.cpp, loaded once; shared by threads, one call at a time."""
 
     def __init__(
-        self, path: Path, *, spec: str, context_window: int = 8192, threads: int = 0
+        self,
+        path: Path,
+        *,
+        spec: str,
+        context_window: int = 8192,
+        threads: int = 0,
+        prefix_cache: bool = True,
     ) -> None:
         if not path.is_file():
             raise ModelError(f"{path}: no such model file")
@@ -95,6 +142,8 @@ class LlamaCppBackend(Identity):
         self._meta = meta
         self._ctx: Any = None
         self._ctx_cells = 0
+        self._reuse = prefix_cache
+        self._prefix: PrefixCache | None = None
         self._constrainer = Constrainer(self._vocab, self._n_vocab)
 
     # -- Backend protocol ----------------------------------------------------------------
@@ -107,11 +156,12 @@ class LlamaCppBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,
     ) -> list[Completion]:
         prompt = self._tokenize(self._template.render(messages))
         check_call(n, MAX_SEQUENCES, len(prompt), params.max_tokens, self._context_length)
         with self._lock:
-            return self._generate_locked(prompt, params, n, cancel)
+            return self._generate_locked(prompt, params, n, cancel, on_token)
 
     def info(self) -> ModelInfo:
         extra = {
@@ -134,6 +184,7 @@ class LlamaCppBackend(Identity):
             if self._ctx is not None:
                 self._ctx.close()
                 self._ctx = None
+                self._prefix = None
             self._model.close()  # type: ignore[no-untyped-call]
 
     # -- internals -----------------------------------------------------------------------
@@ -144,15 +195,17 @@ class LlamaCppBackend(Identity):
         tokens: list[int] = self._model.tokenize(text.encode("utf-8"), False, True)
         return tokens
 
-    def _context(self, cells: int) -> Any:
-        """A context with at least ``cells`` KV cells (grown in steps of 2048)."""
-        if self._ctx is not None and self._ctx_cells >= cells:
-            return self._ctx
+    def _context(self, cells: int) -> tuple[Any, PrefixCache]:
+        """A context with at least ``cells`` KV cells (grown in steps of 2048; a new context
+        starts with no prompt kept)."""
+        if self._prefix is not None and self._ctx_cells >= cells:
+            return self._ctx, self._prefix
         llama_cpp = _quiet_llama()
         from llama_cpp import _internals
 
         if self._ctx is not None:
             self._ctx.close()
+            self._ctx, self._prefix = None, None
         size = max(self._context_length, -(-cells // 2048) * 2048)
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = size
@@ -165,7 +218,9 @@ class LlamaCppBackend(Identity):
         params.no_perf = True
         self._ctx = _internals.LlamaContext(model=self._model, params=params, verbose=False)
         self._ctx_cells = size
-        return self._ctx
+        mem = llama_cpp.llama_get_memory(self._ctx.ctx)
+        self._prefix = PrefixCache(llama_cpp, mem, enabled=self._reuse)
+        return self._ctx, self._prefix
 
     def _generate_locked(
         self,
@@ -173,70 +228,108 @@ class LlamaCppBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None,
+        on_token: TokenSink | None,
     ) -> list[Completion]:
-        ctx = self._context(len(prompt) + n * params.max_tokens + 8)
-        started = time.perf_counter()
+        # Drafts are checked without the grammar's masks: no drafting under a constraint.
+        drafting = params.draft_from_prompt and params.constraint is None
+        extra = n * MAX_DRAFT if drafting else 0  # cells of drafted tokens not yet checked
+        ctx, prefix = self._context(len(prompt) + n * params.max_tokens + extra + 8)
+        clock = _Clock()
         seqs = [_Seq(i) for i in range(n)]
         guard = self._constrainer.guard(params.constraint, n) if params.constraint else None
-        runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel)
+        runner = BatchRunner(ctx, self._vocab, self._n_vocab, n, cancel, n + extra)
         try:
-            logits = runner.eval_prompt(prompt, cancel)
+            clock.reused = prefix.prepare(prompt, n)
+            logits = runner.eval_prompt(prompt, clock.reused, cancel)
+            clock.prefilled()
             if logits is not None:
-                self._decode_loop(runner, logits, seqs, params, len(prompt), cancel, guard)
+                lookup = PromptLookup(prompt) if drafting else None
+                loop = _Loop(seqs, params, len(prompt), cancel, on_token, lookup, guard)
+                self._decode_loop(runner, logits, loop)
         except Aborted:
             pass  # every sequence still open is marked cancelled below
         except RuntimeError as exc:
             raise BackendError(f"llama.cpp decoding failed: {exc}") from exc
         finally:
+            prefix.evaluated(prompt[: runner.evaluated])
             runner.close()
-        elapsed = (time.perf_counter() - started) * 1000
+        if not clock.prefill_ms:
+            clock.prefilled()
         for seq in seqs:
             if seq.finish is None:
                 seq.finish = "cancelled"
             seq.constrained = guard is not None and guard.held(seq.index)
-        return [self._completion(s, len(prompt), params, elapsed) for s in seqs]
+        return [self._completion(s, len(prompt), params, clock) for s in seqs]
 
-    def _decode_loop(
-        self,
-        runner: Any,
-        first_logits: Any,
-        seqs: list[_Seq],
-        params: SamplingParams,
-        n_prompt: int,
-        cancel: threading.Event | None,
-        guard: Guard | None = None,
-    ) -> None:
+    def _decode_loop(self, runner: Any, first_logits: Any, loop: _Loop) -> None:
+        """Sample a token for every live sequence, then decode them all in one batch; the
+        logits of each row go through ``sample`` (per-row temperature) before anything else.
+        With a prompt lookup, each sequence's step also carries the tokens drafted after its
+        newest one; ``_verify`` keeps those the sequence samples anyway."""
         import numpy as np
 
+        seqs, params = loop.seqs, loop.params
         rngs = make_rngs(params.seed, len(seqs))
         live = list(seqs)
-        logits = np.repeat(first_logits[None, :], len(seqs), axis=0)
-        for step in range(params.max_tokens):
+        rows = [first_logits[None, :]] * len(seqs)  # per live sequence: its step's logits
+        drafts: list[list[int]] = [[] for _ in seqs]
+        while True:
             picks = (
                 [rngs[s.index] for s in live],
                 [params.temperature_of(s.index, len(seqs)) for s in live],
                 params.top_p,
             )
-            if guard is None:
-                tokens, logprobs = sample(logits, *picks)
+            first = np.stack([r[0] for r in rows])
+            if loop.guard is None:
+                tokens, logprobs = sample(first, *picks)
             else:  # inside the grammar: the same draw, redrawn under the mask if refused
-                tokens, logprobs = guard.sample(logits, [s.index for s in live], *picks)
-            for seq, token, lp in zip(live, tokens, logprobs, strict=True):
-                self._accept(seq, token, lp, params)
+                tokens, logprobs = loop.guard.sample(first, [s.index for s in live], *picks)
+            for seq, token, lp, seq_rows, drafted in zip(
+                live, tokens, logprobs, rows, drafts, strict=True
+            ):
+                position = loop.position(seq)  # where the step decoded its newest token
+                self._accept(seq, token, lp, loop)
+                kept = self._verify(seq, seq_rows, drafted, rngs[seq.index], loop)
+                if kept < len(drafted):
+                    runner.forget(seq.index, position + 1 + kept)
             live = [s for s in live if s.finish is None]
-            if not live:
-                return
-            if cancel is not None and cancel.is_set():
+            if not live or loop.cancelled():
                 break
-            if step + 1 == params.max_tokens:
-                break
-            pos = n_prompt + step
-            logits = runner.step([(s.tokens[-1], pos, s.index) for s in live])
-        reason: FinishReason = "cancelled" if cancel is not None and cancel.is_set() else "length"
-        for seq in live:
-            seq.finish = reason
+            drafts = self._drafts(live, loop, runner.capacity)
+            items = [
+                (token, loop.position(s) + i, s.index)
+                for s, drafted in zip(live, drafts, strict=True)
+                for i, token in enumerate([s.tokens[-1], *drafted])
+            ]
+            rows = _split(runner.step(items), [1 + len(d) for d in drafts])
+        if loop.cancelled():
+            for seq in live:
+                seq.finish = "cancelled"
 
-    def _accept(self, seq: _Seq, token: int, logprob: float, params: SamplingParams) -> None:
+    def _verify(self, seq: _Seq, rows: Any, drafted: list[int], rng: Any, loop: _Loop) -> int:
+        """Sample on through the drafted tokens while the sequence picks them (the first
+        token, from ``rows[0]``, is accepted already); how many drafted tokens it kept."""
+        params = loop.params
+        temperature = params.temperature_of(seq.index, len(loop.seqs))
+        for kept, guess in enumerate(drafted):
+            if seq.finish is not None or seq.tokens[-1] != guess:
+                return kept
+            (token,), (lp,) = sample(rows[kept + 1 : kept + 2], [rng], [temperature], params.top_p)
+            self._accept(seq, token, lp, loop)
+        return len(drafted)
+
+    @staticmethod
+    def _drafts(live: list[_Seq], loop: _Loop, capacity: int) -> list[list[int]]:
+        """Each live sequence's drafted tokens for the next step, within the batch's room and
+        the sequence's token budget."""
+        if loop.lookup is None:
+            return [[] for _ in live]
+        room = (capacity - len(live)) // len(live)
+        limit = min(MAX_DRAFT, room)
+        budget = loop.params.max_tokens
+        return [loop.lookup.draft(s.tokens, min(limit, budget - len(s.tokens) - 1)) for s in live]
+
+    def _accept(self, seq: _Seq, token: int, logprob: float, loop: _Loop) -> None:
         import llama_cpp
 
         if llama_cpp.llama_vocab_is_eog(self._vocab, token):
@@ -246,20 +339,24 @@ class LlamaCppBackend(Identity):
         seq.logprobs.append(logprob)
         piece = bytes(self._model.detokenize([token]))
         seq.data.extend(piece)
+        if loop.on_token is not None:
+            text = seq.text.decode(piece)
+            if text:
+                loop.on_token(seq.index, text)
         if looping(seq.tokens):
             seq.finish = "length"
             return
         if b"\n" in piece or b"`" in piece:
             text = seq.data.decode("utf-8", "replace")
-            if any(s in text for s in params.stop) or (
-                params.stop_after_code and code_complete(text)
+            if any(s in text for s in loop.params.stop) or (
+                loop.params.stop_after_code and code_complete(text)
             ):
                 seq.finish = "stop"
+        if seq.finish is None and len(seq.tokens) >= loop.params.max_tokens:
+            seq.finish = "length"
 
     @staticmethod
-    def _completion(
-        seq: _Seq, n_prompt: int, params: SamplingParams, elapsed_ms: float
-    ) -> Completion:
+    def _completion(seq: _Seq, n_prompt: int, params: SamplingParams, clock: _Clock) -> Completion:
         text = seq.data.decode("utf-8", "replace")
         for stop in params.stop:
             if stop in text:
@@ -270,6 +367,17 @@ class LlamaCppBackend(Identity):
             prompt_tokens=n_prompt,
             completion_tokens=len(seq.tokens),
             logprobs=tuple(seq.logprobs),
-            decode_ms=elapsed_ms,
+            decode_ms=clock.decode_ms(),
+            prefill_ms=clock.prefill_ms,
+            prompt_tokens_reused=clock.reused,
             constrained=seq.constrained,
         )
+
+
+def _split(logits: Any, counts: list[int]) -> list[Any]:
+    """The rows of one step's logits, grouped by sequence (``counts`` rows each, in order)."""
+    out, start = [], 0
+    for count in counts:
+        out.append(logits[start : start + count])
+        start += count
+    return out

@@ -13,7 +13,10 @@ from typing import Any
 
 import numpy as np
 
-# Prompt tokens evaluated per llama_decode call (also the context's n_batch and n_ubatch).
+from codegen.backends.llamacpp_prefix import BLOCK
+
+# Tokens one llama_decode call may hold (the context's n_batch and n_ubatch); the prompt goes
+# in blocks of BLOCK (llamacpp_prefix says why), a decoding step in one token per sequence.
 PROMPT_CHUNK = 512
 
 
@@ -22,10 +25,17 @@ class Aborted(Exception):
 
 
 class BatchRunner:
-    """Owns one ``llama_batch`` for a request; ``close`` frees it and detaches the abort hook."""
+    """Owns one ``llama_batch`` for a request; ``close`` frees it and detaches the abort hook.
+    A decoding step holds up to ``step_tokens`` tokens (one per sequence, more with drafts)."""
 
     def __init__(
-        self, ctx: Any, vocab: Any, n_vocab: int, n_seq: int, cancel: threading.Event | None
+        self,
+        ctx: Any,
+        vocab: Any,
+        n_vocab: int,
+        n_seq: int,
+        cancel: threading.Event | None,
+        step_tokens: int = 0,
     ) -> None:
         import llama_cpp
 
@@ -34,8 +44,9 @@ class BatchRunner:
         self._vocab = vocab
         self._n_vocab = n_vocab
         self._n_seq = n_seq
-        self._batch = llama_cpp.llama_batch_init(max(PROMPT_CHUNK, n_seq), 0, n_seq)
-        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx.ctx), True)
+        self.capacity = min(PROMPT_CHUNK, max(BLOCK, n_seq, step_tokens))
+        self._batch = llama_cpp.llama_batch_init(self.capacity, 0, n_seq)
+        self.evaluated = 0  # prompt tokens whose cells sequence 0 now holds at 0…evaluated-1
         self._abort: Any = None
         if cancel is not None:
             # Kept on self: ctypes must not collect the callback while llama.cpp holds it.
@@ -52,12 +63,17 @@ class BatchRunner:
             self._llama.llama_batch_free(self._batch)
             self._batch = None
 
-    def eval_prompt(self, prompt: list[int], cancel: threading.Event | None) -> Any | None:
-        """Decode the prompt into cells shared by every sequence; the last token's logits."""
-        for start in range(0, len(prompt), PROMPT_CHUNK):
+    def eval_prompt(
+        self, prompt: list[int], reused: int, cancel: threading.Event | None
+    ) -> Any | None:
+        """Decode ``prompt[reused:]`` into cells shared by every sequence (the first ``reused``
+        tokens' cells are in place already), one block of ``BLOCK`` positions at a time
+        (``llamacpp_prefix`` says why); the last token's logits, or None if cancelled."""
+        self.evaluated = reused
+        for start in range(reused, len(prompt), BLOCK):
             if cancel is not None and cancel.is_set():
                 return None
-            chunk = prompt[start : start + PROMPT_CHUNK]
+            chunk = prompt[start : start + BLOCK]
             batch = self._batch
             batch.n_tokens = len(chunk)
             for i, token in enumerate(chunk):
@@ -69,7 +85,14 @@ class BatchRunner:
                 batch.logits[i] = False
             batch.logits[len(chunk) - 1] = True
             self._decode()
+            self.evaluated = start + len(chunk)
         return self._rows(1)[0].copy()
+
+    def forget(self, seq: int, start: int) -> None:
+        """Drop the cells of sequence ``seq`` from position ``start`` on (drafted tokens the
+        sequence did not keep)."""
+        mem = self._llama.llama_get_memory(self._ctx.ctx)
+        self._llama.llama_memory_seq_rm(mem, seq, start, -1)
 
     def step(self, items: list[tuple[int, int, int]]) -> Any:
         """Decode (token, position, sequence) for each live sequence; logits, one row each."""

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from codegen.backends.base import Identity, ModelInfo, approximate_tokens
+from codegen.backends.base import Identity, ModelInfo, TokenSink, approximate_tokens
 from codegen.backends.openai_grammar import grammar_fields
 from codegen.backends.openai_pool import Endpoint, EndpointPool
 from codegen.backends.openai_wire import Part, Reply, parse_json, parse_stream, request_body
@@ -130,6 +130,7 @@ class OpenAIBackend(Identity):
         params: SamplingParams,
         n: int,
         cancel: threading.Event | None = None,
+        on_token: TokenSink | None = None,  # not streamed: the completions come whole
     ) -> list[Completion]:
         if n < 1:
             raise BackendError(f"n must be at least 1, got {n}")

@@ -110,3 +110,29 @@ def write_explanation(result: Result, settings: Settings, stream: TextIO) -> Non
     stream.write("score breakdown (unweighted parts; weights from config rank.w_*):\n")
     for line in explain_lines(result, weights):
         stream.write(line + "\n")
+    stream.write(timings_line(result.timings) + "\n")
+
+
+# Stages in the order a request goes through them; the figures in ``Result.timings``.
+_STAGES = ("cache", "load", "prompt", "generate", "validate", "compile", "repair", "rank", "fix")
+
+
+def timings_line(timings: Mapping[str, float]) -> str:
+    """Where the request's time went, one line: each stage in seconds; the model's time split
+    into evaluating the prompt (and how many of its tokens an earlier request had evaluated)
+    and decoding, where the backend tells them."""
+    parts = []
+    for stage in _STAGES:
+        ms = timings.get(f"{stage}_ms")
+        if ms is None:
+            continue
+        part = f"{stage} {ms / 1000:.2f} s"
+        if stage == "generate" and "prefill_ms" in timings:
+            reused = int(timings.get("prompt_tokens_reused", 0))
+            part += (
+                f" (prefill {timings['prefill_ms'] / 1000:.2f} s, {reused} prompt tokens reused;"
+                f" decode {timings.get('decode_ms', 0.0) / 1000:.2f} s)"
+            )
+        parts.append(part)
+    total = timings.get("total_ms", 0.0) / 1000
+    return f"timings: {' · '.join(parts)} · total {total:.2f} s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from codegen.cli.common import add_generation_flags
 
 if TYPE_CHECKING:
+    from codegen.assistant import Assistant
     from codegen.config import Settings
-    from codegen.types import GenerationRequest
+    from codegen.types import GenerationRequest, Result
 
 
 def register(sub: Any) -> None:
@@ -82,8 +84,12 @@ def run(args: argparse.Namespace) -> int:
     if out_dir is not None:
         _check_out_dir(out_dir)
     progress = AssemblyProgress()
+    assistant = Assistant(settings, progress=progress, interface="cli")
     try:
-        result = Assistant(settings, progress=progress, interface="cli").generate(request)
+        if not args.json and _streams(settings.color):
+            result = _generate_live(assistant, request, settings.color)
+        else:
+            result = assistant.generate(request)
     finally:
         progress.close()
     for warning in result.warnings:
@@ -99,6 +105,31 @@ def run(args: argparse.Namespace) -> int:
     if args.explain:
         write_explanation(result, settings, sys.stderr if args.json else sys.stdout)
     return EXIT_NEGATIVE if result.languages_without_valid() else EXIT_OK
+
+
+def _streams(setting: str) -> bool:
+    """Progress is shown as it happens only on a terminal (piped output stays unchanged)."""
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb" and setting != "never"
+
+
+def _generate_live(assistant: Assistant, request: GenerationRequest, color_setting: str) -> Result:
+    """The request's result, with the first candidate's code and a status line per language
+    shown on the terminal while it runs (cleared before the result is printed)."""
+    from codegen import events as ev
+    from codegen.render.live import LiveView
+    from codegen.render.terminal import use_color
+
+    view = LiveView(sys.stdout, use_color(sys.stdout, color_setting))
+    try:
+        for event in assistant.stream(request, tokens=True):
+            view.update(event)
+            if isinstance(event, ev.Finished):
+                return event.result
+            if isinstance(event, ev.Failed):
+                raise event.error
+    finally:
+        view.stop()
+    raise RuntimeError("generation ended without a result")  # pragma: no cover
 
 
 def _check_out_dir(out_dir: Path) -> None:

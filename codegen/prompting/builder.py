@@ -1,9 +1,11 @@
 """Build the chat messages for one language of one request, within the token budget.
 
 Messages: the system prompt, then the k most relevant few-shot examples as user/assistant
-turns, then the task (with signature, tests and the most relevant context chunks). When
-prompt + max_tokens does not fit the context window, context chunks go first (least relevant
-first), then examples; a task that alone cannot fit is a UsageError giving both counts.
+turns (in the bank's order, not by relevance: two requests that chose the same first example
+then share that much of their prompt, which llama.cpp keeps evaluated), then the task (with
+signature, tests and the most relevant context chunks). When prompt + max_tokens does not fit
+the context window, context chunks go first (least relevant first), then examples; a task
+that alone cannot fit is a UsageError giving both counts.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ def select_examples(description: str, language: str, k: int) -> list[Example]:
         return []
     index = BM25([f"{e.description} {e.signature or ''}" for e in examples])
     return [examples[i] for i in index.top(description, k)]
+
+
+def in_bank_order(language: str, examples: Sequence[Example]) -> list[Example]:
+    """``examples`` in the order of ``language``'s bank: the stable order prompts show them in."""
+    position = {e: i for i, e in enumerate(bank(language))}
+    return sorted(examples, key=lambda e: position.get(e, len(position)))
 
 
 def select_chunks(description: str, chunks: Sequence[Chunk], k: int) -> list[Chunk]:
@@ -148,7 +156,7 @@ class PromptBuilder:
         chunks: Sequence[Chunk],
     ) -> list[Message]:
         messages = [Message("system", render("system.j2", language=lang, version=version))]
-        for example in examples:
+        for example in in_bank_order(lang.name, examples):
             messages.append(Message("user", render("example.j2", example=example, language=lang)))
             messages.append(Message("assistant", f"```{lang.name}\n{example.code}\n```"))
         task = render(

@@ -44,6 +44,30 @@ def tokens(language: str, code: str) -> list[str]:
     return out
 
 
+def layout_free(language: str, code: str) -> tuple[str, ...]:
+    """``code`` without its comments and layout: each token with its depth in the syntax tree
+    (so a statement moved out of a block differs, as Python's indentation would say), names
+    kept as written. Equal for two pieces of code that differ only in comments and whitespace."""
+    tree = parsing.parse(language, code)
+    if tree is None:
+        return tuple(code.split())
+    out = []
+    for node in parsing.leaves(tree.root_node, _ATOMS, drop_comments=True):
+        text = node.text.decode("utf-8", "replace").strip()
+        if text:
+            out.append(f"{_depth(node)}:{text}")
+    return tuple(out)
+
+
+def _depth(node: object) -> int:
+    depth = 0
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        depth += 1
+        parent = getattr(parent, "parent", None)
+    return depth
+
+
 def similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Similarity of two token streams in [0, 1] (1: identical)."""
     if not a and not b:

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from codegen import languages
+from codegen.ranking.duplicates import agree_label, distinct
 from codegen.render.terminal import Code
 from codegen.render.verdicts import COMPILES, compile_badge
 from codegen.types import Candidate, Diagnostic, Result
@@ -39,12 +40,15 @@ def badge(cand: Candidate) -> Text:
     return text
 
 
-def header(cand: Candidate) -> Text:
-    """Rank (``--`` when unranked), id, badge, then score, an unusual finish and repairs."""
+def header(cand: Candidate, copies: Sequence[Candidate] = ()) -> Text:
+    """Rank (``--`` when unranked), id, badge, ``×3 agree (ids)`` for a candidate shown once for
+    its copies, then score, an unusual finish and repairs."""
     text = Text()
     text.append(f"#{cand.rank}" if cand.rank is not None else "--", style="bold")
     text.append(f" {cand.id} ")
     text.append_text(badge(cand))
+    if copies:
+        text.append(f" {agree_label(copies)} ({', '.join(c.id for c in copies)})")
     if cand.score is not None:
         text.append(f" score {cand.score:.3f}")
     if cand.finish_reason != "stop":
@@ -90,9 +94,11 @@ def safety(cand: Candidate) -> list[Text]:
     return out
 
 
-def candidate(cand: Candidate, code: bool = True) -> list[RenderableType]:
+def candidate(
+    cand: Candidate, code: bool = True, copies: Sequence[Candidate] = ()
+) -> list[RenderableType]:
     """Header, code (highlighted on a terminal), diagnostics, safety findings."""
-    items: list[RenderableType] = [header(cand)]
+    items: list[RenderableType] = [header(cand, copies)]
     if code:
         items.append(Code(cand.code, cand.language))
     return [*items, *diagnostics(cand.diagnostics), *safety(cand)]
@@ -122,18 +128,19 @@ def language(
     show_invalid: bool = True,
     invalid_hint: str | None = None,
 ) -> list[RenderableType]:
-    """One language's candidates, best first, under a rule with the counts. An invalid one is
-    shown (``show_invalid``) with its code, or with ``invalid_hint`` (``{id}`` filled in)
-    instead of it."""
+    """One language's candidates, best first, under a rule with the counts; candidates with
+    the same code (``duplicate_of``) once, with ``×3 agree``. An invalid one is shown
+    (``show_invalid``) with its code, or with ``invalid_hint`` (``{id}`` filled in) instead
+    of it."""
     lang = languages.find(name)
     items: list[RenderableType] = [rule(f"{lang.display if lang else name} {counts(cands)}", width)]
     ordered = sorted(cands, key=lambda c: (c.rank is None, c.rank or 0, c.id))
     shown = [c for c in ordered if show_invalid or c.rank is not None]
     if not shown:
         items.append(Text("  no valid candidate (use --show-invalid to see them)"))
-    for cand in shown:
+    for cand, copies in distinct(shown):
         hidden = cand.rank is None and invalid_hint is not None
-        items += candidate(cand, code=not hidden)
+        items += candidate(cand, code=not hidden, copies=copies)
         if hidden and invalid_hint is not None:
             items.append(Text("  " + invalid_hint.format(id=cand.id), style="dim"))
         items.append(Text(""))

@@ -51,12 +51,13 @@ def use_color(stream: TextIO, setting: str = "auto") -> bool:
     return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
 
 
-def console(stream: TextIO, color: bool, width: int | None = None) -> Console:
+def console(stream: TextIO, color: bool, width: int | None = None, live: bool = False) -> Console:
     """A rich console on ``stream`` that colours exactly when ``color`` says, never wraps
-    lines (code and compiler-style lines stay whole) and highlights nothing on its own."""
+    lines (code and compiler-style lines stay whole) and highlights nothing on its own.
+    ``live``: it drives a terminal display (cursor moves), coloured or not."""
     return Console(
         file=stream,
-        force_terminal=color,
+        force_terminal=color or live,
         no_color=not color,
         color_system="256" if color else None,
         width=width or DEFAULT_WIDTH,
@@ -100,10 +101,10 @@ def write(
     """Print the items to ``stream`` (default stdout), coloured as ``setting`` and the stream
     allow."""
     target = stream or sys.stdout
-    target.write(to_text(items, use_color(target, setting), width or _width(target)))
+    target.write(to_text(items, use_color(target, setting), width or width_of(target)))
 
 
-def _width(stream: Any) -> int:
+def width_of(stream: Any) -> int:
     """The terminal's width when ``stream`` is one, else the default."""
     try:
         return os.get_terminal_size(stream.fileno()).columns

@@ -37,34 +37,12 @@ from codegen.repl.completion import SlashCompleter
 from codegen.repl.render import SPINNER, EventView
 from codegen.repl.state import ReplState, Turn, history_path
 from codegen.signatures import Signature
+from codegen.worker import DONE, Job
 
 log = logging.getLogger(__name__)
 
 PROMPT = "codegen> "
 CANCEL_GRACE_S = 0.8  # back at the prompt this long after Ctrl-C, at the latest
-_DONE = object()
-
-
-class Job:
-    """Work in a worker thread that reports items through a queue and can be cancelled."""
-
-    def __init__(self, work: Callable[[threading.Event, Callable[[Any], None]], Any]) -> None:
-        self.work = work
-        self.cancel = threading.Event()
-        self.done = threading.Event()
-        self.items: queue.Queue[Any] = queue.Queue()
-        self.value: Any = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._main, name="codegen-repl-job", daemon=True)
-
-    def _main(self) -> None:
-        try:
-            self.value = self.work(self.cancel, self.items.put)
-        except BaseException as exc:  # handed to the main thread, which reports it
-            self.error = exc
-        finally:
-            self.done.set()
-            self.items.put(_DONE)
 
 
 def key_bindings() -> KeyBindings:
@@ -208,7 +186,7 @@ class ReplApp:
 
     def run_cancellable(self, work: Callable[[threading.Event], Any], status: str) -> Any:
         """Run ``work(cancel)`` in a worker; None when Ctrl-C cancelled it."""
-        job = Job(lambda cancel, emit: work(cancel))
+        job = Job(lambda cancel, emit: work(cancel), name="codegen-repl-job")
         if not self._follow(job, lambda item: None, lambda: status):
             self.write("cancelled")
             return None
@@ -295,7 +273,7 @@ class ReplApp:
             if text:
                 self.write(text)
 
-        job = Job(work)
+        job = Job(work, name="codegen-repl-job")
         self._follow(job, on_event, lambda: view.status)
         self.state.turns.append(Turn(description, request.languages, request.n, outcome[0]))
 
@@ -322,7 +300,7 @@ class ReplApp:
         while True:
             try:
                 item = job.items.get(timeout=0.1)
-                if item is _DONE:
+                if item is DONE:
                     break
                 on_item(item)
             except queue.Empty:

@@ -73,6 +73,7 @@ NOT_IN_KEY = frozenset(
         "audit_path",
         "color",
         "threads",
+        "prefix_cache",  # the same answers with and without, by construction
         "openai_api_key",
         "openai_timeout",
         "openai_retries",
@@ -172,6 +173,7 @@ def decode_candidates(value: Mapping[str, Any]) -> tuple[Candidate, ...]:
                 safety=tuple(SafetyFinding(**f) for f in data.get("safety", [])),
                 constrained=bool(data.get("constrained", False)),
                 compiles=_optional_bool(data.get("compiles")),
+                duplicate_of=data.get("duplicate_of"),
             )
         )
     return tuple(out)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from codegen.assistant import Assistant
 from codegen.config import Settings
 from codegen.requests import build_request
-from codegen.types import Message, SamplingParams
+from codegen.types import Completion, Message, SamplingParams
 
 
 def test_python_javascript_java_each_get_code(small_backend: Any, small_settings: Settings) -> None:
@@ -58,23 +59,32 @@ def test_greedy_first_puts_the_greedy_answer_in_the_batch(small_backend: Any) ->
     assert batch[1:] != [alone.text, alone.text]
 
 
-def test_cancel_stops_a_long_generation_within_a_second(small_backend: Any) -> None:
+def cancelled_after(
+    backend: Any, messages: Sequence[Message], seconds: float = 1.5
+) -> tuple[list[Completion], float]:
+    """A long generation (n = 2) cancelled after ``seconds``: its completions, and how long
+    it took to stop once asked."""
     cancel = threading.Event()
-    messages = [Message("user", "Write a very long Python module with twenty classes.")]
     params = SamplingParams(temperature=0.7, max_tokens=2000, seed=1)
     out: dict[str, Any] = {}
 
     def work() -> None:
-        out["completions"] = small_backend.generate(messages, params, 2, cancel)
+        out["completions"] = backend.generate(messages, params, 2, cancel)
         out["ended"] = time.perf_counter()
 
     worker = threading.Thread(target=work)
     worker.start()
-    time.sleep(1.5)
+    time.sleep(seconds)
     cancel.set()
     asked = time.perf_counter()
     worker.join(timeout=10)
     assert not worker.is_alive()
-    assert out["ended"] - asked < 1.0
-    assert {c.finish_reason for c in out["completions"]} == {"cancelled"}
-    assert all(c.completion_tokens < 2000 for c in out["completions"])
+    return out["completions"], out["ended"] - asked
+
+
+def test_cancel_stops_a_long_generation_within_a_second(small_backend: Any) -> None:
+    messages = [Message("user", "Write a very long Python module with twenty classes.")]
+    completions, stopped_in = cancelled_after(small_backend, messages)
+    assert stopped_in < 1.0
+    assert {c.finish_reason for c in completions} == {"cancelled"}
+    assert all(c.completion_tokens < 2000 for c in completions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -108,3 +109,22 @@ def test_replacing_one_stage_keeps_the_real_others() -> None:
         real.replace(rankr=NoRepair())
     with pytest.raises(TypeError):
         Stages(repairer=NoRepair())  # type: ignore[call-arg]
+
+
+class SplitBackend(ScriptedBackend):
+    """Reports its time split as llama.cpp does: prefill and decode, prompt tokens reused."""
+
+    def generate(self, messages, params, n, cancel=None):  # type: ignore[no-untyped-def]
+        return [
+            dataclasses.replace(c, prefill_ms=30.0, decode_ms=70.0, prompt_tokens_reused=128)
+            for c in super().generate(messages, params, n, cancel)
+        ]
+
+
+def test_timings_add_the_backends_prefill_and_decode_split_per_language() -> None:
+    request = build_request({"description": "f", "n": 2, "languages": ["python", "c"]}, S)
+    result = Assistant(S, backend=SplitBackend([GOOD]), interface="library").generate(request)
+    assert result.timings["prefill_ms"] == 60.0 and result.timings["decode_ms"] == 140.0
+    assert result.timings["prompt_tokens_reused"] == 256
+    plain = Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").generate(request)
+    assert "prefill_ms" not in plain.timings  # a backend that cannot tell: no split

@@ -146,3 +146,24 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exit_.value.code == 0
     assert "gen" in capsys.readouterr().out
+
+
+def test_timings_line_splits_the_model_time_where_the_backend_tells() -> None:
+    from codegen.cli.exec_flags import timings_line
+
+    line = timings_line(
+        {
+            "load_ms": 1500.0,
+            "generate_ms": 3000.0,
+            "prefill_ms": 1000.0,
+            "decode_ms": 2000.0,
+            "prompt_tokens_reused": 256.0,
+            "validate_ms": 20.0,
+            "total_ms": 4600.0,
+        }
+    )
+    assert line == (
+        "timings: load 1.50 s · generate 3.00 s (prefill 1.00 s, 256 prompt tokens reused;"
+        " decode 2.00 s) · validate 0.02 s · total 4.60 s"
+    )
+    assert "prefill" not in timings_line({"generate_ms": 10.0, "total_ms": 12.0})

@@ -75,3 +75,15 @@ def test_description_that_cannot_fit_is_usage_error() -> None:
     long = build_request({"description": "word " * 400, "max_tokens": 100}, S)
     with pytest.raises(UsageError, match=r"needs \d+ prompt tokens and max_tokens is 100"):
         PromptBuilder(backend, few_shot=2).build(long, "python")
+
+
+def test_examples_come_in_the_banks_order_whatever_their_relevance() -> None:
+    from codegen.prompting.builder import in_bank_order
+    from codegen.prompting.examples import bank
+
+    python = bank("python")
+    assert in_bank_order("python", [python[3], python[0], python[2]]) == [
+        python[0],
+        python[2],
+        python[3],
+    ]

@@ -178,7 +178,9 @@ def test_invalid_candidates_show_diagnostics_and_repair(tmp_path: Path) -> None:
     text, _app = run_repl(
         "add\r/repair python-2\r", tmp_path, ScriptedBackend([GOOD[0], BROKEN]), stages=stages
     )
-    assert "repaired: close-paren" in text
+    assert "python-2: repair: close-paren → ✓ valid" in text
+    # Repaired, it is the same code as the others: shown once, folded with them.
+    assert "×3 agree (python-3, python-2)" in text
     assert "python-2 is already valid" in text
 
 

@@ -45,6 +45,8 @@ export interface Candidate {
   score: number | null;
   diagnostics: CandidateDiagnostic[];
   repairs: unknown[];
+  /** The id of the first candidate with the same code (comments and layout aside), else null. */
+  duplicate_of?: string | null;
 }
 
 export interface GenerationResult {
@@ -134,8 +136,25 @@ export function compileVerdict(
   return first ? `✗ does not compile: ${first.message}` : "✗ does not compile";
 }
 
-/** One QuickPick line for a candidate: its id, validity, compile verdict and score. */
-export function describe(c: Candidate): { label: string; description: string; detail: string } {
+/** Each candidate that is the first of its group of identical ones to appear, in the given
+ * order, with how many candidates the group holds (the server marks copies with duplicate_of). */
+export function distinct(candidates: Candidate[]): { candidate: Candidate; agree: number }[] {
+  const groups = new Map<string, { candidate: Candidate; agree: number }>();
+  for (const c of candidates) {
+    const key = `${c.language}\u0000${c.duplicate_of ?? c.id}`;
+    const group = groups.get(key);
+    if (group) {
+      group.agree += 1;
+    } else {
+      groups.set(key, { candidate: c, agree: 1 });
+    }
+  }
+  return [...groups.values()];
+}
+
+/** One QuickPick line for a candidate: its id, validity, compile verdict and score, and
+ * "×3 agree" when two identical candidates are folded into it. */
+export function describe(c: Candidate, agree = 1): { label: string; description: string; detail: string } {
   let validity = c.valid ? "valid" : c.valid === false ? "invalid" : "unchecked";
   const compiled = c.valid ? compileVerdict(c.compiles, c.diagnostics) : "";
   if (compiled) {
@@ -143,8 +162,9 @@ export function describe(c: Candidate): { label: string; description: string; de
   }
   const score = c.score === null ? "" : ` · score ${c.score.toFixed(2)}`;
   const rank = c.rank === null ? "" : `#${c.rank} `;
+  const copies = agree > 1 ? ` · ×${agree} agree` : "";
   const firstLine = c.code.split("\n").find((line) => line.trim() !== "") ?? "";
-  return { label: `${rank}${c.id}`, description: `${validity}${score}`, detail: firstLine.trim() };
+  return { label: `${rank}${c.id}`, description: `${validity}${score}${copies}`, detail: firstLine.trim() };
 }
 
 /** A codegen server over a child process' stdio (for tests and non-VS Code hosts). */

@@ -22,6 +22,7 @@ import {
   bestFirst,
   compileVerdict,
   describe,
+  distinct,
   generateParams,
 } from "./client";
 import {
@@ -159,9 +160,11 @@ async function generateAndInsert(description: string, languages: string[]): Prom
 
 async function chooseAndInsert(result: GenerationResult): Promise<void> {
   const ordered = bestFirst(result.candidates);
-  const items = ordered.map((c) => ({ ...describe(c), candidate: c }));
+  const shown = distinct(ordered);
+  const items = shown.map(({ candidate, agree }) => ({ ...describe(candidate, agree), candidate }));
+  const folded = ordered.length > shown.length ? ` (${ordered.length - shown.length} identical folded)` : "";
   const picked = await vscode.window.showQuickPick(items, {
-    title: `Codegen: ${ordered.length} candidate(s), best first`,
+    title: `Codegen: ${shown.length} distinct candidate(s), best first${folded}`,
     matchOnDetail: true,
     onDidSelectItem: (item) => preview((item as unknown as { candidate: Candidate }).candidate),
   });

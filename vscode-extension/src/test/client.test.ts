@@ -8,7 +8,7 @@ import { after, before, describe as suite, test } from "node:test";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
 
 import { TextEdit, applyEdits } from "../editor";
-import { Candidate, CodegenClient, bestFirst, compileVerdict, describe, generateParams } from "../client";
+import { Candidate, CodegenClient, bestFirst, compileVerdict, describe, distinct, generateParams } from "../client";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 const python = process.env.CODEGEN_PYTHON ?? path.join(repo, ".venv", "bin", "python");
@@ -48,6 +48,20 @@ test("describe shows the compile verdict with the first compiler error", () => {
   assert.equal(describe(broken).description, "valid · ✗ does not compile: E0599: no method named `pop` · score 0.50");
   assert.equal(describe({ ...candidate("c-1", 1, 0.5, true), compiles: null }).description, "valid · score 0.50");
   assert.equal(compileVerdict(false, []), "✗ does not compile");
+});
+
+test("distinct folds candidates marked duplicate_of into their original and counts them", () => {
+  const copy = (id: string, of: string | null) => ({ ...candidate(id, 1, 0.5, true), duplicate_of: of });
+  const shown = distinct([copy("python-3", "python-1"), copy("python-2", null), copy("python-1", null)]);
+  assert.deepEqual(
+    shown.map((s) => [s.candidate.id, s.agree]),
+    [
+      ["python-3", 2],
+      ["python-2", 1],
+    ],
+  );
+  assert.equal(describe(shown[0].candidate, shown[0].agree).description, "valid · score 0.50 · ×2 agree");
+  assert.equal(describe(shown[1].candidate, shown[1].agree).description, "valid · score 0.50");
 });
 
 test("generateParams keeps snake_case fields and drops empty ones", () => {

@@ -1,0 +1,90 @@
+"""Prompt-prefix reuse on the real small model: a request keeps the cells of the prompt blocks
+it shares with the previous one, and its candidates are the ones a fresh context gives."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen.backends.llamacpp import LlamaCppBackend
+from codegen.backends.llamacpp_prefix import BLOCK
+from codegen.config import Settings
+from codegen.prompting.builder import PromptBuilder
+from codegen.requests import build_request
+from codegen.types import Completion, Message, SamplingParams
+from tests.integration.test_embedded_generation import cancelled_after
+
+# Greedy row 0, sampled rows 1 and 2: both kinds of decoding are compared.
+PARAMS = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=48, seed=11, greedy_first=True)
+
+
+@pytest.fixture(scope="module")
+def fresh(small_backend: Any) -> Iterator[LlamaCppBackend]:
+    """The same model with prefix reuse off: every prompt evaluated from the start."""
+    backend = LlamaCppBackend(
+        Path(small_backend.info().path), spec="embedded-small", prefix_cache=False
+    )
+    yield backend
+    backend.close()
+
+
+def _prompt(backend: Any, description: str) -> tuple[Message, ...]:
+    request = build_request({"description": description, "languages": ["python"]}, Settings())
+    return PromptBuilder(backend, few_shot=2).build(request, "python").messages
+
+
+def _follow_up(messages: tuple[Message, ...], task: str) -> tuple[Message, ...]:
+    """The same system prompt and examples, another task (as a REPL follow-up sends)."""
+    return (*messages[:-1], Message("user", f"Task: {task}\nWrite it in Python."))
+
+
+def _same(a: list[Completion], b: list[Completion]) -> None:
+    assert [c.text for c in a] == [c.text for c in b]
+    assert [c.logprobs for c in a] == [c.logprobs for c in b]
+
+
+@pytest.fixture(scope="module")
+def prompts(small_backend: Any) -> tuple[tuple[Message, ...], tuple[Message, ...]]:
+    first = _prompt(small_backend, "Return the larger of two integers")
+    return first, _follow_up(first, "Return the smaller of two integers")
+
+
+def test_a_follow_up_reuses_the_shared_blocks_and_gives_the_same_candidates(
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any
+) -> None:
+    first, second = prompts
+    small_backend.generate(first, PARAMS, 3)
+    reused = small_backend.generate(second, PARAMS, 3)
+    alone = fresh.generate(second, PARAMS, 3)
+    shared = reused[0].prompt_tokens_reused
+    assert shared >= 2 * BLOCK and shared % BLOCK == 0  # system prompt and examples kept
+    assert shared > reused[0].prompt_tokens - 2 * BLOCK  # all but the new task's blocks
+    assert alone[0].prompt_tokens_reused == 0
+    assert reused[0].prefill_ms is not None and alone[0].prefill_ms is not None
+    _same(reused, alone)  # greedy and seeded sampling alike
+    again = small_backend.generate(first, PARAMS, 3)  # back to the first: reuse still right
+    _same(again, fresh.generate(first, PARAMS, 3))
+
+
+def test_a_cancelled_request_leaves_the_prefix_usable(
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any
+) -> None:
+    first, second = prompts
+    long_task = _follow_up(first, "Write a long Python module with twenty classes")
+    completions, stopped_in = cancelled_after(small_backend, long_task)
+    assert stopped_in < 1.0
+    assert {c.finish_reason for c in completions} == {"cancelled"}
+
+    # Cancelled before its prompt was evaluated: nothing of it is kept, nothing breaks.
+    cancel = threading.Event()
+    cancel.set()
+    stopped = small_backend.generate(second, PARAMS, 2, cancel)
+    assert {c.finish_reason for c in stopped} == {"cancelled"}
+
+    after = small_backend.generate(second, PARAMS, 3)
+    assert after[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(after, fresh.generate(second, PARAMS, 3))
