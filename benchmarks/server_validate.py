@@ -44,6 +44,7 @@ class Client:
         self.lock = threading.Lock()
         self.waiters: dict[Any, tuple[threading.Event, list[Any]]] = {}
         self.progress_at: float | None = None
+        self.replies: dict[Any, Any] = {}
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
@@ -63,20 +64,28 @@ class Client:
                 if self.progress_at is None and "candidate" in value:
                     self.progress_at = time.perf_counter()
                 continue
+            if "method" in msg:  # a request or notification from the server
+                continue
+            self.replies[msg.get("id")] = msg
             waiter = self.waiters.pop(msg.get("id"), None)
             if waiter is not None:
                 waiter[1].append(msg)
                 waiter[0].set()
 
+    def _write(self, message: dict[str, Any]) -> None:
+        body = json.dumps(message).encode()
+        with self.lock:
+            self.wfile.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+            self.wfile.flush()
+
     def send(self, msg_id: Any, method: str, params: Any) -> threading.Event:
         event: threading.Event = threading.Event()
         self.waiters[msg_id] = (event, [])
-        body = json.dumps({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
-        data = b"Content-Length: %d\r\n\r\n" % len(body.encode()) + body.encode()
-        with self.lock:
-            self.wfile.write(data)
-            self.wfile.flush()
+        self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
         return event
+
+    def notify(self, method: str, params: Any) -> None:
+        self._write({"jsonrpc": "2.0", "method": method, "params": params})
 
     def call(self, msg_id: Any, method: str, params: Any) -> Any:
         event = self.send(msg_id, method, params)

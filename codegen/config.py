@@ -78,6 +78,9 @@ class Settings:
     server_max_connections: int = 16
     server_max_unauthenticated: int = 4
     server_init_timeout: float = 5.0
+    server_inline_n: int = 2
+    server_inline_max_tokens: int = 160
+    server_debounce: float = 0.3
     safety_enabled: bool = True
     safety_blocked_terms: tuple[str, ...] = ()
     safety_blocked_patterns: tuple[str, ...] = ()
@@ -267,6 +270,19 @@ KEYS: tuple[Key, ...] = (
         float,
         "TCP server: seconds a connection has to initialize with the token",
         _check_range(0, 3600, lo_open=True),
+    ),
+    Key("server.inline_n", int, "editor completions: candidates per request", _check_range(1, 8)),
+    Key(
+        "server.inline_max_tokens",
+        int,
+        "editor completions: max tokens per candidate",
+        _check_range(16, 4096),
+    ),
+    Key(
+        "server.debounce",
+        float,
+        "editor completions: seconds of quiet typing before generating",
+        _check_range(0, 10),
     ),
     Key("safety.enabled", bool, "content-safety checks on descriptions and code"),
     Key("safety.blocked_terms", list, "words that make a description refused"),

@@ -1,6 +1,6 @@
 """tree-sitter parsers for the registry's languages, loaded lazily and cached per thread.
 
-Shared by the prompt builder (splitting context files at top-level definitions), the
+Shared by the prompt builder (splitting context at definitions: prompting/chunks.py), the
 validators and the ranker (token streams). tree-sitter parsers are not thread-safe, so each
 thread gets its own.
 """
@@ -95,47 +95,14 @@ def leaves(node: Any, atoms: Collection[str] = (), drop_comments: bool = False) 
 
 @dataclass(frozen=True)
 class Chunk:
-    """A top-level piece of a source file (a function, a class, a run of statements)."""
+    """A piece of context: a definition, a run of statements, or lines around the cursor.
+
+    ``language`` names the code's language when the source's name does not tell it (text
+    from an editor); ``pinned`` chunks are kept in the prompt whatever the budget drops
+    first (``prompting.chunks``)."""
 
     text: str
     start_line: int
     source: str
-
-
-def top_level_chunks(name: str, code: str, source: str = "") -> list[Chunk]:
-    """Split ``code`` at top-level definitions; paragraphs when the language has no grammar."""
-    tree = parse(name, code)
-    if tree is None:
-        return _paragraphs(code, source)
-    data = code.encode("utf-8")
-    chunks: list[Chunk] = []
-    pending: list[Any] = []
-
-    def flush() -> None:
-        if pending:
-            text = data[pending[0].start_byte : pending[-1].end_byte].decode("utf-8", "replace")
-            chunks.append(Chunk(text, pending[0].start_point[0] + 1, source))
-            pending.clear()
-
-    for node in tree.root_node.children:
-        is_definition = any(
-            word in node.type for word in ("function", "class", "method", "impl", "struct")
-        )
-        if is_definition:
-            flush()
-            pending.append(node)
-            flush()
-        else:
-            pending.append(node)
-    flush()
-    return chunks
-
-
-def _paragraphs(code: str, source: str) -> list[Chunk]:
-    chunks: list[Chunk] = []
-    start = 1
-    for block in code.split("\n\n"):
-        if block.strip():
-            chunks.append(Chunk(block, start, source))
-        start += block.count("\n") + 2
-    return chunks
+    language: str = ""
+    pinned: bool = False

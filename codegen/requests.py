@@ -137,6 +137,14 @@ def _tests(where: str, value: Any, specs: tuple[LanguageSpec, ...]) -> dict[str,
     return out
 
 
+def _focus(where: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or value < 1:
+        raise _fail(where, "focus", f"expected a 1-based line number, got {value!r}")
+    return value
+
+
 def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -> GenerationRequest:
     """A checked request from ``raw`` fields, unset ones taken from ``settings``."""
     unknown = [k for k in raw if k not in FIELDS]
@@ -176,6 +184,7 @@ def build_request(raw: Mapping[str, Any], settings: Settings, where: str = "") -
         model=str(pick("model")),
         signature=signatures.checked(raw.get("signature"), where),
         context=tuple(str(c) for c in context),
+        focus=_focus(where, raw.get("focus")),
         tests=_tests(where, raw.get("tests"), specs),
         exec=bool(pick("exec")),
         **_constraint_fields(raw, settings, where, specs),

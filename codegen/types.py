@@ -106,6 +106,9 @@ class GenerationRequest:
     # One signature for every language, or a mapping language -> signature (codegen.signatures).
     signature: str | Mapping[str, str] | None = None
     context: tuple[str, ...] = ()
+    # 1-based line of the first context item (an editor's cursor): a window of lines around
+    # it is always kept in the prompt (prompting.context).
+    focus: int | None = None
     tests: Mapping[str, str] = field(default_factory=dict)
     exec: bool = False
     # Grammar-constrained decoding: "auto" (where a grammar converts), "on" (and say where

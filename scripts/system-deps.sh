@@ -13,6 +13,8 @@ command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
 command -v rustc >/dev/null 2>&1 || need+=(rustc)
 # Node.js builds and tests the VS Code extension (make vscode).
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+# Neovim drives the server with its built-in LSP client (tests/integration/test_server_neovim.py).
+command -v nvim >/dev/null 2>&1 || need+=(neovim)
 # curl checks the SSE framing of codegen serve --http (tests/integration/test_http_server.py).
 command -v curl >/dev/null 2>&1 || need+=(curl)
 # Go and TypeScript candidates are built and run by the execution harness (codegen/execution/).

@@ -21,6 +21,7 @@ from codegen.languages import Language
 from codegen.parsing import Chunk
 from codegen.prompting import context as context_mod
 from codegen.prompting.bm25 import BM25
+from codegen.prompting.chunks import in_order
 from codegen.prompting.examples import Example, bank
 from codegen.types import GenerationRequest, Message
 from codegen.validation.names import signature_name
@@ -109,18 +110,19 @@ class PromptBuilder:
     ) -> BuiltPrompt:
         lang = languages.get(language)
         examples = select_examples(request.description, lang.name, self._few_shot)
-        all_chunks = context_mod.load_chunks(request.context)
-        chunks = select_chunks(request.description, all_chunks, MAX_CONTEXT_CHUNKS)
+        chunks = self._context(request, lang.name)
         limit = self._backend.context_length - request.max_tokens
         while True:
             messages = self._messages(request, lang, version, examples, chunks)
             tokens = self._backend.count_tokens(messages)
             if tokens <= limit:
                 return BuiltPrompt(tuple(messages), tokens, tuple(examples), tuple(chunks))
-            if chunks:
-                chunks = chunks[:-1] if len(chunks) == 1 else self._drop_least(request, chunks)
+            if any(not c.pinned for c in chunks):
+                chunks = self._drop_least(request, chunks)
             elif examples:
                 examples = examples[:-1]
+            elif chunks:  # the window around the focus goes last
+                chunks = chunks[:-1]
             else:
                 raise UsageError(
                     f"the description needs {tokens} prompt tokens and max_tokens is "
@@ -129,9 +131,20 @@ class PromptBuilder:
                 )
 
     @staticmethod
+    def _context(request: GenerationRequest, language: str) -> list[Chunk]:
+        """The pinned chunks and the most relevant others, in their order."""
+        found = context_mod.load_chunks(request.context, language, request.focus)
+        pinned = [c for c in found if c.pinned]
+        others = [c for c in found if not c.pinned]
+        chosen = select_chunks(request.description, others, MAX_CONTEXT_CHUNKS)
+        return in_order(found, [*pinned, *chosen])
+
+    @staticmethod
     def _drop_least(request: GenerationRequest, chunks: list[Chunk]) -> list[Chunk]:
+        """Without the least relevant chunk that is not pinned."""
         scores = BM25([c.text for c in chunks]).scores(request.description)
-        worst = min(range(len(chunks)), key=lambda i: (scores[i], -i))
+        droppable = [i for i, c in enumerate(chunks) if not c.pinned]
+        worst = min(droppable, key=lambda i: (scores[i], -i))
         return [c for i, c in enumerate(chunks) if i != worst]
 
     def _messages(
@@ -160,5 +173,7 @@ class PromptBuilder:
 
 
 def _fence(chunk: Chunk) -> str:
+    if chunk.language:
+        return chunk.language
     lang = languages.from_extension(chunk.source)
     return lang.name if lang else ""

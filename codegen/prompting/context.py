@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from codegen import languages, parsing, textfiles
+from codegen import languages, textfiles
 from codegen.errors import InputError
 from codegen.parsing import Chunk
+from codegen.prompting import chunks as chunking
 
 _SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", "build", "dist", "target"}
 
@@ -26,7 +27,9 @@ def check_item(item: str, label: str) -> None:
             raise InputError(f"{label} {exc}") from None
 
 
-def _files_under(root: Path) -> list[Path]:
+def files_under(root: Path) -> list[Path]:
+    """The source files a context directory contributes (known extensions; build, VCS and
+    virtualenv dirs skipped), in a stable order."""
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
@@ -37,22 +40,34 @@ def _files_under(root: Path) -> list[Path]:
     return found
 
 
-def load_chunks(items: tuple[str, ...]) -> list[Chunk]:
-    """Chunks from every context item: a path (file or directory) or, failing that, text."""
+def is_path(item: str) -> bool:
+    """Whether a context item names a file or directory (else it is text)."""
+    if "\n" in item or len(item) >= 4096:
+        return False
+    path = Path(item).expanduser()
+    return path.exists() or _looks_like_file_name(item)
+
+
+def load_chunks(
+    items: tuple[str, ...], language: str = "", focus: int | None = None
+) -> list[Chunk]:
+    """Chunks from every context item: a path (file or directory) or, failing that, text in
+    ``language`` (the request's). ``focus`` is a 1-based line of the first item (a file or
+    text): the lines around it come as one pinned chunk (``prompting.chunks``)."""
     chunks: list[Chunk] = []
-    for item in items:
+    for index, item in enumerate(items):
+        where = focus if index == 0 else None
         path = Path(item).expanduser()
-        looks_like_path = "\n" not in item and len(item) < 4096
-        if looks_like_path and path.is_dir():
-            for file in _files_under(path):
+        if is_path(item) and path.is_dir():
+            for file in files_under(path):
                 try:
                     chunks += _file_chunks(file)
                 except InputError:
                     continue  # a binary file inside a directory is skipped, not fatal
-        elif looks_like_path and (path.exists() or _looks_like_file_name(item)):
-            chunks += _file_chunks(path)
+        elif is_path(item):
+            chunks += _file_chunks(path, where)
         else:
-            chunks.append(Chunk(item, 1, "<context>"))
+            chunks += chunking.split(item, language, "<context>", where)
     return chunks
 
 
@@ -60,8 +75,7 @@ def _looks_like_file_name(item: str) -> bool:
     return " " not in item.strip() and ("/" in item or "." in Path(item).name)
 
 
-def _file_chunks(path: Path) -> list[Chunk]:
+def _file_chunks(path: Path, focus: int | None = None) -> list[Chunk]:
     text = textfiles.read_source(path)
     lang = languages.from_extension(path.name)
-    name = lang.name if lang else ""
-    return parsing.top_level_chunks(name, text, str(path))
+    return chunking.split(text, lang.name if lang else "", str(path), focus)

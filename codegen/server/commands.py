@@ -157,6 +157,7 @@ def run(
         target = comment_target(args, lines, language)
     raw = {k: v for k, v in args.items() if k not in PLACE_KEYS}
     raw.update(description=target.description, languages=[language])
+    raw.setdefault("focus", target.anchor_lines[0] + 1)  # keep the code around it in the prompt
     result = _generate(ls, state, raw, doc.source)
     return _apply(ls, state, uri, target, result)
 

@@ -127,6 +127,7 @@ class Connection:
             raise RpcError(INVALID_REQUEST, "the server is shutting down")
         if method == "shutdown":
             self.shutting_down = True
+            self.protocol.cancel_all()  # work in flight stops; its replies say cancelled
         msg.setdefault("params", None)
         self._to_pygls(msg)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
-from codegen.server import commands, handlers, methods
+from codegen.server import commands, handlers, inline, methods
 from codegen.server.comments import description_at
 from codegen.server.documents import language_of, slice_text
 from codegen.server.protocol import CodegenServer
@@ -96,6 +96,7 @@ def build_language_server(state: handlers.State) -> CodegenServer:
 
     methods.register(server, state)
     commands.register(server, state)
+    inline.register(server, state)
     return server
 
 
@@ -122,7 +123,7 @@ def code_actions(server: CodegenServer, params: lsp.CodeActionParams) -> list[ls
         args["range"] = server.protocol._converter.unstructure(params.range)
         title, name = SELECTION_TITLE, commands.GENERATE_FROM_SELECTION
     else:
-        args["insert_line"] = insert_line
+        args.update(line=start.line, insert_line=insert_line)
         title, name = COMMENT_TITLE, commands.GENERATE_FROM_COMMENT
     command = lsp.Command(title=title, command=name, arguments=[args])
     return [lsp.CodeAction(title=title, kind=lsp.CodeActionKind.Refactor, command=command)]

@@ -1,11 +1,11 @@
 """The response cache: SQLite in WAL mode in the user cache dir, shared by all processes.
 
 A key is the hash of the model's identity and every input of the rendered prompt (request
-fields, context files' size and mtime, prompt templates, settings that change the output, the
-stages and the safety configuration); rendering itself needs the model's tokenizer, so the key
-is built from the inputs instead and a hit loads no model. Model identity is computed once
-per model file (path, size, mtime -> a fingerprint of its size, head and tail, kept in the
-``models`` table); embedded models use their pinned SHA-256.
+fields, the content hash of each context file, prompt templates, settings that change the
+output, the stages and the safety configuration); rendering itself needs the model's
+tokenizer, so the key is built from the inputs instead and a hit loads no model. Model
+identity is computed once per model file (path, size, mtime -> a fingerprint of its size,
+head and tail, kept in the ``models`` table); embedded models use their pinned SHA-256.
 
 Entries are evicted least-recently-used beyond ``max_bytes``. A corrupted database is moved
 aside (``*.corrupt-<time>``) and rebuilt; any other failure degrades to a miss with a warning:

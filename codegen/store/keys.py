@@ -1,21 +1,22 @@
 """Response cache keys and the (de)serialisation of cached candidates.
 
 The key covers everything that changes the answer without needing the model loaded: the
-model's identity, the request's fields, the context files (path, size, mtime), the prompt
-templates and few-shot files, every setting that may shape the answer, the stages and the
-safety configuration, and codegen's version.
+model's identity, the request's fields, the content of every context file used (a directory
+by the contents of the files it contributes), the prompt templates and few-shot files, every
+setting that may shape the answer, the stages and the safety configuration, and codegen's
+version.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codegen.prompting import context
 from codegen.types import Candidate, Diagnostic, GenerationRequest, RepairStep, SafetyFinding
 from codegen.version import __version__
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from codegen.config import Settings
     from codegen.store.cache import ResponseCache
 
-KEY_VERSION = 2
+KEY_VERSION = 3  # 3: context files by content hash
 
 
 def deterministic(request: GenerationRequest) -> bool:
@@ -52,7 +53,7 @@ def request_key(
         "codegen": __version__,
         "model": identity,
         "request": request.to_dict(),
-        "context": [_stat(item) for item in request.context],
+        "context": [context_fingerprint(item) for item in request.context],
         "prompts": _prompts_fingerprint(),
         "settings": output_settings(settings),
         **extra,
@@ -88,6 +89,10 @@ NOT_IN_KEY = frozenset(
         "http_max_body_kb",
         "http_queue_depth",
         "http_workers",
+        # editor completions: how many and how long go into the request; the rest is timing.
+        "server_inline_n",
+        "server_inline_max_tokens",
+        "server_debounce",
     }
 )
 
@@ -99,12 +104,32 @@ def output_settings(settings: Settings) -> dict[str, Any]:
     return {name: getattr(settings, name) for name in attr_names() if name not in NOT_IN_KEY}
 
 
-def _stat(item: str) -> list[Any]:
-    try:
-        stat = os.stat(item)
-    except OSError:
+def context_fingerprint(item: str) -> list[Any]:
+    """What a context item contributes to the key: a file's path and content hash; a
+    directory's path and the hash of its files' names and content hashes (the files
+    ``prompting.context`` reads from it); text is in the request already. Editing any file
+    used changes the key, whatever its size and modification time."""
+    if not context.is_path(item):
         return [item]
-    return [str(Path(item).resolve()), stat.st_size, stat.st_mtime_ns]
+    path = Path(item).expanduser()
+    try:
+        if path.is_dir():
+            digest = hashlib.sha256()
+            for file in context.files_under(path):
+                digest.update(file.relative_to(path).as_posix().encode() + b"\0")
+                digest.update(_file_hash(file).encode())
+            return [str(path.resolve()), "dir", digest.hexdigest()]
+        return [str(path.resolve()), _file_hash(path)]
+    except OSError:
+        return [item]  # unreadable: loading the context will say so
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @cache

@@ -193,31 +193,26 @@ def test_validate_invalid_params_unknown_method_and_malformed_json(server: RpcCl
     assert server.call("codegen/languages")["result"]
 
 
-def test_did_open_publishes_utf16_diagnostics(server: RpcClient) -> None:
-    text = "s = '😀😀' + )\n"
-    doc = {"uri": "file:///tmp/x.py", "languageId": "python", "version": 1, "text": text}
+def open_and_wait_for_diagnostics(server: RpcClient, uri: str, text: str) -> dict[str, Any]:
+    doc = {"uri": uri, "languageId": "python", "version": 1, "text": text}
     server.notify("textDocument/didOpen", {"textDocument": doc})
-    msg = server.wait(
+    return server.wait(
         lambda m: (
-            m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == doc["uri"]
+            m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
         ),
         60,
     )
+
+
+def test_did_open_publishes_utf16_diagnostics(server: RpcClient) -> None:
+    text = "s = '😀😀' + )\n"
+    msg = open_and_wait_for_diagnostics(server, "file:///tmp/x.py", text)
     diag = msg["params"]["diagnostics"][0]
-    assert msg["params"]["uri"] == doc["uri"]
+    assert msg["params"]["uri"] == "file:///tmp/x.py"
     assert diag["range"]["start"] == {"line": 0, "character": text.index(")") + 2}
     assert diag["data"]["stage"] == "syntax"
     code = "def f(s):\n    return re.sub('a', 'b', s)\n"
-    doc = {"uri": "file:///tmp/y.py", "languageId": "python", "version": 1, "text": code}
-    server.notify("textDocument/didOpen", {"textDocument": doc})
-    msg = server.wait(
-        lambda m: (
-            m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == doc["uri"]
-        ),
-        60,
-    )
+    msg = open_and_wait_for_diagnostics(server, "file:///tmp/y.py", code)
     errors = [d for d in msg["params"]["diagnostics"] if d["severity"] == 1]
     assert [d["data"]["stage"] for d in errors] == ["compile"]
     assert errors[0]["source"] == "codegen/pyflakes"

@@ -3,91 +3,36 @@ its placement, progress, cancel, and what a client without applyEdit gets."""
 
 from __future__ import annotations
 
-import io
-import json
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from codegen.backends.base import ScriptedBackend
-from codegen.config import Settings
-from codegen.server import handlers
-from codegen.server.dispatch import Connection
-from codegen.server.framing import FrameReader, FrameWriter
+from tests.unit.server_harness import LocalClient, request
 
 GOOD = "```python\ndef add(a, b):\n    return a + b\n```"
 BAD = "```python\nclass class class:\n    def def def\n```"
 
 
-class Sink(io.BytesIO):
-    def close(self) -> None:
-        pass
-
-
-class Client:
-    """Drives a Connection message by message and answers the server's applyEdit requests."""
-
+class Client(LocalClient):
     def __init__(self, backend: Any, apply: bool | None = True, progress: bool = True) -> None:
-        self.sink = Sink()
-        self._lock = threading.Lock()
-        state = handlers.State(Settings(model="scripted", n=1), backend=backend)
-        self.conn = Connection(state, FrameReader(io.BytesIO()), FrameWriter(self.sink))
         caps: dict[str, Any] = {"window": {"workDoneProgress": progress}}
         if apply is not None:
             caps["workspace"] = {"applyEdit": apply}
-        self.send({"jsonrpc": "2.0", "id": "init", "method": "initialize",
-                   "params": {"capabilities": caps}})  # fmt: skip
-        self.answered: set[Any] = set()
-
-    def send(self, msg: dict[str, Any]) -> None:
-        with self._lock:
-            self.conn.handle(json.dumps(msg).encode())
-
-    def messages(self) -> list[dict[str, Any]]:
-        reader = FrameReader(io.BytesIO(self.sink.getvalue()))
-        out = []
-        while (frame := reader.read()) is not None:
-            out.append(json.loads(frame.body or b""))
-        return out
-
-    def open(self, text: str, uri: str = "file:///w.py") -> None:
-        doc = {"uri": uri, "languageId": "python", "version": 1, "text": text}
-        self.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-                   "params": {"textDocument": doc}})  # fmt: skip
+        super().__init__(backend, capabilities=caps)
 
     def execute(self, msg_id: Any, command: str, *args: Any) -> None:
         params = {"command": command, "arguments": list(args)}
-        self.send({"jsonrpc": "2.0", "id": msg_id, "method": "workspace/executeCommand",
-                   "params": params})  # fmt: skip
-
-    def serve_until_reply(self, msg_id: Any, applied: bool = True) -> dict[str, Any]:
-        """Answer the server's requests (progress create, applyEdit) until ``msg_id``'s reply."""
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            for msg in self.messages():
-                if msg.get("id") == msg_id and "method" not in msg:
-                    return msg
-                if "method" in msg and "id" in msg and msg["id"] not in self.answered:
-                    self.answered.add(msg["id"])
-                    result = (
-                        {"applied": applied} if msg["method"] == "workspace/applyEdit" else None
-                    )
-                    self.send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
-            time.sleep(0.01)
-        raise AssertionError(f"no reply to {msg_id}")
-
-    def requests(self, method: str) -> list[dict[str, Any]]:
-        return [m for m in self.messages() if m.get("method") == method]
+        self.send(request(msg_id, "workspace/executeCommand", params))
 
 
 @pytest.fixture
 def client() -> Iterator[Client]:
     c = Client(ScriptedBackend([GOOD]))
     yield c
-    c.conn.close()
+    c.close()
 
 
 def test_the_commands_are_advertised(client: Client) -> None:
@@ -100,7 +45,7 @@ def test_generate_from_comment_inserts_below_the_comment_indented(client: Client
     text = "class Calc:\n    # add two numbers\n    pass\n"
     client.open(text)
     client.execute(1, "codegen.generateFromComment", {"uri": "file:///w.py", "line": 1})
-    reply = client.serve_until_reply(1)["result"]
+    reply = client.reply(1)["result"]
     assert reply["applied"] is True and reply["candidate_id"] == "python-1"
     (request,) = client.requests("workspace/applyEdit")
     (edit,) = request["params"]["edit"]["changes"]["file:///w.py"]
@@ -119,7 +64,7 @@ def test_generate_from_selection_replaces_it(client: Client) -> None:
     client.open("x = 1\nadd two numbers\ny = 2\n")
     where = {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}}
     client.execute(2, "codegen.generateFromSelection", {"uri": "file:///w.py", "range": where})
-    assert client.serve_until_reply(2)["result"]["applied"] is True
+    assert client.reply(2)["result"]["applied"] is True
     (request,) = client.requests("workspace/applyEdit")
     (edit,) = request["params"]["edit"]["changes"]["file:///w.py"]
     assert edit["range"] == where
@@ -131,13 +76,13 @@ def test_a_client_without_apply_edit_gets_the_edit_in_the_result() -> None:
     try:
         c.open("# add two numbers")
         c.execute(3, "codegen.generateFromComment", {"uri": "file:///w.py", "line": 0})
-        result = c.serve_until_reply(3)["result"]
+        result = c.reply(3)["result"]
         assert result["applied"] is False and "workspace.applyEdit" in result["reason"]
         (edit,) = result["edit"]["changes"]["file:///w.py"]
         assert edit["newText"].startswith("\ndef add(a, b):")  # after the last line
         assert not c.requests("workspace/applyEdit")
     finally:
-        c.conn.close()
+        c.close()
 
 
 def test_no_valid_candidate_applies_nothing_and_says_why() -> None:
@@ -145,13 +90,13 @@ def test_no_valid_candidate_applies_nothing_and_says_why() -> None:
     try:
         c.open("# add two numbers\n")
         c.execute(4, "codegen.generateFromComment", {"uri": "file:///w.py", "line": 0})
-        result = c.serve_until_reply(4)["result"]
+        result = c.reply(4)["result"]
         assert result["applied"] is False and result["reason"] == "no valid python candidate"
         assert not c.requests("workspace/applyEdit")
         (shown,) = c.requests("window/showMessage")
         assert "no valid python candidate" in shown["params"]["message"]
     finally:
-        c.conn.close()
+        c.close()
 
 
 @pytest.mark.parametrize(
@@ -170,13 +115,13 @@ def test_bad_arguments_are_invalid_params_naming_the_field(
 ) -> None:
     client.open("# add two numbers\nx = 1\n")
     client.execute(5, "codegen.generateFromComment", args)
-    error = client.serve_until_reply(5)["error"]
+    error = client.reply(5)["error"]
     assert error["code"] == -32602 and needle in error["message"], error
 
 
 def test_an_unknown_command_is_invalid_params(client: Client) -> None:
     client.execute(6, "codegen.nothing", {})
-    error = client.serve_until_reply(6)["error"]
+    error = client.reply(6)["error"]
     assert error["code"] == -32602 and "codegen.nothing" in error["message"]
 
 
@@ -196,15 +141,33 @@ def test_cancel_stops_a_running_command() -> None:
         assert started.wait(5)
         c.send({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 7}})
         release.set()
-        assert c.serve_until_reply(7)["error"]["code"] == -32800
-        c.conn.server.thread_pool.shutdown(wait=True)
-        assert not c.requests("workspace/applyEdit")
+        assert c.reply(7)["error"]["code"] == -32800
+        assert not [m for m in c.idle() if m.get("method") == "workspace/applyEdit"]
     finally:
-        c.conn.close()
+        c.close()
 
 
 def test_an_edit_the_client_refuses_is_reported(client: Client) -> None:
     client.open("# add two numbers\n")
     client.execute(8, "codegen.generateFromComment", {"uri": "file:///w.py", "line": 0})
-    result = client.serve_until_reply(8, applied=False)["result"]
+    result = client.reply(8, applied=False)["result"]
     assert result["applied"] is False and result["reason"] == "the client refused the edit"
+
+
+def test_the_code_actions_command_runs_as_offered(client: Client) -> None:
+    """What a plain client does: take the code action's command and execute it verbatim."""
+    client.open("def helper():\n    pass\n\n# add two numbers\n# (integers)\nz = 0\n")
+    where = {"start": {"line": 4, "character": 2}, "end": {"line": 4, "character": 2}}
+    params = {
+        "textDocument": {"uri": "file:///w.py"},
+        "range": where,
+        "context": {"diagnostics": []},
+    }
+    client.send(request(9, "textDocument/codeAction", params))
+    (action,) = client.reply(9)["result"]
+    command = action["command"]
+    assert command["arguments"][0]["description"] == "add two numbers (integers)"
+    client.execute(10, command["command"], *command["arguments"])
+    assert client.reply(10)["result"]["applied"] is True
+    (edit,) = client.requests("workspace/applyEdit")[0]["params"]["edit"]["changes"]["file:///w.py"]
+    assert edit["range"]["start"] == {"line": 5, "character": 0}  # below the whole comment

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import threading
 from collections.abc import Iterator
@@ -13,39 +12,24 @@ import pytest
 from codegen.backends.base import ScriptedBackend
 from codegen.config import Settings
 from codegen.server import handlers
-from codegen.server.dispatch import Connection
-from codegen.server.framing import FrameReader, FrameWriter
+from tests.unit.server_harness import LocalClient
+from tests.unit.server_harness import request as req
 
 GOOD = "```python\ndef add(a, b):\n    return a + b\n```"
 
 
-class Sink(io.BytesIO):
-    def close(self) -> None:
-        pass
+class Harness(LocalClient):
+    """Messages are read once every handler has finished."""
 
-
-class Harness:
     def __init__(self, token: str | None = None, backend: Any = None) -> None:
-        self.sink = Sink()
-        state = handlers.State(
-            Settings(model="scripted"), backend=backend or ScriptedBackend([GOOD])
+        super().__init__(
+            backend or ScriptedBackend([GOOD]), Settings(model="scripted"), token=token
         )
-        self.writer = FrameWriter(self.sink)
-        self.conn = Connection(state, FrameReader(io.BytesIO()), self.writer, token)
-
-    def send(self, message: Any) -> None:
-        raw = message if isinstance(message, bytes) else json.dumps(message).encode()
-        self.conn.handle(raw)
 
     def messages(self) -> list[dict[str, Any]]:
-        self.conn.server.thread_pool.shutdown(wait=True)  # pygls' workers: every reply sent
-        reader = FrameReader(io.BytesIO(self.sink.getvalue()))
-        out = []
-        while (frame := reader.read()) is not None:
-            out.append(json.loads(frame.body or b""))
-        return out
+        return self.idle()
 
-    def reply(self, msg_id: Any) -> dict[str, Any]:
+    def reply(self, msg_id: Any, applied: bool = True, timeout: float = 20) -> dict[str, Any]:
         return next(m for m in self.messages() if m.get("id") == msg_id and "method" not in m)
 
 
@@ -53,14 +37,7 @@ class Harness:
 def h() -> Iterator[Harness]:
     harness = Harness()
     yield harness
-    harness.conn.close()
-
-
-def req(msg_id: Any, method: str, params: Any = None) -> dict[str, Any]:
-    msg: dict[str, Any] = {"jsonrpc": "2.0", "id": msg_id, "method": method}
-    if params is not None:
-        msg["params"] = params
-    return msg
+    harness.close()
 
 
 @pytest.mark.parametrize(
@@ -286,4 +263,4 @@ def test_until_the_token_is_shown_only_small_messages_are_read() -> None:
         harness.send(req(1, "initialize", params))
         assert harness.conn.reader.max_message == 4 * 1024 * 1024
     finally:
-        harness.conn.close()
+        harness.close()

@@ -184,12 +184,12 @@ export class CodegenClient {
     return new CodegenClient(connection, child);
   }
 
-  async initialize(token?: string): Promise<Record<string, unknown>> {
+  async initialize(token?: string, capabilities: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     const options = token === undefined ? undefined : { token };
     const result = await this.connection.sendRequest("initialize", {
       processId: process.pid,
       rootUri: null,
-      capabilities: {},
+      capabilities,
       initializationOptions: options,
     });
     await this.connection.sendNotification("initialized", {});

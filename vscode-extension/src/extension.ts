@@ -1,5 +1,9 @@
-// The VS Code side: starts `codegen serve --stdio` through vscode-languageclient (diagnostics
-// and code actions come for free) and adds the generate / validate commands.
+// The VS Code side: starts `codegen serve --stdio` through vscode-languageclient. Diagnostics,
+// code actions, completions and the server's generate commands (codegen.generateFromComment,
+// codegen.generateFromSelection: the server generates and applies the edit) come from the
+// server; run from the palette, the commands get their arguments from the active editor
+// (middleware). The extension adds "Generate from Description…" (a quick pick of candidates)
+// and "Validate Current File".
 
 import * as vscode from "vscode";
 import {
@@ -21,6 +25,15 @@ import {
   distinct,
   generateParams,
 } from "./client";
+import {
+  GENERATE_FROM_COMMENT,
+  GENERATE_FROM_SELECTION,
+  codegenLanguage,
+  commandArguments,
+  commandReport,
+  descriptionInsertion,
+  needsArguments,
+} from "./editor";
 
 let client: LanguageClient | undefined;
 
@@ -38,15 +51,51 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+    middleware: { executeCommand: runServerCommand },
   };
   client = new LanguageClient("codegen", "Codegen", serverOptions, clientOptions);
   context.subscriptions.push(
     vscode.commands.registerCommand("codegen.generateFromDescription", generateFromDescription),
-    vscode.commands.registerCommand("codegen.generateFromSelection", generateFromSelection),
-    vscode.commands.registerCommand("codegen.generateFromComment", generateFromComment),
     vscode.commands.registerCommand("codegen.validateFile", validateFile),
   );
   await client.start();
+}
+
+// The server's commands (registered by vscode-languageclient from executeCommandProvider):
+// code actions pass their arguments; from the palette they come from the active editor.
+async function runServerCommand(
+  command: string,
+  args: unknown[],
+  next: (command: string, args: unknown[]) => unknown,
+): Promise<unknown> {
+  if (command !== GENERATE_FROM_COMMENT && command !== GENERATE_FROM_SELECTION) {
+    return next(command, args);
+  }
+  if (needsArguments(args)) {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      return undefined;
+    }
+    const found = commandArguments(command, {
+      uri: editor.document.uri.toString(),
+      languageId: editor.document.languageId,
+      selection: editor.selection,
+      cursorLine: editor.selection.active.line,
+    });
+    if ("error" in found) {
+      vscode.window.showWarningMessage(found.error);
+      return undefined;
+    }
+    args = [found.ok];
+  }
+  const result = (await next(command, args)) as Parameters<typeof commandReport>[0];
+  const report = commandReport(result);
+  if (report.level === "info") {
+    vscode.window.setStatusBarMessage(report.message, 5000);
+  } else {
+    vscode.window.showWarningMessage(report.message);
+  }
+  return result;
 }
 
 export async function deactivate(): Promise<void> {
@@ -59,7 +108,9 @@ async function pickLanguages(): Promise<string[] | undefined> {
     return configured;
   }
   const langs = await client!.sendRequest<{ name: string; display: string }[]>("codegen/languages", {});
-  const editorLang = vscode.window.activeTextEditor?.document.languageId;
+  const editorId = vscode.window.activeTextEditor?.document.languageId ?? "";
+  const mapped = codegenLanguage(editorId);
+  const editorLang = "ok" in mapped ? mapped.ok : undefined;
   const items = langs.map((l) => ({ label: l.name, description: l.display, picked: l.name === editorLang }));
   const chosen = await vscode.window.showQuickPick(items, { canPickMany: true, title: "Target languages" });
   return chosen && chosen.length > 0 ? chosen.map((c) => c.label) : undefined;
@@ -76,33 +127,7 @@ async function generateFromDescription(): Promise<void> {
   }
 }
 
-async function generateFromSelection(): Promise<void> {
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) {
-    return;
-  }
-  let text = editor.document.getText(editor.selection);
-  if (!text.trim()) {
-    text = editor.document.lineAt(editor.selection.active.line).text;
-  }
-  const description = text.replace(/^\s*(\/\/+|#+|--|\/\*+|\*+\/?)\s?/gm, "").trim();
-  if (!description) {
-    vscode.window.showWarningMessage("Codegen: select a description or put the cursor on a comment.");
-    return;
-  }
-  const line = editor.selection.end.line + 1;
-  await generateAndInsert(description, [editor.document.languageId], line);
-}
-
-// The server's code action ("Generate code from this comment") runs this with its arguments.
-async function generateFromComment(args: { description: string; languages?: string[]; insert_line?: number }): Promise<void> {
-  const languages = args.languages ?? (await pickLanguages());
-  if (languages) {
-    await generateAndInsert(args.description, languages, args.insert_line);
-  }
-}
-
-async function generateAndInsert(description: string, languages: string[], line?: number): Promise<void> {
+async function generateAndInsert(description: string, languages: string[]): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   const params = generateParams(
     {
@@ -130,10 +155,10 @@ async function generateAndInsert(description: string, languages: string[], line?
       }
     },
   );
-  await chooseAndInsert(result, line);
+  await chooseAndInsert(result);
 }
 
-async function chooseAndInsert(result: GenerationResult, line?: number): Promise<void> {
+async function chooseAndInsert(result: GenerationResult): Promise<void> {
   const ordered = bestFirst(result.candidates);
   const shown = distinct(ordered);
   const items = shown.map(({ candidate, agree }) => ({ ...describe(candidate, agree), candidate }));
@@ -150,9 +175,10 @@ async function chooseAndInsert(result: GenerationResult, line?: number): Promise
   if (!editor) {
     return;
   }
-  const at = line === undefined ? editor.selection.active : new vscode.Position(line, 0);
-  const code = picked.candidate.code.endsWith("\n") ? picked.candidate.code : picked.candidate.code + "\n";
-  await editor.edit((edit) => edit.insert(at, code));
+  const lines = editor.document.getText().split("\n");
+  const place = descriptionInsertion(picked.candidate.code, lines, editor.selection.active.line);
+  const at = new vscode.Position(place.range.start.line, place.range.start.character);
+  await editor.edit((edit) => edit.insert(at, place.newText));
   await client!.sendRequest("codegen/accept", {
     request_id: result.request_id,
     candidate_id: picked.candidate.id,
@@ -172,8 +198,13 @@ async function validateFile(): Promise<void> {
   if (!editor) {
     return;
   }
+  const language = codegenLanguage(editor.document.languageId);
+  if ("error" in language) {
+    vscode.window.showWarningMessage(language.error);
+    return;
+  }
   const result = await client!.sendRequest<ValidateResult>("codegen/validate", {
-    language: editor.document.languageId,
+    language: language.ok,
     code: editor.document.getText(),
   });
   const compiled = compileVerdict(result.compiles, result.diagnostics);

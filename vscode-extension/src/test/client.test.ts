@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { after, before, describe as suite, test } from "node:test";
 import { CancellationTokenSource, ResponseError } from "vscode-jsonrpc/node";
 
+import { TextEdit, applyEdits } from "../editor";
 import { Candidate, CodegenClient, bestFirst, compileVerdict, describe, distinct, generateParams } from "../client";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
@@ -81,7 +82,7 @@ suite("against codegen serve --stdio", () => {
       CODEGEN_CONFIG: path.join(scratch, "config.toml"),
       CODEGEN_AUDIT_PATH: auditPath,
     });
-    const init = await client.initialize();
+    const init = await client.initialize(undefined, { workspace: { applyEdit: true } });
     assert.ok("capabilities" in init);
   });
 
@@ -135,6 +136,36 @@ suite("against codegen serve --stdio", () => {
     assert.equal(reply.accepted, true);
     if (reply.recorded) {
       assert.match(fs.readFileSync(auditPath, "utf8"), /python-1/);
+    }
+  });
+
+  test("the server's command generates and applies its edit (one implementation)", async () => {
+    const uri = "file:///tmp/codegen-vscode-test.py";
+    const text = "# Return the product of two numbers a and b\n";
+    await client.connection.sendNotification("textDocument/didOpen", {
+      textDocument: { uri, languageId: "python", version: 1, text },
+    });
+    let edited = text;
+    const seen: TextEdit[] = [];
+    const handler = client.connection.onRequest("workspace/applyEdit", (params: { edit: { changes: Record<string, TextEdit[]> } }) => {
+      seen.push(...params.edit.changes[uri]);
+      edited = applyEdits(edited, params.edit.changes[uri]);
+      return { applied: true };
+    });
+    try {
+      const args = { uri, line: 0, n: 1, max_tokens: 96, temperature: 0 };
+      const result = (await client.connection.sendRequest("workspace/executeCommand", {
+        command: "codegen.generateFromComment",
+        arguments: [args],
+      })) as { applied: boolean; candidate_id: string; code: string };
+      assert.equal(result.applied, true);
+      assert.equal(result.candidate_id, "python-1");
+      assert.equal(seen.length, 1);
+      assert.ok(edited.startsWith(text) && edited.includes(result.code.trim()), edited);
+      const check = await client.validate("python", edited, false);
+      assert.equal(check.valid, true, edited);
+    } finally {
+      handler.dispose();
     }
   });
 
