@@ -218,17 +218,21 @@ def test_bad_input_and_missing_keys_are_4xx_error_objects(server: Server) -> Non
             assert reply.status_code == status and says in reply.json()["error"]["message"]
 
 
-def _open_stream(http: httpx.Client, first: str) -> httpx.Response:
-    """A generate request streaming events, read until its first event is ``first``."""
+def _open_stream(http: httpx.Client, first: str) -> tuple[httpx.Response, Iterator[str]]:
+    """A generate request streaming events, read until its first event is ``first``.
+
+    The line iterator is returned with the response: dropping it would close httpx's byte
+    stream, which the server rightly takes for a client that went away."""
     body = {"description": LONG, "n": 1, "max_tokens": 2000, "temperature": 0.8}
     request = http.build_request(
         "POST", "/v1/generate", json=body, headers={**AUTH, "Accept": "text/event-stream"}
     )
     response = http.send(request, stream=True)
-    for line in response.iter_lines():
+    lines = response.iter_lines()
+    for line in lines:
         if line.startswith("event: "):
             assert line == f"event: {first}"
-            return response
+            return response, lines
     raise AssertionError("the stream ended before its first event")
 
 
@@ -247,7 +251,7 @@ def _post_and_hold(server: Server, body: dict[str, Any]) -> socket.socket:
 def test_full_queue_is_429_and_a_disconnect_cancels_within_a_second(server: Server) -> None:
     with httpx.Client(base_url=server.url, timeout=300) as http:
         cancelled = _metric(http.get("/metrics", headers=AUTH).text, _CANCELLED)
-        running = _open_stream(http, "started")
+        running, _events = _open_stream(http, "started")
         waiting = _post_and_hold(server, {"description": LONG, "max_tokens": 2000, "n": 1})
         _wait_queue(http, lambda q: q["waiting"] == 1)
         full = http.post("/v1/generate", json={"description": "x"}, headers=AUTH)
