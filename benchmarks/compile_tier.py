@@ -61,7 +61,7 @@ def generate(model: str, path: Path) -> None:
 
     settings = Settings(model=model)
     backend = POOL.get(model, settings)
-    builder = PromptBuilder(backend, settings.few_shot)
+    builder = PromptBuilder(backend, settings.few_shot, settings.examples)
     params = SamplingParams(
         temperature=0.8, max_tokens=384, seed=11, greedy_first=True, stop_after_code=True
     )

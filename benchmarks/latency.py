@@ -170,7 +170,11 @@ def saved_state(model: str, settings: config.Settings) -> dict[str, Any]:
     path = ensure(MODELS[model])  # an embedded model's file
     llm: Any = llama_cpp.Llama(str(path), n_ctx=2048, n_batch=64, verbose=False)
     request = build_request({"description": DESCRIPTIONS[0]}, settings)
-    messages = PromptBuilder(TokenCount(llm), settings.few_shot).build(request, "python").messages
+    messages = (
+        PromptBuilder(TokenCount(llm), settings.few_shot, settings.examples)
+        .build(request, "python")
+        .messages
+    )
     tokens = _chatml_tokens(llm, messages)
     out: dict[str, Any] = {}
     for count in (64, 384):

@@ -10,12 +10,14 @@ every problem of ``ranking_tasks.py`` (written here; never HumanEval) with the p
 - ``prompt_tokens_mean``, ``prefill_ms_mean``: what the prompt costs to evaluate from scratch
   (prefix reuse off).
 
-Configurations: ``few_shot`` 0, 1, 2 at the default temperature, and temperatures for the
-sampled candidates at the default ``few_shot``. Resumable (``--out``: one line per problem and
+Configurations: ``fK``, ``few_shot`` K with the K examples closest to the problem
+(``examples = "relevant"``); ``sK``, the bank's first K (``examples = "stable"``, every
+prompt's start the same); ``tX``, temperature X for the sampled candidates at the default
+``few_shot``. Resumable (``--out``: one line per problem and
 configuration). Prints one JSON object.
 
     python benchmarks/prompt_study.py [--model embedded] [--limit K]
-        [--configs f0,f1,f2,t0.8,t1.0] [--out benchmarks/results/prompt-study-embedded.jsonl]
+        [--configs f0,f1,f2,s2,t0.8,t1.0] [--out benchmarks/results/prompt-study-embedded.jsonl]
 """
 
 from __future__ import annotations
@@ -48,13 +50,14 @@ N = 3
 MAX_TOKENS = 384
 
 
-def parse_config(name: str, settings: config.Settings) -> tuple[int, float]:
-    """``f2`` -> (few_shot 2, default temperature); ``t0.8`` -> (default few_shot, 0.8)."""
-    if name.startswith("f"):
-        return int(name[1:]), settings.temperature
+def parse_config(name: str, settings: config.Settings) -> tuple[int, float, str]:
+    """``f2`` -> (few_shot 2, default temperature, the 2 most relevant examples); ``s2`` -> the
+    bank's first 2 (``examples = "stable"``); ``t0.8`` -> (default few_shot, 0.8, default)."""
+    if name[:1] in ("f", "s"):
+        return int(name[1:]), settings.temperature, "relevant" if name[0] == "f" else "stable"
     if name.startswith("t"):
-        return settings.few_shot, float(name[1:])
-    raise SystemExit(f"--configs: {name!r} is neither fK nor tX")
+        return settings.few_shot, float(name[1:]), settings.examples
+    raise SystemExit(f"--configs: {name!r} is neither fK, sK nor tX")
 
 
 def candidates(texts: Sequence[str]) -> list[Candidate]:
@@ -68,7 +71,7 @@ def one(
     backend: Backend,
     settings: config.Settings,
     task: Mapping[str, Any],
-    few_shot: int,
+    shown: tuple[int, str],
     temperature: float,
     sandbox: Sandbox,
 ) -> dict[str, Any]:
@@ -78,7 +81,7 @@ def one(
         "signature": he.signature_of(task),
     }
     request = build_request(fields, settings)
-    prompt = PromptBuilder(backend, few_shot).build(request, "python").messages
+    prompt = PromptBuilder(backend, *shown).build(request, "python").messages
     params = SamplingParams(
         temperature=temperature,
         top_p=settings.top_p,
@@ -130,11 +133,13 @@ def main() -> None:
     backend = loader_for(args.model)(args.model, cold, None)
     figures = {}
     for name in args.configs.split(","):
-        few_shot, temperature = parse_config(name, settings)
+        few_shot, temperature, examples = parse_config(name, settings)
         for task in tasks:
             if (name, task["task_id"]) in done:
                 continue
-            row = {"config": name} | one(backend, settings, task, few_shot, temperature, sandbox)
+            row = {"config": name} | one(
+                backend, settings, task, (few_shot, examples), temperature, sandbox
+            )
             done[(name, task["task_id"])] = row
             with out.open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row) + "\n")

@@ -199,7 +199,8 @@ class _Run:
         started = time.perf_counter()
         backend = self.a.backend(spec)
         self._add_time("load_ms", started)
-        builder = PromptBuilder(backend, self.a.settings.few_shot)
+        settings = self.a.settings
+        builder = PromptBuilder(backend, settings.few_shot, settings.examples)
         candidates: list[Candidate] = []
         for lang_spec in self.request.languages:
             self._check_cancel()

@@ -20,6 +20,7 @@ from codegen.errors import ConfigError, InputError, did_you_mean
 
 APP = "codegen"
 MAX_CONFIG_BYTES = 1 << 20
+EXAMPLE_CHOICES = ("stable", "relevant")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Settings:
     seed: int | None = None
     greedy_first: bool = True
     few_shot: int = 2
+    examples: str = "stable"
     context_window: int = 8192
     threads: int = 0
     prefix_cache: bool = True
@@ -160,6 +162,13 @@ KEYS: tuple[Key, ...] = (
     Key("seed", int, "sampling seed (unset: random)", optional=True),
     Key("greedy_first", bool, "with n > 1, candidate 0 is the greedy decode, the rest sampled"),
     Key("few_shot", int, "examples shown to the model per request", _check_range(0, 16)),
+    Key(
+        "examples",
+        str,
+        "which examples: stable (the bank's first, the same for every request of a language, "
+        "so the next request reuses their evaluation) or relevant (the closest per description)",
+        _check_choice(EXAMPLE_CHOICES),
+    ),
     Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
     Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
     Key("prefix_cache", bool, "llama.cpp keeps the last prompt's evaluation for the next request"),

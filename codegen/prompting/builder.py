@@ -67,10 +67,17 @@ def prompt_signature(signature: signatures.Signature, language: str) -> str | No
     return f"a function named {name}" if name else None
 
 
-def select_examples(description: str, language: str, k: int) -> list[Example]:
+def select_examples(
+    description: str, language: str, k: int, choice: str = "stable"
+) -> list[Example]:
+    """``k`` examples of ``language``'s bank: its first ``k`` (``stable``: every request of the
+    language starts with the same tokens, which prefix reuse keeps evaluated), or the ``k``
+    closest to ``description`` (``relevant``)."""
     examples = bank(language)
     if k <= 0 or not examples:
         return []
+    if choice == "stable":
+        return list(examples[:k])
     index = BM25([f"{e.description} {e.signature or ''}" for e in examples])
     return [examples[i] for i in index.top(description, k)]
 
@@ -101,15 +108,16 @@ class TokenCounter(Protocol):
 class PromptBuilder:
     """Turns a request into messages for one language; knows the backend's token counts."""
 
-    def __init__(self, backend: TokenCounter, few_shot: int = 2) -> None:
+    def __init__(self, backend: TokenCounter, few_shot: int = 2, examples: str = "stable") -> None:
         self._backend = backend
         self._few_shot = few_shot
+        self._examples = examples
 
     def build(
         self, request: GenerationRequest, language: str, version: str | None = None
     ) -> BuiltPrompt:
         lang = languages.get(language)
-        examples = select_examples(request.description, lang.name, self._few_shot)
+        examples = select_examples(request.description, lang.name, self._few_shot, self._examples)
         chunks = self._context(request, lang.name)
         limit = self._backend.context_length - request.max_tokens
         while True:

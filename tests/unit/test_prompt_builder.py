@@ -87,3 +87,37 @@ def test_examples_come_in_the_banks_order_whatever_their_relevance() -> None:
         python[2],
         python[3],
     ]
+
+
+def test_stable_examples_give_every_request_of_a_language_the_same_start() -> None:
+    """``examples = "stable"``: two unrelated descriptions share the system prompt and both
+    examples (what prefix reuse keeps evaluated); ``relevant`` picks per description."""
+    from codegen.prompting import examples
+
+    backend = ScriptedBackend(["x"])
+    dates, words = req(), req(description="Count the words of a sentence, split on spaces")
+
+    def start(builder: PromptBuilder, request: object) -> list[str]:
+        built = builder.build(request, "python")  # type: ignore[arg-type]
+        return [m.content for m in built.messages[:-1]]
+
+    stable = PromptBuilder(backend, few_shot=2, examples="stable")
+    assert start(stable, dates) == start(stable, words)
+    assert stable.build(dates, "python").examples == examples.bank("python")[:2]
+    relevant = PromptBuilder(backend, few_shot=2, examples="relevant")
+    assert start(relevant, dates) != start(relevant, words)
+    assert start(relevant, dates)[:1] == start(stable, dates)[:1]  # the same system prompt
+
+
+def test_examples_setting_is_checked_and_in_the_cache_key(tmp_path: Path) -> None:
+    from codegen import config
+    from codegen.errors import ConfigError
+    from codegen.store import keys
+
+    path = tmp_path / "config.toml"
+    path.write_text('few_shot = 2\nexamples = "closest"\n')
+    with pytest.raises(ConfigError, match=r"config.toml:2: examples: must be one of stable, rel"):
+        config.load(path=path, environ={})
+    request = req(temperature=0)
+    relevant = S.with_overrides({"examples": "relevant"}, "t")
+    assert keys.request_key(request, "m", S, {}) != keys.request_key(request, "m", relevant, {})
