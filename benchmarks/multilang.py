@@ -151,6 +151,8 @@ def candidate_row(cand: Candidate, verdict: Verdict) -> dict[str, Any]:
         "passed": verdict.passed,
         "reason": verdict.reason,
         "score": cand.score,
+        "score_parts": dict(cand.score_parts),
+        "mean_logprob": cand.mean_logprob,
         "repairs": [step.name for step in cand.repairs],
         "code": cand.code,
     }
