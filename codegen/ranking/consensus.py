@@ -122,8 +122,10 @@ def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
     list where the others index ``nums[0]``) — counted only for a candidate that gives the
     most common value on every uncontested input: one that survives the edge case by
     answering wrongly elsewhere too (``return 0`` for short lists) earns nothing. None when
-    no input is contested. Agreement cannot see these: the one candidate that survives agrees
-    with nobody there."""
+    no input is contested, or when no uncontested input has a most common value: then
+    nothing shows the survivor right anywhere (the others may reject, on purpose, inputs the
+    description rules out). Agreement cannot see these: the one candidate that survives
+    agrees with nobody there."""
     width = max((len(o) for o in outputs), default=0)
     columns = [[o[k] if k < len(o) else "!skipped" for o in outputs] for k in range(width)]
     contested = [
@@ -135,6 +137,8 @@ def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
     if not contested:
         return [None] * len(outputs)
     usual = [_plurality(column) for k, column in enumerate(columns) if k not in contested]
+    if all(u is None for u in usual):
+        return [None] * len(outputs)
     scores: list[float | None] = []
     for i in range(len(outputs)):
         elsewhere = [columns[k][i] for k in range(width) if k not in contested]

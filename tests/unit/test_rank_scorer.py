@@ -204,3 +204,12 @@ def test_surviving_by_answering_wrongly_elsewhere_earns_no_robustness() -> None:
     every one-element list, where the others agree on the element: it gets no credit."""
     outs = [("9", "5", "raised"), ("9", "5", "raised"), ("9", "0", "0"), ("9", "5", "None")]
     assert consensus.robustness(outs) == [0.0, 0.0, 0.0, 1.0]
+
+
+def test_no_robustness_without_an_uncontested_input_that_shows_the_usual_value() -> None:
+    """mask_email on probe strings without an '@': three candidates reject every one (as the
+    description allows), the fourth returns something: nothing shows it right, no credit."""
+    outs = [("raised", "raised"), ("raised", "raised"), ("raised", "raised"), ("a", "b")]
+    assert consensus.robustness(outs) == [None, None, None, None]
+    split = [("raised", "1"), ("raised", "2"), ("x", "3")]  # no most common value anywhere
+    assert consensus.robustness(split) == [None, None, None]
