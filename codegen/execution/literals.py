@@ -11,7 +11,12 @@ counts as failed for that candidate (its declaration cannot take the example).
 A call is setup statements (local variables: C arrays, C++ and Rust values taken by reference)
 plus the call expression. C functions that take an array and its length are called with the
 length filled in (``sum([1, 2])`` -> ``sum(a0, 2)``), and an ``int *returnSize``-style last
-parameter receives the length of a returned array.
+parameter receives the length of a returned array. Two more C conventions show an array after
+the call rather than the returned value: an output buffer (the last non-const pointer to
+numbers, named like ``out``/``result``/``dst`` or following another array parameter: the
+example gives no value for it; as many items are shown as the function returns, or, for a
+``void`` function, as many as its input arrays hold together), and an array a ``void``
+function changes in place (``rotate(nums, len, k)`` shows ``nums`` afterwards).
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ class Call:
     setup: tuple[str, ...]
     expr: str
     size_var: str | None = None  # C: the variable a returned array's length is written to
+    # C: the array shown after the call (an output buffer, or an argument changed in place)
+    # instead of a returned value; ``expr`` is then the statements that make the call.
+    shown: str | None = None
+    shown_ty: Ty | None = None
 
 
 def writable(language: str, value: object, depth: int = 0) -> bool:
@@ -243,9 +252,12 @@ def _c_call(language: str, decl: Decl, args: Sequence[object], name: str) -> Cal
         and parse(language, params[-1].type).form == "pointer"
     ):
         out_size = params.pop()
+    buffer = _buffer(language, params) if out_size is None else None
+    buffer_param = params.pop(buffer) if buffer is not None else None
     plan = _c_plan(language, params, len(args))
     setup: list[str] = []
     exprs: list[str] = []
+    arrays: list[tuple[str, Ty, int]] = []  # the array arguments: variable, type, length
     values = iter(args)
     last_len = 0
     for i, (param, implied) in enumerate(plan):
@@ -259,12 +271,93 @@ def _c_call(language: str, decl: Decl, args: Sequence[object], name: str) -> Cal
         elif isinstance(value, str):
             last_len = len(value.encode("utf-8"))
         exprs.append(_c_arg(language, ty, value, f"codegen_a{i}", setup))
+        if ty.form == "pointer":
+            arrays.append((f"codegen_a{i}", ty, last_len))
+    if buffer is not None and buffer_param is not None:
+        exprs.insert(buffer, "codegen_out")
+        called = f"{name}({', '.join(exprs)})"
+        return _buffer_call(language, decl, buffer_param, arrays, setup, called)
     size_var = None
     if out_size is not None:
         size_var = "codegen_size"
         setup.append(f"int {size_var} = 0;")
         exprs.append(f"&{size_var}")
-    return Call(tuple(setup), f"{name}({', '.join(exprs)})", size_var)
+    called = f"{name}({', '.join(exprs)})"
+    in_place = _in_place(language, decl, plan, arrays)
+    if in_place is not None:
+        var, ty, length = in_place
+        setup.append(f"int codegen_n = {length};")
+        return Call(tuple(setup), f"{called};", "codegen_n", var, ty)
+    return Call(tuple(setup), called, size_var)
+
+
+_OUT_NAME = re.compile(r"^(out|output|result|res|dst|dest|buf|buffer)(_\w*|[A-Z]\w*)?$")
+
+
+def _numbers(language: str, param: Param) -> bool:
+    ty = parse(language, param.type)
+    return ty.form == "pointer" and ty.item.kind in ("int", "float", "bool")
+
+
+def _buffer(language: str, params: Sequence[Param]) -> int | None:
+    """Which parameter is an output buffer: the last non-const pointer to numbers, when it is
+    named like one or an array parameter declared ``const`` (an input) comes before it."""
+    pointers = [i for i, p in enumerate(params) if parse(language, p.type).form == "pointer"]
+    for i in reversed(pointers):
+        param = params[i]
+        if _const(param) or not _numbers(language, param):
+            continue
+        inputs = any(_const(params[j]) for j in pointers if j < i)
+        return i if _OUT_NAME.match(param.name) or inputs else None
+    return None
+
+
+def _const(param: Param) -> bool:
+    return re.search(r"\bconst\b", param.type) is not None
+
+
+def _buffer_call(
+    language: str,
+    decl: Decl,
+    buffer: Param,
+    arrays: Sequence[tuple[str, Ty, int]],
+    setup: list[str],
+    called: str,
+) -> Call:
+    """Call with a zeroed output buffer; show as many items as the function returns (a count),
+    or for a ``void`` one as many as the input arrays hold together."""
+    ty = parse(language, buffer.type)
+    total = sum(length for _, _, length in arrays)
+    cap = 2 * total + 64
+    setup.append(f"{ty.text[:-1]} codegen_out[{cap}] = {{0}};")
+    returned = parse(language, decl.returns) if decl.returns else None
+    if returned is None:
+        setup.append(f"long long codegen_n = {total};")
+        return Call(tuple(setup), f"{called};", "codegen_n", "codegen_out", ty)
+    if returned.kind != "int" or returned.form:
+        raise Unwritable(f"an output buffer and a {decl.returns} result")
+    run = (
+        f"long long codegen_n = (long long)({called}); "
+        f"if (codegen_n < 0 || codegen_n > {cap}) codegen_n = 0;"
+    )
+    return Call(tuple(setup), run, "codegen_n", "codegen_out", ty)
+
+
+def _in_place(
+    language: str,
+    decl: Decl,
+    plan: Sequence[tuple[Param, bool]],
+    arrays: Sequence[tuple[str, Ty, int]],
+) -> tuple[str, Ty, int] | None:
+    """The array argument a ``void`` function changes in place: the first one not declared
+    as pointing to constant numbers."""
+    if decl.returns:
+        return None
+    given = [p for p, implied in plan if not implied and parse(language, p.type).form == "pointer"]
+    for param, array in zip(given, arrays, strict=True):
+        if not (_const(param) and _numbers(language, param)):
+            return array
+    return None
 
 
 def explicit_params(language: str, decl: Decl) -> list[Param]:
@@ -275,6 +368,8 @@ def explicit_params(language: str, decl: Decl) -> list[Param]:
         return params
     if params and _OUT_SIZE.match(params[-1].name):
         params.pop()
+    elif (buffer := _buffer(language, params)) is not None:
+        params.pop(buffer)
     kept = params[:1]
     for before, here in itertools.pairwise(params):
         implied = parse(language, before.type).form in ("pointer", "cstr") and _LENGTH.match(

@@ -78,17 +78,19 @@ def _plan_one(language: str, found: list[decls.Decl], case: Case, index: int) ->
     if parsed is None or decl is None:
         return Planned(case, fixed="!missing")
     returns = results(language, decl.returns)
-    if not _printable(language, returns):
-        return Planned(case, fixed="!signature", returns=returns)
     try:
         written = call(language, decl, parsed[1], _callee(language, decl))
     except Unwritable:
+        return Planned(case, fixed="!signature", returns=returns)
+    if written.shown is not None and written.shown_ty is not None:  # C: an array after the call
+        returns = (written.shown_ty,)
+    elif not _printable(language, returns):
         return Planned(case, fixed="!signature", returns=returns)
     if language in ("c", "cpp") and returns[0].form == "pointer" and not written.size_var:
         return Planned(case, fixed="!signature", returns=returns)
     if language == "cpp" and decl.instance:
         setup = (f"{decl.owner} codegen_obj;", *written.setup)
-        written = Call(setup, written.expr, written.size_var)
+        written = Call(setup, written.expr, written.size_var, written.shown, written.shown_ty)
     return Planned(case, _case_code(language, index, case.ms, written, returns), returns=returns)
 
 
@@ -132,8 +134,10 @@ def _case_code(language: str, i: int, ms: int, written: Call, returns: tuple[Ty,
         return f"\tcodegenCase({i}, {ms}, func() string {{ {body} }})"
     auto = "__auto_type" if language == "c" else "auto"
     show = _c_show(language, returns[0], written.size_var)
+    run = f"{written.expr} {auto} codegen_r = {written.shown};" if written.shown else ""
+    run = run or f"{auto} codegen_r = {written.expr};"
     return (
-        f"static void codegen_case_{i}(void) {{ {setup} {auto} codegen_r = {written.expr}; "
+        f"static void codegen_case_{i}(void) {{ {setup} {run} "
         f"codegen_begin({i}); {show} codegen_end(); }}"
     )
 

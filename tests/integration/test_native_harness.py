@@ -113,6 +113,40 @@ def test_a_crash_in_one_example_keeps_the_others_and_outputs_line_up() -> None:
     assert outcome.probe_outputs == ("5",)
 
 
+C_ARRAYS_OUT = """
+#include <stddef.h>
+void evens_first(const int *nums, size_t len, int *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++) if (nums[i] % 2 == 0) out[k++] = nums[i];
+  for (size_t i = 0; i < len; i++) if (nums[i] % 2 != 0) out[k++] = nums[i];
+}
+size_t uniq(const int *nums, size_t len, int *out) {
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++) if (k == 0 || out[k - 1] != nums[i]) out[k++] = nums[i];
+  return k;
+}
+void reverse(int *nums, size_t len) {
+  for (size_t i = 0; i < len / 2; i++) {
+    int t = nums[i]; nums[i] = nums[len - 1 - i]; nums[len - 1 - i] = t;
+  }
+}
+"""
+
+
+def test_c_output_buffers_and_arrays_changed_in_place_are_shown_after_the_call() -> None:
+    examples = [
+        Example("evens_first([3, 8, 5, 2])", "[8, 2, 3, 5]"),
+        Example("uniq([1, 1, 2, 2, 2, 1])", "[1, 2, 1]"),
+        Example("reverse([1, 2, 3])", "[3, 2, 1]"),
+        Example("uniq([])", "[]"),
+        Example("evens_first([7])", "", probe=True),
+    ]
+    outcome = run_candidate(Sandbox(), "c", C_ARRAYS_OUT, examples, "", None)
+    assert outcome.outputs == ("[8,2,3,5]", "[1,2,1]", "[3,2,1]", "[]")
+    assert outcome.example_results == (True, True, True, True)
+    assert outcome.probe_outputs == ("[7]",)
+
+
 def test_a_declaration_that_cannot_take_the_example_fails_it() -> None:
     code = "public class S {\n  public static int size(String s) { return s.length(); }\n}\n"
     examples = [Example("size('abc')", "3"), Example("size([1, 2])", "2")]

@@ -135,6 +135,27 @@ def test_c_calls_fill_in_lengths_and_the_returned_size() -> None:
     assert [p.name for p in explicit_params("c", found[0])] == ["nums"]
 
 
+def test_c_output_buffers_and_in_place_arrays_are_what_a_call_shows() -> None:
+    code = (
+        "void merge(const int *a, size_t a_len, const int *b, size_t b_len, int *out) {}\n"
+        "size_t dedup(int *nums, size_t n, int *result) { return 0; }\n"
+        "void rotate(int *nums, size_t len, size_t k) {}\n"
+        "long dot(int *a, int *b, size_t n) { return 0; }\n"
+    )
+    merge, dedup, rotate, dot = decls.functions("c", code)
+    written = call("c", merge, [[1, 3], [2]], "merge")
+    assert written.shown == "codegen_out" and written.size_var == "codegen_n"
+    assert "merge(codegen_a0, 2, codegen_a2, 1, codegen_out);" in written.expr
+    assert "long long codegen_n = 3;" in written.setup  # void: as many as the inputs hold
+    assert [p.name for p in explicit_params("c", merge)] == ["a", "b"]
+    counted = call("c", dedup, [[1, 1]], "dedup")  # named like an output: the count returned
+    assert counted.shown == "codegen_out" and "(long long)(dedup(" in counted.expr
+    in_place = call("c", rotate, [[1, 2, 3], 1], "rotate")
+    assert in_place.shown == "codegen_a0" and in_place.expr == "rotate(codegen_a0, 3, 1);"
+    plain = call("c", dot, [[1], [2]], "dot")  # no const inputs, no output name: both given
+    assert plain.shown is None and plain.expr == "dot(codegen_a0, codegen_a1, 1)"
+
+
 def test_declarations_are_found_by_a_case_style_variant() -> None:
     java = "class Solution { int helper(int x) { return x; } int sortArray(int[] a) { return 0; } }"
     found = decls.functions("java", java)
