@@ -5,13 +5,16 @@ run kept it, mean log-probability) are ranked by ``EvidenceRanker`` on the probl
 description and signature, executing them in the sandbox as the pipeline does; the hidden-test
 verdict each candidate got in the run decides whether the new top-1 passes. Records from runs
 that did not keep ``mean_logprob`` get the one the stored score implies (the score less the
-parts ranked again; left out when that is not a probability). Repairs are not redone: a repaired
-candidate is ranked as it was stored.
+parts ranked again; left out when that is not a probability), or with ``--logprobs`` the ones an
+earlier rescoring's ``--rows`` file holds (infer them once, with the ranker the run used, then
+compare rankers on the same figures). Repairs are not redone: a repaired candidate is ranked as
+it was stored.
 
 Prints ONE JSON object: per language, problems, top-1 pass as stored and as ranked now, any
 candidate passing, and the problems whose top changed.
 
     python benchmarks/rescore_multilang.py RUN.jsonl [RUN2.jsonl ...] [--languages java,c]
+        [--rows OUT.jsonl] [--logprobs ROWS.jsonl]
 """
 
 from __future__ import annotations
@@ -79,10 +82,17 @@ def implied_logprobs(record: dict[str, Any], ranked: Sequence[Candidate]) -> dic
     return implied
 
 
-def rescore(ranker: EvidenceRanker, record: dict[str, Any], problem: Problem) -> dict[str, Any]:
+def rescore(
+    ranker: EvidenceRanker,
+    record: dict[str, Any],
+    problem: Problem,
+    known: dict[str, float | None] | None = None,
+) -> dict[str, Any]:
     request = request_for(problem, record["language"], record.get("n", 4))
     cands = candidates_of(record)
-    if all(c.mean_logprob is None for c in cands):
+    if known is not None and all(c.mean_logprob is None for c in cands):
+        cands = [c.evolve(mean_logprob=known.get(c.id)) for c in cands]
+    elif all(c.mean_logprob is None for c in cands):
         first = ranker.rank(cands, request)
         implied = implied_logprobs(record, first)
         cands = [c.evolve(mean_logprob=implied.get(c.id)) for c in cands]
@@ -98,6 +108,7 @@ def rescore(ranker: EvidenceRanker, record: dict[str, Any], problem: Problem) ->
         "passed": bool(top and passed.get(top.id)),
         "any_passed": any(passed.values()),
         "parts": {c.id: dict(c.score_parts) | {"passed": passed.get(c.id)} for c in ranked},
+        "mean_logprobs": {c.id: c.mean_logprob for c in ranked},
     }
 
 
@@ -125,7 +136,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("runs", nargs="+", type=Path)
     parser.add_argument("--languages", help="comma separated (default: all in the runs)")
     parser.add_argument("--rows", type=Path, help="write each record's new parts here (JSONL)")
+    parser.add_argument("--logprobs", type=Path, help="mean logprobs from an earlier --rows file")
     args = parser.parse_args(argv)
+    known = {
+        (row["problem"], row["language"]): row["mean_logprobs"]
+        for row in (read_records(args.logprobs) if args.logprobs else [])
+    }
     wanted = set(args.languages.split(",")) if args.languages else None
     problems = {p.id: p for p in load()}
     latest: dict[tuple[str, str], dict[str, Any]] = {}
@@ -135,7 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if usable and (wanted is None or rec["language"] in wanted):
                 latest[(rec["problem"], rec["language"])] = rec  # the later run wins
     ranker = EvidenceRanker(sandbox=Sandbox())
-    rows = [rescore(ranker, rec, problems[key[0]]) for key, rec in sorted(latest.items())]
+    rows = [
+        rescore(ranker, rec, problems[key[0]], known.get(key) if args.logprobs else None)
+        for key, rec in sorted(latest.items())
+    ]
     if args.rows:
         args.rows.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     print(json.dumps({"benchmark": "rescore_multilang", "languages": summary(rows)}, indent=2))
