@@ -141,6 +141,8 @@ def parameters(language: str, source: str, name: str | None) -> list[tuple[str, 
 
 def _python_parameters(source: str, name: str | None) -> list[tuple[str, str | None]]:
     text = source.rstrip()
+    if text.startswith(("def ", "async def ")) and "\n" not in text:  # a bare signature line
+        text += "" if text.endswith(":") else ":"
     try:
         tree = python_module(text + ("\n    pass" if text.endswith(":") else ""))
     except SyntaxError:
@@ -194,13 +196,20 @@ def typed_calls(params: Sequence[tuple[str, str | None]], limit: int) -> list[st
     return out
 
 
-def calls_for(language: str, signature: str | None, codes: Sequence[str], limit: int) -> list[str]:
-    """Typed probe calls of the entry function, its parameters read from the signature, else
-    from the first of ``codes`` that defines it; [] for a language without probe harness."""
+def entry_parameters(
+    language: str, signature: str | None, codes: Sequence[str]
+) -> list[tuple[str, str | None]]:
+    """The entry function's parameters, read from the signature, else from the first of
+    ``codes`` that defines it; [] for a language without probe harness."""
     if language not in LANGUAGES:
         return []
     for source in [signature or "", *codes]:
         params = parameters(language, source, entry_name(language, source, signature))
         if params:
-            return typed_calls(params, limit)
+            return params
     return []
+
+
+def calls_for(language: str, signature: str | None, codes: Sequence[str], limit: int) -> list[str]:
+    """Typed probe calls of the entry function (``entry_parameters``)."""
+    return typed_calls(entry_parameters(language, signature, codes), limit)

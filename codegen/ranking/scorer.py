@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codegen.config import Settings
-from codegen.execution import runners, typed_probes
+from codegen.execution import domain, runners, typed_probes
 from codegen.execution.harness import Executor, Outcome, run_candidate
 from codegen.execution.probes import MAX_PROBES, probe_calls
 from codegen.execution.sandbox import Sandbox
@@ -94,8 +94,10 @@ class EvidenceRanker:
         signature = request.signature_for(language)
         examples = examples_for(language, request.description, codes)
         calls = probe_calls(examples, self.probes) if self.probes else []
+        params = typed_probes.entry_parameters(language, signature, codes)
         if self.probes and not calls:  # no example to vary: values of the parameters' kinds
-            calls = typed_probes.calls_for(language, signature, codes, self.probes)
+            calls = typed_probes.typed_calls(params, self.probes)
+        calls = domain.keep(calls, request.description, params)  # inside the stated bounds
         examples += [Example(call, "", probe=True) for call in calls]
         outcomes = [
             self._run(language, c.code, examples, tests, entry_name(language, c.code, signature))
