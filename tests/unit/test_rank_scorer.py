@@ -213,3 +213,23 @@ def test_no_robustness_without_an_uncontested_input_that_shows_the_usual_value()
     assert consensus.robustness(outs) == [None, None, None, None]
     split = [("raised", "1"), ("raised", "2"), ("x", "3")]  # no most common value anywhere
     assert consensus.robustness(split) == [None, None, None]
+
+
+def test_probes_outside_the_bounds_the_description_states_are_not_run() -> None:
+    code = "def window(nums: list[int], k: int) -> int:\n    return sum(nums[:k])\n"
+    seen: list[tuple[str, ...]] = []
+
+    def run(
+        sandbox: Sandbox, lang: str, code: str, ex: Sequence[Example], tests: str, entry: str | None
+    ) -> Outcome:
+        seen.append(tuple(e.call for e in ex if e.probe))
+        return Outcome()
+
+    task = (
+        "Sum the first k items, where 1 <= k <= the length of the list.\nwindow([4, 5, 6], 2) -> 9"
+    )
+    request = GenerationRequest(task, exec=True)
+    EvidenceRanker(execute=run).rank([cand(1, code), cand(2, code + "\n")], request)  # type: ignore[arg-type]
+    probes = seen[0]
+    assert probes and "window([4, 5, 6], 0)" not in probes and "window([4, 5, 6], -2)" not in probes
+    assert "window([4, 5, 6], 3)" in probes and "window([], 2)" not in probes
