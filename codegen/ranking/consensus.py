@@ -124,8 +124,18 @@ def robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
     answering wrongly elsewhere too (``return 0`` for short lists) earns nothing. None when
     no input is contested, or when no uncontested input has a most common value: then
     nothing shows the survivor right anywhere (the others may reject, on purpose, inputs the
-    description rules out). Agreement cannot see these: the one candidate that survives
+    description rules out). A candidate that failed on every input (it does not build)
+    contests nothing and gets 0. Agreement cannot see these: the one candidate that survives
     agrees with nobody there."""
+    live = [i for i, o in enumerate(outputs) if any(not _failed(x) and x != "!skipped" for x in o)]
+    scores = _robustness([outputs[i] for i in live])
+    if all(score is None for score in scores):
+        return [None] * len(outputs)
+    by_row = dict(zip(live, scores, strict=True))
+    return [by_row.get(i, 0.0) for i in range(len(outputs))]
+
+
+def _robustness(outputs: Sequence[Sequence[str]]) -> list[float | None]:
     width = max((len(o) for o in outputs), default=0)
     columns = [[o[k] if k < len(o) else "!skipped" for o in outputs] for k in range(width)]
     contested = [

@@ -215,6 +215,14 @@ def test_no_robustness_without_an_uncontested_input_that_shows_the_usual_value()
     assert consensus.robustness(split) == [None, None, None]
 
 
+def test_a_candidate_that_fails_everywhere_contests_nothing() -> None:
+    """One candidate does not build (every output a failure): the others' edge case still
+    counts, and that candidate gets 0."""
+    outs = [("1", "2", "!panic"), ("1", "2", "[]"), ("!crash", "!crash", "!crash")]
+    assert consensus.robustness(outs) == [0.0, 1.0, 0.0]
+    assert consensus.robustness([("1", "2"), ("1", "2"), ("!crash", "!crash")]) == [None] * 3
+
+
 def test_probes_outside_the_bounds_the_description_states_are_not_run() -> None:
     code = "def window(nums: list[int], k: int) -> int:\n    return sum(nums[:k])\n"
     seen: list[tuple[str, ...]] = []
