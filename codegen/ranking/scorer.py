@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from codegen.config import Settings
 from codegen.execution import domain, runners, typed_probes
@@ -106,6 +106,7 @@ class EvidenceRanker:
         outputs = [o.outputs + o.probe_outputs for o in outcomes]
         agreement = consensus.output_agreement(outputs)
         robust = consensus.robustness([o.probe_outputs for o in outcomes])  # examples: tests
+        outcomes = _without_unwritable(outcomes)
         for cand, outcome, agree, sturdy in zip(valid, outcomes, agreement, robust, strict=True):
             if any(outputs):
                 parts[cand.id]["agreement"] = agree
@@ -173,6 +174,27 @@ class EvidenceRanker:
             "robust": w.robust,
             "repair_penalty": -w.repair,
         }
+
+
+def _without_unwritable(outcomes: list[Outcome]) -> list[Outcome]:
+    """The outcomes with the examples that no candidate's declaration could take left out of
+    the counts (``!signature`` for every one: the example does not fit the requested
+    signature, so it checks nothing, and must not send every candidate to a repair round)."""
+    shaped = [o for o in outcomes if len(o.outputs) == len(o.example_results) == o.examples_total]
+    if not outcomes or len(shaped) != len(outcomes):
+        return outcomes
+    width = min(len(o.outputs) for o in outcomes)
+    unfit = {j for j in range(width) if all(o.outputs[j] == "!signature" for o in outcomes)}
+    if not unfit:
+        return outcomes
+    return [
+        replace(
+            o,
+            examples_passed=sum(r for j, r in enumerate(o.example_results) if j not in unfit),
+            examples_total=o.examples_total - len(unfit),
+        )
+        for o in outcomes
+    ]
 
 
 def _logprob(cand: Candidate) -> float:

@@ -241,3 +241,26 @@ def test_probes_outside_the_bounds_the_description_states_are_not_run() -> None:
     probes = seen[0]
     assert probes and "window([4, 5, 6], 0)" not in probes and "window([4, 5, 6], -2)" not in probes
     assert "window([4, 5, 6], 3)" in probes and "window([], 2)" not in probes
+
+
+def test_an_example_no_candidate_can_take_is_not_counted() -> None:
+    """Every candidate's declaration rejects the second example (``!signature``): it is left
+    out of the tests, so the candidates pass what they can be checked on and none is sent to
+    a repair round for it; one candidate's own ``!signature`` still fails it."""
+    a = cand(1, "def f(x):\n    return x\n")
+    b = cand(2, "def f(x):\n    return x \n")
+    outcomes = {
+        a.code: Outcome(0, 0, 1, 2, ("1", "!signature"), example_results=(True, False)),
+        b.code: Outcome(0, 0, 1, 2, ("1", "!signature"), example_results=(True, False)),
+    }
+    ranker = EvidenceRanker(execute=fake_executor(outcomes), probes=0)  # type: ignore[arg-type]
+    ranked = ranker.rank([a, b], GenerationRequest("f(1) -> 1", exec=True))
+    assert [c.score_parts["tests_total"] for c in ranked] == [1.0, 1.0]
+    assert all(c.score_parts["tests"] == 1.0 for c in ranked)
+    outcomes[b.code] = Outcome(
+        0, 0, 0, 2, ("!signature", "!signature"), example_results=(False, False)
+    )
+    ranker = EvidenceRanker(execute=fake_executor(outcomes), probes=0)  # type: ignore[arg-type]
+    ranked = ranker.rank([a, b], GenerationRequest("f(1) -> 1", exec=True))
+    parts = {c.id: c.score_parts for c in ranked}
+    assert parts["python-1"]["tests"] == 1.0 and parts["python-2"]["tests"] == 0.0
