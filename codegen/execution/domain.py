@@ -10,6 +10,7 @@ something, so robustness and agreement reward the careless one. The bounds read 
   (also ``≤``, ``≥``), where ``name`` is a parameter or ``len(param)`` and the bounds are
   numbers (``2,000,000``, ``10^9``, ``1e5``) or, on the right, "the length of the list" /
   ``len(param)``;
+- "counting k from 1", "k is numbered from 0" (also counted, indexed): a lower bound;
 - "non-negative" / "positive" before "integer(s)" or "number(s)": a lower bound (0 or 1) for
   every integer parameter and the items of every integer-list parameter.
 
@@ -38,6 +39,11 @@ _BETWEEN = re.compile(
     rf"\b(?P<name>{_TARGET})\s+is\s+between\s+(?P<lo>{_NUMBER})\s+and\s+(?P<hi>{_NUMBER})(?!\d)"
 )
 _ONE_SIDED = re.compile(rf"\b(?P<name>{_TARGET})\s*(?P<op>>=|≥|>|<=|≤|<)\s*(?P<bound>{_NUMBER})")
+_ORDINAL = r"count(?:ing|ed)|number(?:ing|ed)|index(?:ing|ed)"
+_FROM = re.compile(
+    rf"\b(?:(?:{_ORDINAL})\s+(?P<a>[A-Za-z_]\w*)|(?P<b>[A-Za-z_]\w*)\s+(?:is\s+)?(?:{_ORDINAL}))"
+    r"\s+from\s+(?P<lo>-?\d+)\b"
+)
 _SIGN = re.compile(r"\b(non-negative|nonnegative|positive)\s+(?:integers?|numbers?|ints?)\b", re.I)
 
 
@@ -92,6 +98,8 @@ def bounds(description: str, lists: Sequence[str]) -> list[Bound]:
             found.append(Bound(target, low=value + (1 if op == ">" else 0)))
         else:
             found.append(Bound(target, high=value - (1 if op == "<" else 0)))
+    for m in _FROM.finditer(description):
+        found.append(Bound(m["a"] or m["b"], low=float(m["lo"])))
     for m in _SIGN.finditer(description):
         found.append(Bound("*", low=1.0 if m.group(1).lower() == "positive" else 0.0))
     return found

@@ -23,6 +23,9 @@ def test_bounds_read_from_the_words() -> None:
     ]
     assert domain.bounds("a list of non-negative integers", []) == [Bound("*", low=0.0)]
     assert domain.bounds("a positive integer n", []) == [Bound("*", low=1.0)]
+    assert domain.bounds("counting k from 1", []) == [Bound("k", low=1.0)]
+    assert domain.bounds("where i is indexed from 0", []) == [Bound("i", low=0.0)]
+    assert domain.bounds("subtract n from 100", []) == []
     assert domain.bounds("sum([1, -2]) -> -1 and f(x) > 3 for text", []) == []
 
 
