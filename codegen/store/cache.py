@@ -82,14 +82,23 @@ class ResponseCache:
             )
             try:
                 conn.execute("PRAGMA busy_timeout = 10000")
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                conn.executescript(SCHEMA)
+                self._set_up(conn)
             except sqlite3.Error:
                 conn.close()
                 raise
             self._conn = conn
         return self._conn
+
+    def _set_up(self, conn: sqlite3.Connection) -> None:
+        """WAL mode and the schema, one process at a time: processes opening a new database
+        together could find it half switched to WAL, where SQLite answers "database is
+        locked" at once instead of waiting (seen with four processes on a loaded machine)."""
+        from filelock import FileLock
+
+        with FileLock(str(self.path) + ".lock", timeout=30):
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(SCHEMA)
 
     def close(self) -> None:
         with self._lock:
