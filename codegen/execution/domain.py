@@ -66,9 +66,15 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _len_target(text: str) -> str:
+def _len_of(text: str) -> str | None:
+    """``len(xs)`` -> ``xs``; None for anything else."""
     inner = re.fullmatch(r"len\(\s*(\w+)\s*\)", text)
-    return f"len({inner.group(1)})" if inner else text
+    return inner.group(1) if inner else None
+
+
+def _len_target(text: str) -> str:
+    name = _len_of(text)
+    return f"len({name})" if name else text
 
 
 def bounds(description: str, lists: Sequence[str]) -> list[Bound]:
@@ -83,8 +89,7 @@ def bounds(description: str, lists: Sequence[str]) -> list[Bound]:
             high -= 1
         len_of = None
         if high is None:
-            named = re.fullmatch(r"len\(\s*(\w+)\s*\)", m["hi"])
-            len_of = named.group(1) if named else (lists[0] if len(lists) == 1 else None)
+            len_of = _len_of(m["hi"]) or (lists[0] if len(lists) == 1 else None)
         found.append(Bound(_len_target(m["name"]), low, high, len_of))
     for m in _BETWEEN.finditer(description):
         found.append(Bound(_len_target(m["name"]), _number(m["lo"]), _number(m["hi"])))

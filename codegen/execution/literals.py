@@ -13,7 +13,7 @@ plus the call expression. C functions that take an array and its length are call
 length filled in (``sum([1, 2])`` -> ``sum(a0, 2)``), and an ``int *returnSize``-style last
 parameter receives the length of a returned array. Two more C conventions show an array after
 the call rather than the returned value: an output buffer (the last non-const pointer to
-numbers, named like ``out``/``result``/``dst`` or following another array parameter: the
+numbers, named like ``out``/``result``/``dst`` or after an array declared ``const``: the
 example gives no value for it; as many items are shown as the function returns, or, for a
 ``void`` function, as many as its input arrays hold together), and an array a ``void``
 function changes in place (``rotate(nums, len, k)`` shows ``nums`` afterwards).

@@ -134,8 +134,11 @@ def _case_code(language: str, i: int, ms: int, written: Call, returns: tuple[Ty,
         return f"\tcodegenCase({i}, {ms}, func() string {{ {body} }})"
     auto = "__auto_type" if language == "c" else "auto"
     show = _c_show(language, returns[0], written.size_var)
-    run = f"{written.expr} {auto} codegen_r = {written.shown};" if written.shown else ""
-    run = run or f"{auto} codegen_r = {written.expr};"
+    run = (
+        f"{written.expr} {auto} codegen_r = {written.shown};"  # statements, then the array
+        if written.shown
+        else f"{auto} codegen_r = {written.expr};"
+    )
     return (
         f"static void codegen_case_{i}(void) {{ {setup} {run} "
         f"codegen_begin({i}); {show} codegen_end(); }}"
