@@ -44,6 +44,7 @@ class _Seq:
     data: bytearray = field(default_factory=bytearray)
     finish: FinishReason | None = None
     constrained: bool = False
+    kv: int = 0  # the llama.cpp sequence whose cells hold this sequence's tokens
     text: Any = field(default_factory=lambda: codecs.getincrementaldecoder("utf-8")("replace"))
 
 
@@ -115,6 +116,7 @@ class LlamaCppBackend(Identity):
         context_window: int = 8192,
         threads: int = 0,
         prefix_cache: bool = True,
+        share_cells: bool = True,
     ) -> None:
         if not path.is_file():
             raise ModelError(f"{path}: no such model file")
@@ -144,6 +146,7 @@ class LlamaCppBackend(Identity):
         self._ctx: Any = None
         self._ctx_cells = 0
         self._reuse = prefix_cache
+        self._share = share_cells  # identical sequences decoded once (``_groups``)
         self._prefix: PrefixCache | None = None
         self._constrainer = Constrainer(self._vocab, self._n_vocab)
 
@@ -266,14 +269,18 @@ class LlamaCppBackend(Identity):
         return [self._completion(s, len(prompt), params, clock) for s in seqs]
 
     def _decode_loop(self, runner: Any, first_logits: Any, loop: _Loop) -> None:
-        """Sample a token for every live sequence, then decode them all in one batch; the
-        logits of each row go through ``sample`` (per-row temperature) before anything else.
-        With a prompt lookup, each sequence's step also carries the tokens drafted after its
-        newest one; ``_verify`` keeps those the sequence samples anyway."""
+        """Sample a token for every live sequence, then decode them in one batch; the logits
+        of each row go through ``sample`` (per-row temperature) before anything else.
+        Sequences whose tokens are the same so far share one row (``_groups``). With a prompt
+        lookup, each sequence's step also carries the tokens drafted after its newest one;
+        ``_verify`` keeps those the sequence samples anyway."""
         import numpy as np
 
         seqs, params = loop.seqs, loop.params
         rngs = make_rngs(params.seed, len(seqs))
+        sharing = self._share and loop.lookup is None  # drafts are checked per sequence
+        for seq in seqs:
+            seq.kv = 0 if sharing else seq.index
         live = list(seqs)
         rows = [first_logits[None, :]] * len(seqs)  # per live sequence: its step's logits
         drafts: list[list[int]] = [[] for _ in seqs]
@@ -295,20 +302,31 @@ class LlamaCppBackend(Identity):
                 self._accept(seq, token, lp, loop)
                 kept = self._verify(seq, seq_rows, drafted, rngs[seq.index], loop)
                 if kept < len(drafted):
-                    runner.forget(seq.index, position + 1 + kept)
+                    runner.forget(seq.kv, position + 1 + kept)
             live = [s for s in live if s.finish is None]
             if not live or loop.cancelled():
                 break
-            drafts = self._drafts(live, loop, runner.capacity)
-            items = [
-                (token, loop.position(s) + i, s.index)
-                for s, drafted in zip(live, drafts, strict=True)
-                for i, token in enumerate([s.tokens[-1], *drafted])
-            ]
-            rows = _split(runner.step(items), [1 + len(d) for d in drafts])
+            rows, drafts = self._step(runner, live, loop, sharing)
         if loop.cancelled():
             for seq in live:
                 seq.finish = "cancelled"
+
+    def _step(
+        self, runner: Any, live: list[_Seq], loop: _Loop, sharing: bool
+    ) -> tuple[list[Any], list[list[int]]]:
+        """Decode each group's newest token (and its drafts): each live sequence's rows of
+        logits and drafted tokens, in ``live``'s order."""
+        groups = _groups(live, runner) if sharing else [[s] for s in live]
+        heads = [group[0] for group in groups]
+        drafts = self._drafts(heads, loop, runner.capacity)
+        items = [
+            (token, loop.position(head) + i, head.kv)
+            for head, drafted in zip(heads, drafts, strict=True)
+            for i, token in enumerate([head.tokens[-1], *drafted])
+        ]
+        rows = _split(runner.step(items), [1 + len(d) for d in drafts])
+        of = {s.index: k for k, group in enumerate(groups) for s in group}
+        return [rows[of[s.index]] for s in live], [drafts[of[s.index]] for s in live]
 
     def _verify(self, seq: _Seq, rows: Any, drafted: list[int], rng: Any, loop: _Loop) -> int:
         """Sample on through the drafted tokens while the sequence picks them (the first
@@ -376,6 +394,37 @@ class LlamaCppBackend(Identity):
             prompt_tokens_reused=clock.reused,
             constrained=seq.constrained,
         )
+
+
+def _groups(live: list[_Seq], runner: Any) -> list[list[_Seq]]:
+    """The live sequences in groups with the same tokens so far, each group's cells in one
+    llama.cpp sequence (``kv``): its logits are the same for all, so it is decoded once.
+
+    Sampled at a low temperature, candidates often agree for most of their tokens (often to
+    the end: three copies of one function), and on a CPU a step costs about as much per
+    token decoded as one sequence alone. A group whose members drew different tokens splits:
+    the part holding the group's ``kv`` sequence (else the first) keeps it, every other part
+    takes its first member's index and a copy of the cells (with a unified KV cache the copy
+    only tags the cells with one more sequence id). A sequence that owned cells keeps them, so
+    the index a part takes holds no cells past the prompt.
+    """
+    groups: list[list[_Seq]] = []
+    by_kv: dict[int, list[_Seq]] = {}
+    for seq in live:
+        by_kv.setdefault(seq.kv, []).append(seq)
+    for kv, members in by_kv.items():
+        parts: dict[int, list[_Seq]] = {}
+        for seq in members:
+            parts.setdefault(seq.tokens[-1], []).append(seq)
+        owner = next((s for s in members if s.index == kv), members[0])
+        keeper = parts[owner.tokens[-1]]
+        for part in parts.values():
+            if part is not keeper:
+                runner.share(kv, part[0].index)
+                for seq in part:
+                    seq.kv = part[0].index
+            groups.append(part)
+    return groups
 
 
 def _split(logits: Any, counts: list[int]) -> list[Any]:

@@ -94,6 +94,11 @@ class BatchRunner:
         mem = self._llama.llama_get_memory(self._ctx.ctx)
         self._llama.llama_memory_seq_rm(mem, seq, start, -1)
 
+    def share(self, source: int, target: int) -> None:
+        """Give sequence ``target`` the cells of sequence ``source`` (all positions)."""
+        mem = self._llama.llama_get_memory(self._ctx.ctx)
+        self._llama.llama_memory_seq_cp(mem, source, target, 0, -1)
+
     def step(self, items: list[tuple[int, int, int]]) -> Any:
         """Decode (token, position, sequence) for each live sequence; logits, one row each."""
         batch = self._batch
