@@ -40,6 +40,7 @@ class Settings:
     context_window: int = 8192
     threads: int = 0
     prefix_cache: bool = True
+    shared_decoding: bool = True
     color: str = "auto"
     exec: bool = False
     repair_rounds: int = 2
@@ -172,6 +173,11 @@ KEYS: tuple[Key, ...] = (
     Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
     Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
     Key("prefix_cache", bool, "llama.cpp keeps the last prompt's evaluation for the next request"),
+    Key(
+        "shared_decoding",
+        bool,
+        "llama.cpp decodes candidates whose tokens are the same so far once, not once each",
+    ),
     Key("color", str, "terminal colour", _check_choice(("auto", "always", "never"))),
     Key("exec", bool, "run candidates in the sandbox to rank them"),
     Key("repair_rounds", int, "model-guided repair rounds", _check_range(0, 10)),

@@ -28,6 +28,7 @@ def _load_embedded(spec: str, settings: Settings, progress: Progress | None) -> 
         context_window=settings.context_window,
         threads=settings.threads,
         prefix_cache=settings.prefix_cache,
+        share_cells=settings.shared_decoding,
     )
 
 
@@ -45,6 +46,7 @@ def _load_gguf(spec: str, settings: Settings, progress: Progress | None) -> Back
         context_window=settings.context_window,
         threads=settings.threads,
         prefix_cache=settings.prefix_cache,
+        share_cells=settings.shared_decoding,
     )
 
 

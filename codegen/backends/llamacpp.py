@@ -401,8 +401,8 @@ def _groups(live: list[_Seq], runner: Any) -> list[list[_Seq]]:
     llama.cpp sequence (``kv``): its logits are the same for all, so it is decoded once.
 
     Sampled at a low temperature, candidates often agree for most of their tokens (often to
-    the end: three copies of one function), and on a CPU a step costs about as much per
-    token decoded as one sequence alone. A group whose members drew different tokens splits:
+    the end: three copies of one function), and on a CPU each row of a step costs about as
+    much as a step of one sequence alone. A group whose members drew different tokens splits:
     the part holding the group's ``kv`` sequence (else the first) keeps it, every other part
     takes its first member's index and a copy of the cells (with a unified KV cache the copy
     only tags the cells with one more sequence id). A sequence that owned cells keeps them, so
