@@ -1,6 +1,8 @@
 """Where a request's time goes, and what prompt-prefix reuse saves (issue 25).
 
-Measured, each with reuse on and off (``prefix_cache``) in the same run:
+Measured in the same run with issue 25's llama.cpp features on (``on``: prefix reuse,
+``prefix_cache``, and one row per group of identical candidates, ``shared_decoding``), with
+reuse alone (``reuse_only``) and with neither (``off``, the baseline):
 - a cold ``codegen gen --json`` process, n = 3 (once: a lone request has nothing to reuse);
 - a warm server session (``codegen serve --stdio``, the model loaded by a JavaScript request
   first so nothing of the Python prompt is kept): the first and the second Python request
@@ -57,6 +59,7 @@ DESCRIPTIONS = [
     "Return the largest prime factor of a positive integer",
 ]
 WARM_UP = {"description": "Add two numbers", "languages": ["javascript"], "n": 1, "max_tokens": 16}
+FLAVOURS = (("on", "1", "1"), ("reuse_only", "1", "0"), ("off", "0", "0"))
 HUMANEVAL_SUBSET = ("HumanEval/0", "HumanEval/12", "HumanEval/35", "HumanEval/53", "HumanEval/96")
 
 
@@ -138,16 +141,18 @@ def first_code(model: str, settings: config.Settings) -> dict[str, float]:
 
 
 def humaneval(model: str, settings: config.Settings, count: int, n: int) -> dict[str, Any]:
-    """The pipeline on the subset with reuse on and off, problem by problem, alternating."""
+    """The pipeline on the subset with the features on and off, problem by problem,
+    alternating."""
     problems = he.choose(he.load_problems(), list(HUMANEVAL_SUBSET[:count]))
     sandbox = Sandbox(he.TEST_LIMITS)
     sandbox.check()
     opts = he.EvalOptions(modes=("pipeline",), n=n)
     runners = {}
-    for reuse in (True, False):
-        flavour = settings.with_overrides({"prefix_cache": reuse}, "latency")
+    for on in (True, False):
+        flags = {"prefix_cache": on, "shared_decoding": on}
+        flavour = settings.with_overrides(flags, "latency")
         backend = loader_for(model)(model, flavour, None)
-        runners["on" if reuse else "off"] = he.Runner(backend, flavour, sandbox, opts, model)
+        runners["on" if on else "off"] = he.Runner(backend, flavour, sandbox, opts, model)
     records: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
     for problem in problems:
         for name, runner in runners.items():
@@ -220,11 +225,13 @@ def _chatml_tokens(llm: Any, messages: Any) -> list[int]:
 
 
 def ratios(report: dict[str, Any]) -> dict[str, float]:
-    on, off = report["server"]["prefix_cache_on"], report["server"]["prefix_cache_off"]
+    on, off = report["server"]["on"], report["server"]["off"]
     out = {
         "second_prefill_over_first": on["second"]["prefill_ms"] / on["first"]["prefill_ms"],
         "second_prefill_on_over_off": on["second"]["prefill_ms"] / off["second"]["prefill_ms"],
         "warm_n3_wall_on_over_off": on["n3"]["wall_s"] / off["n3"]["wall_s"],
+        "warm_n3_wall_on_over_reuse_only": on["n3"]["wall_s"]
+        / report["server"]["reuse_only"]["n3"]["wall_s"],
     }
     if "humaneval" in report:
         he_on, he_off = report["humaneval"]["on"], report["humaneval"]["off"]
@@ -249,10 +256,9 @@ def main() -> None:
     os.environ.update(env)
     settings = config.load({"model": args.model})
     report: dict[str, Any] = {"model": args.model, "cpus": os.cpu_count(), "server": {}}
-    for reuse in (True, False):
-        flavour = env | {"CODEGEN_PREFIX_CACHE": "1" if reuse else "0"}
-        name = "prefix_cache_on" if reuse else "prefix_cache_off"
-        report["server"][name] = server_session(args.model, flavour)
+    for name, reuse, shared in FLAVOURS:
+        flags = {"CODEGEN_PREFIX_CACHE": reuse, "CODEGEN_SHARED_DECODING": shared}
+        report["server"][name] = server_session(args.model, env | flags)
     report["cold_cli_n3"] = cold_cli(args.model, env)  # one request: nothing to reuse
     report["first_code_after_load"] = first_code(args.model, settings)
     report["saved_state"] = saved_state(args.model, settings)
