@@ -12,10 +12,8 @@ import pytest
 
 from codegen.backends.llamacpp import LlamaCppBackend
 from codegen.backends.llamacpp_prefix import BLOCK
-from codegen.config import Settings
-from codegen.prompting.builder import PromptBuilder
-from codegen.requests import build_request
 from codegen.types import Completion, Message, SamplingParams
+from tests.integration.small_model import python_prompt, variant
 from tests.integration.test_embedded_generation import cancelled_after
 
 # Greedy row 0, sampled rows 1 and 2: both kinds of decoding are compared.
@@ -25,16 +23,8 @@ PARAMS = SamplingParams(temperature=0.8, top_p=0.95, max_tokens=48, seed=11, gre
 @pytest.fixture(scope="module")
 def fresh(small_backend: Any) -> Iterator[LlamaCppBackend]:
     """The same model with prefix reuse off: every prompt evaluated from the start."""
-    backend = LlamaCppBackend(
-        Path(small_backend.info().path), spec="embedded-small", prefix_cache=False
-    )
-    yield backend
-    backend.close()
-
-
-def _prompt(backend: Any, description: str) -> tuple[Message, ...]:
-    request = build_request({"description": description, "languages": ["python"]}, Settings())
-    return PromptBuilder(backend, few_shot=2).build(request, "python").messages
+    with variant(small_backend, prefix_cache=False) as backend:
+        yield backend
 
 
 def _follow_up(messages: tuple[Message, ...], task: str) -> tuple[Message, ...]:
@@ -49,7 +39,7 @@ def _same(a: list[Completion], b: list[Completion]) -> None:
 
 @pytest.fixture(scope="module")
 def prompts(small_backend: Any) -> tuple[tuple[Message, ...], tuple[Message, ...]]:
-    first = _prompt(small_backend, "Return the larger of two integers")
+    first = python_prompt(small_backend, "Return the larger of two integers")
     return first, _follow_up(first, "Return the smaller of two integers")
 
 
@@ -90,7 +80,7 @@ def test_a_cancelled_request_leaves_the_prefix_usable(
     _same(after, fresh.generate(second, PARAMS, 3))
 
 
-def test_a_new_process_starts_from_the_saved_prompt(
+def test_a_new_process_starts_from_the_savedpython_prompt(
     small_backend: Any,
     fresh: LlamaCppBackend,
     prompts: Any,

@@ -4,37 +4,26 @@ group) on the real small model, and splitting a group keeps each candidate's his
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from codegen.backends.llamacpp import LlamaCppBackend
-from codegen.config import Settings
-from codegen.prompting.builder import PromptBuilder
-from codegen.requests import build_request
-from codegen.types import Message, SamplingParams
+from codegen.types import SamplingParams
+from tests.integration.small_model import python_prompt, variant
 
 
 @pytest.fixture(scope="module")
 def unshared(small_backend: Any) -> Iterator[LlamaCppBackend]:
     """The same model decoding every sequence in its own row, whatever its tokens."""
-    backend = LlamaCppBackend(
-        Path(small_backend.info().path), spec="embedded-small", share_cells=False
-    )
-    yield backend
-    backend.close()
-
-
-def _prompt(backend: Any, description: str) -> tuple[Message, ...]:
-    request = build_request({"description": description, "languages": ["python"]}, Settings())
-    return PromptBuilder(backend, few_shot=2).build(request, "python").messages
+    with variant(small_backend, share_cells=False) as backend:
+        yield backend
 
 
 def test_greedy_candidates_are_decoded_as_one_and_equal_the_single_answer(
     small_backend: Any,
 ) -> None:
-    prompt = _prompt(small_backend, "Return the larger of two integers")
+    prompt = python_prompt(small_backend, "Return the larger of two integers")
     params = SamplingParams(temperature=0.0, max_tokens=48, seed=5)
     alone = small_backend.generate(prompt, params, 1)[0]
     three = small_backend.generate(prompt, params, 3)
@@ -46,7 +35,7 @@ def test_greedy_candidates_are_decoded_as_one_and_equal_the_single_answer(
 def test_sampled_candidates_that_split_keep_their_own_history(
     small_backend: Any, unshared: LlamaCppBackend
 ) -> None:
-    prompt = _prompt(small_backend, "Merge two sorted lists of integers into one sorted list")
+    prompt = python_prompt(small_backend, "Merge two sorted lists of integers into one sorted list")
     params = SamplingParams(temperature=1.0, top_p=0.95, max_tokens=64, seed=3)
     shared = small_backend.generate(prompt, params, 4)
     apart = unshared.generate(prompt, params, 4)

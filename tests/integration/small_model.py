@@ -1,0 +1,30 @@
+"""Helpers for tests that compare the shared small model with a differently configured copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from codegen.backends.llamacpp import LlamaCppBackend
+from codegen.config import Settings
+from codegen.prompting.builder import PromptBuilder
+from codegen.requests import build_request
+from codegen.types import Message
+
+
+@contextmanager
+def variant(small_backend: Any, **options: Any) -> Iterator[LlamaCppBackend]:
+    """The shared small model's weights loaded again with other backend ``options``."""
+    backend = LlamaCppBackend(Path(small_backend.info().path), spec="embedded-small", **options)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def python_prompt(backend: Any, description: str) -> tuple[Message, ...]:
+    """The messages codegen builds for ``description`` in Python with two examples."""
+    request = build_request({"description": description, "languages": ["python"]}, Settings())
+    return PromptBuilder(backend, few_shot=2).build(request, "python").messages
