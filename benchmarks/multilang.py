@@ -47,7 +47,7 @@ from codegen.errors import EXIT_INTERRUPTED, CodegenError, UsageError
 from codegen.evaluation.humaneval import read_records
 from codegen.execution.sandbox import Sandbox
 from codegen.prompting.extract import extract
-from codegen.types import Candidate, GenerationRequest, Message, SamplingParams
+from codegen.types import Candidate, Completion, GenerationRequest, Message, SamplingParams
 from codegen.validation.tiered import TieredValidator
 
 MODES = ("raw", "pipeline")
@@ -67,12 +67,10 @@ class Runner:
     validator: TieredValidator = field(default_factory=TieredValidator)
 
     def raw(self, problem: Problem, language: str) -> dict[str, Any]:
-        prompt = raw_prompt(problem, language)
-        params = SamplingParams(temperature=0.0, top_p=1.0, max_tokens=self.settings.max_tokens)
+        prompt = [Message("user", raw_prompt(problem, language))]
         started = time.perf_counter()
-        completion = self.backend.generate([Message("user", prompt)], params, 1)[0]
+        completion, code = greedy_code(self.backend, prompt, language, self.settings.max_tokens)
         latency = time.perf_counter() - started
-        code = extract(completion.text, language).code
         signature = problem.signatures[language]
         valid = self.validator.validate(code, language, None, signature).valid
         verdict = run_tests(self.sandbox, language, [Item("raw", code, problem.tests[language])])
@@ -131,6 +129,21 @@ class Runner:
 
     def key(self, problem: Problem, language: str, mode: str) -> dict[str, Any]:
         return {"problem": problem.id, "language": language, "mode": mode, "model": self.model}
+
+
+def greedy_code(
+    backend: Backend,
+    prompt: Sequence[Message],
+    language: str,
+    max_tokens: int,
+    stop_after_code: bool = False,
+) -> tuple[Completion, str]:
+    """The model's one greedy answer to ``prompt`` and the code extracted from it."""
+    params = SamplingParams(
+        temperature=0.0, top_p=1.0, max_tokens=max_tokens, stop_after_code=stop_after_code
+    )
+    completion = backend.generate(prompt, params, 1)[0]
+    return completion, extract(completion.text, language).code
 
 
 def raw_prompt(problem: Problem, language: str) -> str:

@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from multilang import raw_prompt
+from multilang import greedy_code, raw_prompt
 from multilang_harness import LIMITS, Item, run_tests
 from multilang_tasks import Problem, choose, choose_languages, load
 
@@ -43,8 +43,7 @@ from codegen.backends.factory import loader_for
 from codegen.evaluation.humaneval import read_records
 from codegen.execution.sandbox import Sandbox
 from codegen.prompting.builder import PromptBuilder
-from codegen.prompting.extract import extract
-from codegen.types import GenerationRequest, Message, SamplingParams
+from codegen.types import GenerationRequest, Message
 
 
 def messages_for(
@@ -74,11 +73,7 @@ def one(
 ) -> dict[str, Any]:
     name, problem, language = key
     prompt = messages_for(name, problem, language, backend, settings)
-    params = SamplingParams(
-        temperature=0.0, top_p=1.0, max_tokens=settings.max_tokens, stop_after_code=True
-    )
-    completion = backend.generate(prompt, params, 1)[0]
-    code = extract(completion.text, language).code
+    completion, code = greedy_code(backend, prompt, language, settings.max_tokens, True)
     verdict = run_tests(sandbox, language, [Item(problem.id, code, problem.tests[language])])[0]
     return {
         "config": name,
