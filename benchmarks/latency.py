@@ -3,11 +3,15 @@
 Measured in the same run with issue 25's llama.cpp features on (``on``: prefix reuse,
 ``prefix_cache``, and one row per group of identical candidates, ``shared_decoding``), with
 reuse alone (``reuse_only``) and with neither (``off``, the baseline):
-- a cold ``codegen gen --json`` process, n = 3 (once: a lone request has nothing to reuse);
+- a cold ``codegen gen --json`` process, n = 3, in python and javascript, twice with an empty
+  cache dir at first: the first process has no saved prompt, the second (another description)
+  starts each language from the prompt the first saved;
 - a warm server session (``codegen serve --stdio``, the model loaded by a JavaScript request
   first so nothing of the Python prompt is kept): the first and the second Python request
-  (different descriptions), then n = 1, 3 and 8; wall time from submit to result and the
-  prefill/decode split the result's timings give;
+  (different descriptions), then n = 1, 3 (the ISO-weekday description issue 25 measured) and
+  8, then two requests in python, javascript and java (the second finds each language's prompt
+  kept aside); wall time from submit to result and the prefill/decode split the result's
+  timings give;
 - in process, the time from the model being loaded (``LanguageStarted``) to the first line of
   code a terminal would show (``TokensGenerated``), for the first and a second request;
 - HumanEval's pipeline (``codegen eval``'s) on a fixed subset: median seconds per problem and
@@ -46,6 +50,7 @@ from codegen.backends.embedded import MODELS, ensure
 from codegen.backends.factory import loader_for
 from codegen.evaluation import humaneval as he
 from codegen.execution.sandbox import Sandbox
+from codegen.paths import cache_dir
 from codegen.prompting.builder import PromptBuilder
 from codegen.prompting.extract import extract
 from codegen.requests import build_request
@@ -79,8 +84,9 @@ def _split(timings: dict[str, float]) -> dict[str, float]:
     return {k: round(timings[k], 1) for k in keys if k in timings}
 
 
-def cold_cli(model: str, env: dict[str, str]) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "codegen", "gen", DESCRIPTIONS[0], "-n", "3", "--json"]
+def cold_cli(model: str, env: dict[str, str], which: int) -> dict[str, Any]:
+    argv = [sys.executable, "-m", "codegen", "gen", DESCRIPTIONS[which], "-n", "3", "--json"]
+    argv += ["-l", "python", "-l", "javascript"]
     started = time.perf_counter()
     proc = subprocess.run([*argv, "--model", model, "--seed", "1"], capture_output=True, env=env)
     wall = time.perf_counter() - started
@@ -90,6 +96,13 @@ def cold_cli(model: str, env: dict[str, str]) -> dict[str, Any]:
     return {"wall_s": round(wall, 2), "load_ms": round(timings.get("load_ms", 0.0), 1)} | _split(
         timings
     )
+
+
+def empty_cache() -> str:
+    """A cache dir with no saved prompt that still holds the assembled embedded models."""
+    scratch = Path(tempfile.mkdtemp(prefix="codegen-latency-cache-"))
+    (scratch / "models").symlink_to(cache_dir() / "models", target_is_directory=True)
+    return str(scratch)
 
 
 def server_session(model: str, env: dict[str, str]) -> dict[str, Any]:
@@ -105,11 +118,14 @@ def server_session(model: str, env: dict[str, str]) -> dict[str, Any]:
     client = Session(proc.stdout, proc.stdin)
     initialize(client)
     client.request("warm-up", "codegen/generate", WARM_UP)  # loads the model
-    plan = [("first", 3, 1), ("second", 3, 2), ("n1", 1, 3), ("n3", 3, 4), ("n8", 8, 5)]
+    python, three = ["python"], ["python", "javascript", "java"]
+    plan = [("first", 3, 1, python), ("second", 3, 2, python), ("n1", 1, 3, python)]
+    plan += [("n3", 3, 0, python), ("n8", 8, 5, python)]
+    plan += [("three_languages_first", 3, 1, three), ("three_languages_second", 3, 2, three)]
     out: dict[str, Any] = {}
     try:
-        for name, n, which in plan:
-            params = {"description": DESCRIPTIONS[which], "languages": ["python"], "n": n}
+        for name, n, which, languages in plan:
+            params = {"description": DESCRIPTIONS[which], "languages": languages, "n": n}
             started = time.perf_counter()
             result = client.request(name, "codegen/generate", params | {"seed": 1})
             wall = time.perf_counter() - started
@@ -232,6 +248,12 @@ def ratios(report: dict[str, Any]) -> dict[str, float]:
         "warm_n3_wall_on_over_off": on["n3"]["wall_s"] / off["n3"]["wall_s"],
         "warm_n3_wall_on_over_reuse_only": on["n3"]["wall_s"]
         / report["server"]["reuse_only"]["n3"]["wall_s"],
+        "three_languages_second_prefill_over_first": on["three_languages_second"]["prefill_ms"]
+        / on["three_languages_first"]["prefill_ms"],
+        "three_languages_second_wall_on_over_off": on["three_languages_second"]["wall_s"]
+        / off["three_languages_second"]["wall_s"],
+        "cold_cli_saved_prefill_over_first": report["cold_cli_n3_two_languages_saved"]["prefill_ms"]
+        / report["cold_cli_n3_two_languages"]["prefill_ms"],
     }
     if "humaneval" in report:
         he_on, he_off = report["humaneval"]["on"], report["humaneval"]["off"]
@@ -259,7 +281,9 @@ def main() -> None:
     for name, reuse, shared in FLAVOURS:
         flags = {"CODEGEN_PREFIX_CACHE": reuse, "CODEGEN_SHARED_DECODING": shared}
         report["server"][name] = server_session(args.model, env | flags)
-    report["cold_cli_n3"] = cold_cli(args.model, env)  # one request: nothing to reuse
+    cold = env | {"CODEGEN_CACHE_DIR": empty_cache()}
+    report["cold_cli_n3_two_languages"] = cold_cli(args.model, cold, 0)  # nothing saved yet
+    report["cold_cli_n3_two_languages_saved"] = cold_cli(args.model, cold, 1)
     report["first_code_after_load"] = first_code(args.model, settings)
     report["saved_state"] = saved_state(args.model, settings)
     if args.humaneval:

@@ -23,7 +23,8 @@ from codegen.backends import chat_template
 from codegen.backends.base import Identity, ModelInfo, TokenSink, check_call
 from codegen.backends.constraint import Constrainer, Guard
 from codegen.backends.llamacpp_batch import PROMPT_CHUNK, Aborted, BatchRunner
-from codegen.backends.llamacpp_prefix import PrefixCache, SavedPrompt
+from codegen.backends.llamacpp_prefix import PrefixCache
+from codegen.backends.llamacpp_states import SavedPrompts
 from codegen.backends.lookup import MAX_DRAFT, PromptLookup
 from codegen.backends.repetition import looping
 from codegen.backends.sampling import make_rngs, sample
@@ -223,8 +224,8 @@ class LlamaCppBackend(Identity):
         self._ctx = _internals.LlamaContext(model=self._model, params=params, verbose=False)
         self._ctx_cells = size
         mem = llama_cpp.llama_get_memory(self._ctx.ctx)
-        saved = SavedPrompt(llama_cpp, self._ctx.ctx, self._path, cache_dir() / "prompt-state")
-        self._prefix = PrefixCache(llama_cpp, mem, enabled=self._reuse, saved=saved)
+        saved = SavedPrompts(llama_cpp, self._ctx.ctx, self._path, cache_dir() / "prompt-state")
+        self._prefix = PrefixCache(llama_cpp, self._ctx.ctx, mem, enabled=self._reuse, saved=saved)
         return self._ctx, self._prefix
 
     def _generate_locked(

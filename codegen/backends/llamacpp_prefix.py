@@ -14,29 +14,31 @@ every prompt is evaluated the same way, with or without reuse: in blocks of ``BL
 starting at multiples of ``BLOCK``, one ``llama_decode`` each, its cells in position order
 from cell 0. A request reuses whole blocks only, and always evaluates its last block itself:
 then every number it computes is the one a fresh context would have computed (the logits were
-bit-identical in every split tried). That is also why only one prompt is kept: a second one
-kept elsewhere in the cache would move the cells of the next request.
+bit-identical in every split tried). That is also why the memory holds one prompt: a second
+one kept elsewhere in the cache would move the cells of the next request. Prompts of other
+kinds (another language, a repair) are kept aside as sequence states instead
+(``llamacpp_states``) and put back into the empty memory when their kind comes back.
 
 ``record`` is what makes a match safe: the tokens sequence 0 holds at positions 0…len-1, only
 fully evaluated blocks. Whatever went wrong in a request (an error, a cancel halfway through
 the prompt), the next one starts by cutting the memory back to the blocks it can use.
 
-``SavedPrompt`` carries that over to the next process: a one-shot ``codegen gen`` starts with
-an empty memory, so its first prompt is saved (llama.cpp's sequence state, in the user cache
-dir, one file per model file) and the next process's first request loads it and keeps the
-blocks it shares, as a warm request would. Measured (``benchmarks/latency.py``, 2 shared
-cores): loading the state of 384 prompt tokens takes 2 ms on the 0.5B and 4 ms on the 1.5B,
-evaluating them again 1.7 s and 3.9 s. The file holds its tokens, so a stale one is harmless.
+``SavedPrompts`` carries that over to the next process: a one-shot ``codegen gen`` starts with
+an empty memory, so each kind of prompt it evaluates is saved (llama.cpp's sequence state, in
+the user cache dir, one file per model and kind) and the next process's first request of that
+kind loads it and keeps the blocks it shares, as a warm request would. Measured
+(``benchmarks/latency.py``, 2 shared cores): loading the state of 384 prompt tokens takes 2 ms
+on the 0.5B and 4 ms on the 1.5B, evaluating them again 1.7 s and 3.9 s.
 """
 
 from __future__ import annotations
 
-import ctypes
+import array
 import hashlib
 import logging
-import os
-from pathlib import Path
 from typing import Any
+
+from codegen.backends.llamacpp_states import KeptPrompts, SavedPrompts
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,14 @@ def common_prefix(a: list[int], b: list[int]) -> int:
     return i
 
 
+def prompt_key(tokens: list[int]) -> str | None:
+    """A prompt's kind: a hash of its first block (the system prompt's opening, which names
+    the language and the task); None for a prompt shorter than a block."""
+    if len(tokens) < BLOCK:
+        return None
+    return hashlib.sha256(array.array("q", tokens[:BLOCK]).tobytes()).hexdigest()[:16]
+
+
 def reusable(record: list[int], prompt: list[int]) -> int:
     """How many of ``prompt``'s tokens can keep their cells: whole blocks it shares with
     ``record``, short of its last block (whose logits start the decoding)."""
@@ -63,28 +73,35 @@ def reusable(record: list[int], prompt: list[int]) -> int:
 
 
 class PrefixCache:
-    """The last prompt's cells in sequence 0 of the context whose memory is ``mem``.
+    """The last prompt's cells in sequence 0 of the context ``ctx`` whose memory is ``mem``;
+    prompts of other kinds kept aside (in memory, and ``saved`` for the next process).
 
     ``enabled=False`` keeps nothing: every request evaluates its whole prompt (in the same
     blocks, so the results are the same).
     """
 
     def __init__(
-        self, llama: Any, mem: Any, *, enabled: bool = True, saved: SavedPrompt | None = None
+        self,
+        llama: Any,
+        ctx: Any,
+        mem: Any,
+        *,
+        enabled: bool = True,
+        saved: SavedPrompts | None = None,
     ) -> None:
         self._llama = llama
         self._mem = mem
         self.enabled = enabled
         self.record: list[int] = []
+        self._kept = KeptPrompts(llama, ctx)
         self._saved = saved if enabled else None
 
     def prepare(self, prompt: list[int], n: int) -> int:
         """Cut the memory back to the blocks ``prompt`` can reuse, shared by sequences
         0 … n-1; how many prompt tokens they hold (a multiple of ``BLOCK``)."""
         llama, mem = self._llama, self._mem
-        if self._saved is not None and not self.record:
-            llama.llama_memory_clear(mem, True)
-            self.record = self._saved.load()
+        if self.enabled:
+            self._switch(prompt)
         reused = reusable(self.record, prompt) if self.enabled else 0
         llama.llama_memory_seq_keep(mem, 0)
         if reused == 0 or not llama.llama_memory_seq_rm(mem, 0, reused, -1):
@@ -101,54 +118,30 @@ class PrefixCache:
             llama.llama_memory_seq_cp(mem, 0, seq, 0, reused)
         return reused
 
+    def _switch(self, prompt: list[int]) -> None:
+        """When ``prompt`` is of another kind than the memory's, keep the memory's prompt
+        aside and put the last one of ``prompt``'s kind back (kept, else saved) into the
+        emptied memory."""
+        key, old = prompt_key(prompt), prompt_key(self.record)
+        if key is None or key == old:
+            return
+        llama, mem = self._llama, self._mem
+        if old is not None:
+            whole = len(self.record) // BLOCK * BLOCK
+            llama.llama_memory_seq_keep(mem, 0)
+            llama.llama_memory_seq_rm(mem, 0, whole, -1)
+            self._kept.keep(old, self.record[:whole])
+        llama.llama_memory_clear(mem, True)
+        self.record = self._kept.restore(key)
+        if not self.record and self._saved is not None:
+            self.record = self._saved.load(key)
+
     def evaluated(self, tokens: list[int]) -> None:
         """Sequence 0 now holds the cells of ``tokens`` (whole blocks evaluated so far)."""
         self.record = list(tokens)
 
     def prompt_done(self, tokens: list[int]) -> None:
-        """The first request's prompt is evaluated: save it for the next process (once)."""
-        if self._saved is not None:
-            self._saved.save(tokens[: len(tokens) // BLOCK * BLOCK])
-            self._saved = None
-
-
-class SavedPrompt:
-    """Sequence 0's evaluated prompt blocks in a file, for the next process on this model."""
-
-    def __init__(self, llama: Any, ctx: Any, model: Path, directory: Path) -> None:
-        self._llama = llama
-        self._ctx = ctx
-        stat = model.stat()
-        key = f"{model.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{llama.__version__}"
-        self.path = directory / f"{hashlib.sha256(key.encode()).hexdigest()[:24]}.state"
-
-    def load(self) -> list[int]:
-        """The tokens whose cells sequence 0 now holds (none when there is no usable file)."""
-        if not self.path.is_file():
-            return []
-        capacity = self.path.stat().st_size // 4  # more than the file can hold tokens
-        tokens = (self._llama.llama_token * capacity)()
-        count = ctypes.c_size_t(0)
-        size = self._llama.llama_state_seq_load_file(
-            self._ctx, str(self.path).encode(), 0, tokens, capacity, ctypes.byref(count)
-        )
-        if not size:
-            log.info("%s: not a usable saved prompt", self.path)
-            return []
-        return list(tokens[: count.value])
-
-    def save(self, tokens: list[int]) -> None:
-        if not tokens:
-            return
-        array = (self._llama.llama_token * len(tokens))(*tokens)
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self._llama.llama_state_seq_save_file(
-                self._ctx, str(temp).encode(), 0, array, len(tokens)
-            ):
-                os.replace(temp, self.path)
-        except OSError as exc:
-            log.info("could not save the prompt's state: %s", exc)
-        finally:
-            temp.unlink(missing_ok=True)
+        """A prompt is evaluated: save it for the next process (once per kind)."""
+        key = prompt_key(tokens)
+        if self._saved is not None and key is not None:
+            self._saved.save(key, tokens[: len(tokens) // BLOCK * BLOCK])

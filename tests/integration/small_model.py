@@ -24,7 +24,7 @@ def variant(small_backend: Any, **options: Any) -> Iterator[LlamaCppBackend]:
         backend.close()
 
 
-def python_prompt(backend: Any, description: str) -> tuple[Message, ...]:
-    """The messages codegen builds for ``description`` in Python with two examples."""
-    request = build_request({"description": description, "languages": ["python"]}, Settings())
-    return PromptBuilder(backend, few_shot=2).build(request, "python").messages
+def codegen_prompt(backend: Any, description: str, language: str = "python") -> tuple[Message, ...]:
+    """The messages codegen builds for ``description`` in ``language`` with two examples."""
+    request = build_request({"description": description, "languages": [language]}, Settings())
+    return PromptBuilder(backend, few_shot=2).build(request, language).messages

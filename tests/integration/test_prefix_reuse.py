@@ -13,7 +13,7 @@ import pytest
 from codegen.backends.llamacpp import LlamaCppBackend
 from codegen.backends.llamacpp_prefix import BLOCK
 from codegen.types import Completion, Message, SamplingParams
-from tests.integration.small_model import python_prompt, variant
+from tests.integration.small_model import codegen_prompt, variant
 from tests.integration.test_embedded_generation import cancelled_after
 
 # Greedy row 0, sampled rows 1 and 2: both kinds of decoding are compared.
@@ -27,9 +27,11 @@ def fresh(small_backend: Any) -> Iterator[LlamaCppBackend]:
         yield backend
 
 
-def _follow_up(messages: tuple[Message, ...], task: str) -> tuple[Message, ...]:
+def _follow_up(
+    messages: tuple[Message, ...], task: str, language: str = "Python"
+) -> tuple[Message, ...]:
     """The same system prompt and examples, another task (as a REPL follow-up sends)."""
-    return (*messages[:-1], Message("user", f"Task: {task}\nWrite it in Python."))
+    return (*messages[:-1], Message("user", f"Task: {task}\nWrite it in {language}."))
 
 
 def _same(a: list[Completion], b: list[Completion]) -> None:
@@ -39,7 +41,7 @@ def _same(a: list[Completion], b: list[Completion]) -> None:
 
 @pytest.fixture(scope="module")
 def prompts(small_backend: Any) -> tuple[tuple[Message, ...], tuple[Message, ...]]:
-    first = python_prompt(small_backend, "Return the larger of two integers")
+    first = codegen_prompt(small_backend, "Return the larger of two integers")
     return first, _follow_up(first, "Return the smaller of two integers")
 
 
@@ -58,6 +60,24 @@ def test_a_follow_up_reuses_the_shared_blocks_and_gives_the_same_candidates(
     _same(reused, alone)  # greedy and seeded sampling alike
     again = small_backend.generate(first, PARAMS, 3)  # back to the first: reuse still right
     _same(again, fresh.generate(first, PARAMS, 3))
+
+
+def test_a_prompt_of_another_kind_in_between_leaves_the_first_kept(
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any
+) -> None:
+    """Python, then JavaScript, then Python again: each language's prompt comes back from
+    where it was kept aside, with the candidates a fresh context gives."""
+    first, second = prompts
+    other = codegen_prompt(small_backend, "Return the larger of two integers", "javascript")
+    small_backend.generate(first, PARAMS, 3)
+    assert small_backend.generate(other, PARAMS, 2)[0].prompt_tokens_reused == 0  # new kind
+    back = small_backend.generate(second, PARAMS, 3)
+    assert back[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(back, fresh.generate(second, PARAMS, 3))
+    other_again = _follow_up(other, "Return the smaller of two integers", "JavaScript")
+    again = small_backend.generate(other_again, PARAMS, 3)
+    assert again[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(again, fresh.generate(other_again, PARAMS, 3))
 
 
 def test_a_cancelled_request_leaves_the_prefix_usable(
@@ -80,7 +100,7 @@ def test_a_cancelled_request_leaves_the_prefix_usable(
     _same(after, fresh.generate(second, PARAMS, 3))
 
 
-def test_a_new_process_starts_from_the_savedpython_prompt(
+def test_a_new_process_starts_from_the_saved_prompt(
     small_backend: Any,
     fresh: LlamaCppBackend,
     prompts: Any,
@@ -105,3 +125,34 @@ def test_a_new_process_starts_from_the_savedpython_prompt(
         two.close()
     assert started[0].prompt_tokens_reused >= 2 * BLOCK
     _same(started, fresh.generate(second, PARAMS, 3))
+
+
+def test_each_kind_of_prompt_is_saved_for_the_next_process(
+    small_backend: Any,
+    fresh: LlamaCppBackend,
+    prompts: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A one-shot request in two languages saves both prompts; the next process starts its
+    second language from the saved one too."""
+    first, _ = prompts
+    other = codegen_prompt(small_backend, "Return the larger of two integers", "javascript")
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path))
+    path = Path(small_backend.info().path)
+    one = LlamaCppBackend(path, spec="embedded-small")
+    try:
+        one.generate(first, PARAMS, 1)
+        one.generate(other, PARAMS, 1)
+    finally:
+        one.close()
+    assert len(list((tmp_path / "prompt-state").glob("*.state"))) == 2
+    follow_up = _follow_up(other, "Return the smaller of two integers", "JavaScript")
+    two = LlamaCppBackend(path, spec="embedded-small")
+    try:
+        two.generate(first, PARAMS, 1)
+        started = two.generate(follow_up, PARAMS, 3)
+    finally:
+        two.close()
+    assert started[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(started, fresh.generate(follow_up, PARAMS, 3))

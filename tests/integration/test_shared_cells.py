@@ -10,7 +10,7 @@ import pytest
 
 from codegen.backends.llamacpp import LlamaCppBackend
 from codegen.types import SamplingParams
-from tests.integration.small_model import python_prompt, variant
+from tests.integration.small_model import codegen_prompt, variant
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def unshared(small_backend: Any) -> Iterator[LlamaCppBackend]:
 def test_greedy_candidates_are_decoded_as_one_and_equal_the_single_answer(
     small_backend: Any,
 ) -> None:
-    prompt = python_prompt(small_backend, "Return the larger of two integers")
+    prompt = codegen_prompt(small_backend, "Return the larger of two integers")
     params = SamplingParams(temperature=0.0, max_tokens=48, seed=5)
     alone = small_backend.generate(prompt, params, 1)[0]
     three = small_backend.generate(prompt, params, 3)
@@ -35,7 +35,9 @@ def test_greedy_candidates_are_decoded_as_one_and_equal_the_single_answer(
 def test_sampled_candidates_that_split_keep_their_own_history(
     small_backend: Any, unshared: LlamaCppBackend
 ) -> None:
-    prompt = python_prompt(small_backend, "Merge two sorted lists of integers into one sorted list")
+    prompt = codegen_prompt(
+        small_backend, "Merge two sorted lists of integers into one sorted list"
+    )
     params = SamplingParams(temperature=1.0, top_p=0.95, max_tokens=64, seed=3)
     shared = small_backend.generate(prompt, params, 4)
     apart = unshared.generate(prompt, params, 4)
