@@ -101,7 +101,7 @@ def cold_cli(model: str, env: dict[str, str], which: int) -> dict[str, Any]:
 def empty_cache() -> str:
     """A cache dir with no saved prompt that still holds the assembled embedded models."""
     scratch = Path(tempfile.mkdtemp(prefix="codegen-latency-cache-"))
-    (scratch / "models").symlink_to(cache_dir() / "models", target_is_directory=True)
+    (scratch / "models").symlink_to((cache_dir() / "models").resolve(), target_is_directory=True)
     return str(scratch)
 
 
@@ -274,12 +274,14 @@ def main() -> None:
         "CODEGEN_CACHE_ENABLED": "0",
         "CODEGEN_AUDIT_PATH": f"{scratch}/audit.jsonl",
         "XDG_RUNTIME_DIR": scratch,
+        "CODEGEN_CACHE_DIR": empty_cache(),
     }
     os.environ.update(env)
     settings = config.load({"model": args.model})
     report: dict[str, Any] = {"model": args.model, "cpus": os.cpu_count(), "server": {}}
     for name, reuse, shared in FLAVOURS:
         flags = {"CODEGEN_PREFIX_CACHE": reuse, "CODEGEN_SHARED_DECODING": shared}
+        flags["CODEGEN_CACHE_DIR"] = empty_cache()  # no prompt saved by an earlier session
         report["server"][name] = server_session(args.model, env | flags)
     cold = env | {"CODEGEN_CACHE_DIR": empty_cache()}
     report["cold_cli_n3_two_languages"] = cold_cli(args.model, cold, 0)  # nothing saved yet
