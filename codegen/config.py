@@ -172,7 +172,7 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("context_window", int, "llama.cpp context size in tokens", _check_range(512, 1 << 20)),
     Key("threads", int, "CPU threads for llama.cpp (0: all cores)", _check_range(0, 1024)),
-    Key("prefix_cache", bool, "llama.cpp keeps the last prompt's evaluation for the next request"),
+    Key("prefix_cache", bool, "llama.cpp keeps evaluated prompts for the next request"),
     Key(
         "shared_decoding",
         bool,
