@@ -70,7 +70,7 @@ def test_a_prompt_of_another_kind_in_between_leaves_the_first_kept(
     first, second = prompts
     other = codegen_prompt(small_backend, "Return the larger of two integers", "javascript")
     small_backend.generate(first, PARAMS, 3)
-    assert small_backend.generate(other, PARAMS, 2)[0].prompt_tokens_reused == 0  # new kind
+    small_backend.generate(other, PARAMS, 2)  # another kind: python's prompt kept aside
     back = small_backend.generate(second, PARAMS, 3)
     assert back[0].prompt_tokens_reused >= 2 * BLOCK
     _same(back, fresh.generate(second, PARAMS, 3))
@@ -100,59 +100,44 @@ def test_a_cancelled_request_leaves_the_prefix_usable(
     _same(after, fresh.generate(second, PARAMS, 3))
 
 
+@pytest.fixture
+def states(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache dir for the copies loaded in the test; where they save their prompts."""
+    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path))
+    return tmp_path / "prompt-state"
+
+
+def _one_shot(small_backend: Any, *asked: tuple[tuple[Message, ...], int]) -> list[Any]:
+    """Each prompt answered (n candidates each) by a newly loaded copy of the small model, as
+    the next one-shot process would answer them."""
+    with variant(small_backend) as backend:
+        return [backend.generate(messages, PARAMS, n) for messages, n in asked]
+
+
 def test_a_new_process_starts_from_the_saved_prompt(
-    small_backend: Any,
-    fresh: LlamaCppBackend,
-    prompts: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any, states: Path
 ) -> None:
     """A one-shot process saves its first prompt; the next one loads it and keeps the blocks it
     shares, with the candidates a fresh context gives."""
     first, second = prompts
-    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path))
-    path = Path(small_backend.info().path)
-    one = LlamaCppBackend(path, spec="embedded-small")
-    try:
-        assert one.generate(first, PARAMS, 1)[0].prompt_tokens_reused == 0
-    finally:
-        one.close()
-    assert len(list((tmp_path / "prompt-state").glob("*.state"))) == 1
-    two = LlamaCppBackend(path, spec="embedded-small")
-    try:
-        started = two.generate(second, PARAMS, 3)
-    finally:
-        two.close()
+    (alone,) = _one_shot(small_backend, (first, 1))
+    assert alone[0].prompt_tokens_reused == 0
+    assert len(list(states.glob("*.state"))) == 1
+    (started,) = _one_shot(small_backend, (second, 3))
     assert started[0].prompt_tokens_reused >= 2 * BLOCK
     _same(started, fresh.generate(second, PARAMS, 3))
 
 
 def test_each_kind_of_prompt_is_saved_for_the_next_process(
-    small_backend: Any,
-    fresh: LlamaCppBackend,
-    prompts: Any,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any, states: Path
 ) -> None:
     """A one-shot request in two languages saves both prompts; the next process starts its
     second language from the saved one too."""
     first, _ = prompts
     other = codegen_prompt(small_backend, "Return the larger of two integers", "javascript")
-    monkeypatch.setenv("CODEGEN_CACHE_DIR", str(tmp_path))
-    path = Path(small_backend.info().path)
-    one = LlamaCppBackend(path, spec="embedded-small")
-    try:
-        one.generate(first, PARAMS, 1)
-        one.generate(other, PARAMS, 1)
-    finally:
-        one.close()
-    assert len(list((tmp_path / "prompt-state").glob("*.state"))) == 2
+    _one_shot(small_backend, (first, 1), (other, 1))
+    assert len(list(states.glob("*.state"))) == 2
     follow_up = _follow_up(other, "Return the smaller of two integers", "JavaScript")
-    two = LlamaCppBackend(path, spec="embedded-small")
-    try:
-        two.generate(first, PARAMS, 1)
-        started = two.generate(follow_up, PARAMS, 3)
-    finally:
-        two.close()
+    _, started = _one_shot(small_backend, (first, 1), (follow_up, 3))
     assert started[0].prompt_tokens_reused >= 2 * BLOCK
     _same(started, fresh.generate(follow_up, PARAMS, 3))
