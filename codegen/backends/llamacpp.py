@@ -201,13 +201,14 @@ class LlamaCppBackend(Identity):
         return tokens
 
     def _context(self, cells: int) -> tuple[Any, PrefixCache]:
-        """A context with at least ``cells`` KV cells (grown in steps of 2048; a new context
-        starts with no prompt kept)."""
+        """A context with at least ``cells`` KV cells (grown in steps of 2048; a larger one
+        takes over the prompts the old one kept)."""
         if self._prefix is not None and self._ctx_cells >= cells:
             return self._ctx, self._prefix
         llama_cpp = _quiet_llama()
         from llama_cpp import _internals
 
+        kept = self._prefix.set_aside() if self._prefix is not None else None
         if self._ctx is not None:
             self._ctx.close()
             self._ctx, self._prefix = None, None
@@ -225,7 +226,9 @@ class LlamaCppBackend(Identity):
         self._ctx_cells = size
         mem = llama_cpp.llama_get_memory(self._ctx.ctx)
         saved = SavedPrompts(llama_cpp, self._ctx.ctx, self._path, cache_dir() / "prompt-state")
-        self._prefix = PrefixCache(llama_cpp, self._ctx.ctx, mem, enabled=self._reuse, saved=saved)
+        self._prefix = PrefixCache(
+            llama_cpp, self._ctx.ctx, mem, enabled=self._reuse, saved=saved, kept=kept
+        )
         return self._ctx, self._prefix
 
     def _generate_locked(

@@ -88,13 +88,27 @@ class PrefixCache:
         *,
         enabled: bool = True,
         saved: SavedPrompts | None = None,
+        kept: KeptPrompts | None = None,
     ) -> None:
         self._llama = llama
         self._mem = mem
         self.enabled = enabled
         self.record: list[int] = []
-        self._kept = KeptPrompts(llama, ctx)
+        self._kept = kept.moved_to(ctx) if kept is not None else KeptPrompts(llama, ctx)
         self._saved = saved if enabled else None
+
+    def set_aside(self) -> KeptPrompts | None:
+        """Before the context is replaced by a larger one: the memory's prompt kept aside
+        with the others, all of them for the new context's cache (None when reuse is off)."""
+        if not self.enabled:
+            return None
+        key = prompt_key(self.record)
+        whole = len(self.record) // BLOCK * BLOCK
+        if key is not None:
+            self._llama.llama_memory_seq_keep(self._mem, 0)
+            self._llama.llama_memory_seq_rm(self._mem, 0, whole, -1)
+            self._kept.keep(key, self.record[:whole])
+        return self._kept
 
     def prepare(self, prompt: list[int], n: int) -> int:
         """Cut the memory back to the blocks ``prompt`` can reuse, shared by sequences
@@ -125,13 +139,8 @@ class PrefixCache:
         key, old = prompt_key(prompt), prompt_key(self.record)
         if key is None or key == old:
             return
-        llama, mem = self._llama, self._mem
-        if old is not None:
-            whole = len(self.record) // BLOCK * BLOCK
-            llama.llama_memory_seq_keep(mem, 0)
-            llama.llama_memory_seq_rm(mem, 0, whole, -1)
-            self._kept.keep(old, self.record[:whole])
-        llama.llama_memory_clear(mem, True)
+        self.set_aside()
+        self._llama.llama_memory_clear(self._mem, True)
         self.record = self._kept.restore(key)
         if not self.record and self._saved is not None:
             self.record = self._saved.load(key)

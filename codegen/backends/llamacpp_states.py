@@ -52,6 +52,13 @@ class KeptPrompts:
         while sum(ctypes.sizeof(d) for _, d in self._states.values()) > self._budget:
             self._states.popitem(last=False)
 
+    def moved_to(self, ctx: Any) -> KeptPrompts:
+        """The same kept states, restored into ``ctx`` from now on (a larger context of the
+        same model: a sequence state does not depend on the context's size)."""
+        moved = KeptPrompts(self._llama, ctx, self._budget)
+        moved._states = self._states
+        return moved
+
     def restore(self, key: str) -> list[int]:
         """Put the kept state of kind ``key`` into sequence 0 of the empty memory; the tokens
         whose cells it now holds (none when nothing of that kind is kept)."""

@@ -3,6 +3,7 @@ it shares with the previous one, and its candidates are the ones a fresh context
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -141,3 +142,24 @@ def test_each_kind_of_prompt_is_saved_for_the_next_process(
     _, started = _one_shot(small_backend, (first, 1), (follow_up, 3))
     assert started[0].prompt_tokens_reused >= 2 * BLOCK
     _same(started, fresh.generate(follow_up, PARAMS, 3))
+
+
+def test_kept_prompts_survive_a_larger_context(
+    small_backend: Any, fresh: LlamaCppBackend, prompts: Any, states: Path
+) -> None:
+    """A request that needs more cells than the context has gets a larger context; the prompt
+    the old one held comes with it (not from a file: none is left), and the next request
+    reuses it as before."""
+    first, second = prompts
+    larger = dataclasses.replace(PARAMS, max_tokens=1024)
+    cancel = threading.Event()
+    cancel.set()
+    with variant(small_backend, context_window=2048) as backend:
+        backend.generate(first, PARAMS, 1)
+        for saved in states.glob("*.state"):
+            saved.unlink()
+        grown = backend.generate(first, larger, 4, cancel)  # 4 x 1024 cells: a new context
+        back = backend.generate(second, PARAMS, 3)
+    assert {c.finish_reason for c in grown} == {"cancelled"}
+    assert back[0].prompt_tokens_reused >= 2 * BLOCK
+    _same(back, fresh.generate(second, PARAMS, 3))

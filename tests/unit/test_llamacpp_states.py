@@ -23,6 +23,7 @@ class FakeStateApi:
         self.size = size
         self.fail = False  # set_data refuses
         self.restored: list[bytes] = []
+        self.into: list[Any] = []  # the context each restore went to
 
     def llama_state_seq_get_size(self, ctx: Any, seq: int) -> int:
         return self.size
@@ -35,6 +36,7 @@ class FakeStateApi:
         if self.fail:
             return 0
         self.restored.append(bytes(data))
+        self.into.append(ctx)
         return size
 
 
@@ -67,6 +69,17 @@ def test_a_kept_state_that_does_not_restore_is_dropped() -> None:
     api.fail = False
     assert kept.restore("python") == []  # not tried again
     assert api.restored == []
+
+
+def test_kept_prompts_move_to_a_larger_context() -> None:
+    """A context replaced by a larger one hands its kept states over: they are restored into
+    the new context, and the old object no longer matters."""
+    api = FakeStateApi(size=10)
+    kept = KeptPrompts(api, ctx="old")
+    kept.keep("python", [1, 2])
+    moved = kept.moved_to("new")
+    assert moved.restore("python") == [1, 2]
+    assert api.into == ["new"]
 
 
 def test_saved_prompts_keep_the_most_recently_used_files(tmp_path: Path) -> None:
