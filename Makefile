@@ -44,6 +44,7 @@ lint: $(VENV)/.dev-installed
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy codegen
+	$(BIN)/mypy benchmarks/*.py   # the measuring scripts, as strictly
 
 test: $(VENV)/.dev-installed system-deps lint typecheck vscode
 	# The REPL-in-tmux test runs in a pytest process of its own: after other tests in the same

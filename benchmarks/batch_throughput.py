@@ -106,7 +106,10 @@ def main() -> None:
             for i, text in enumerate(descriptions, 1)
         )
         loop_s, loop_rc = timed(["bash", "-c", loop], env)
-    per_min = lambda seconds: round(args.tasks / seconds * 60, 2)  # noqa: E731
+
+    def per_min(seconds: float) -> float:
+        return round(float(args.tasks) / seconds * 60, 2)
+
     print(
         json.dumps(
             {

@@ -217,7 +217,8 @@ async def sse_first_event(info: dict[str, Any], runs: int) -> dict[str, Any]:
             if line.startswith(b"event: "):
                 name = line[7:].strip().decode()
                 if first is None:
-                    first, _ = time.perf_counter() - began, names.add(name)
+                    first = time.perf_counter() - began
+                    names.add(name)
                 if name in ("finished", "failed"):
                     finished.append(time.perf_counter() - began)
                     break

@@ -284,8 +284,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         if (p.id, lang, mode) not in done and not args.report
     ]
     settings = config.load({"model": args.model}).with_overrides({"exec": True}, "multilang")
-    backend = POOL.get(args.model, settings) if todo else None
-    fresh = run(Runner(backend, settings, sandbox, args.model, args.n), todo, out) if todo else []
+    fresh = []
+    if todo:
+        backend = POOL.get(args.model, settings)
+        fresh = run(Runner(backend, settings, sandbox, args.model, args.n), todo, out)
     records = [*done.values(), *fresh]
     chosen = {p.id for p in problems}
     wanted = [r for r in records if r["problem"] in chosen and r["mode"] in modes]

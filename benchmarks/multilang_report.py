@@ -38,9 +38,9 @@ def language_figures(
         "pipeline_problems": len(pipe),
         "raw_top1_pass": raw_pass,
         "pipeline_top1_pass": pipe_pass,
-        "gain_points": round(pipe_pass - raw_pass, 1)
-        if None not in (raw_pass, pipe_pass)
-        else None,
+        "gain_points": None
+        if raw_pass is None or pipe_pass is None
+        else round(pipe_pass - raw_pass, 1),
         "share_compiling": _share(sum(c["compiles"] is True for c in cands), len(cands)),
         "share_valid": _share(sum(bool(c["valid"]) for c in cands), len(cands)),
         "top1_share_compiling": _share(sum(r["top_compiles"] is True for r in pipe), len(pipe)),
@@ -74,7 +74,7 @@ def targets(per_language: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     for lang, fig in per_language.items():
         top = fig["pipeline_top1_pass"]
         if lang != "python":
-            ok = None if None in (python, top) else top >= python - PYTHON_GAP_POINTS
+            ok = None if python is None or top is None else top >= python - PYTHON_GAP_POINTS
             out["within_10_of_python"][lang] = ok
         if lang in GAIN_LANGUAGES:
             gain = fig["gain_points"]

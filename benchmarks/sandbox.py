@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -79,12 +80,13 @@ def _figures(samples: list[float]) -> dict[str, float]:
     return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1)}
 
 
+def _timer(argv: list[str], files: dict[str, str]) -> Callable[[ModuleType], float]:
+    return lambda module: _time(module, argv, files)
+
+
 def measure(runs: int, before: ModuleType) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    jobs = {
-        name: (lambda m, a=argv, f=files: _time(m, a, f))
-        for name, (argv, files) in PROGRAMS.items()
-    }
+    jobs = {name: _timer(argv, files) for name, (argv, files) in PROGRAMS.items()}
     if runners.supported("c"):
         jobs["c_build_and_run"] = _c_build
     for name, job in jobs.items():
@@ -95,13 +97,13 @@ def measure(runs: int, before: ModuleType) -> dict[str, Any]:
         for _ in range(count):
             samples["before"].append(job(before))
             samples["after"].append(job(after))
-        figures = {key: _figures(values) for key, values in samples.items()}
-        figures["added_median_ms"] = round(
-            figures["after"]["median_ms"] - figures["before"]["median_ms"], 1
-        )
-        figures["added_p95_ms"] = round(figures["after"]["p95_ms"] - figures["before"]["p95_ms"], 1)
-        figures["runs"] = count
-        out[name] = figures
+        both = {key: _figures(values) for key, values in samples.items()}
+        out[name] = {
+            **both,
+            "added_median_ms": round(both["after"]["median_ms"] - both["before"]["median_ms"], 1),
+            "added_p95_ms": round(both["after"]["p95_ms"] - both["before"]["p95_ms"], 1),
+            "runs": count,
+        }
     return out
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from codegen.repair.deterministic import DeterministicRepair
 from codegen.validation import reference, treesitter
 from codegen.validation.tiered import TieredValidator
+from codegen.validation.toolrun import LOCAL
 
 TOKEN = re.compile(r"[A-Za-z_]\w*|\d+|\S")
 BRACKETS = set("()[]{}")
@@ -132,7 +133,7 @@ def reference_check(language: str) -> Callable[[str], str]:
     assert checker is not None
 
     def check(code: str) -> str:
-        return checker.run(code, None, 20.0).status
+        return checker.run(code, None, 20.0, LOCAL).status
 
     return check
 
@@ -272,10 +273,9 @@ def main() -> None:
     for language, source in sources.items():
         if language not in args.languages.split(","):
             continue
-        if (
-            language != "python"
-            and not reference.CHECKERS[{"javascript": "node", "c": "gcc"}[language]].available()
-        ):
+        if language != "python" and not reference.CHECKERS[
+            {"javascript": "node", "c": "gcc"}[language]
+        ].available(LOCAL):
             continue
         started = time.perf_counter()
         stats = bench_language(language, source(args.per_language, rng), rng)
