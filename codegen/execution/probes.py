@@ -36,6 +36,7 @@ def _seqs(xs: list[object] | tuple[object, ...]) -> list[object]:
     items = list(xs)
     out: list[list[object]] = [[], items[:1], items[::-1], items + items[-1:]]
     out.append(items[1:] + items[:1])
+    out.append([x for x in items for _ in (0, 1)])  # every item twice: runs of equal items
     return [kind(x) for x in out]
 
 

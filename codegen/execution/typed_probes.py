@@ -33,9 +33,11 @@ _STRS: list[object] = [
 ]  # fmt: skip
 _BOOLS: list[object] = [True, False]
 _CHARS: list[object] = ["a", "z", "E", " ", "7", "b"]
+# Runs of equal values next to each other ([1, 1, 2, 2, 2, 3]) are what separates code that
+# compares an item with the one before it from code that compares it with the wrong one.
 _INT_LISTS: list[object] = [
     [], [1], [1, 2, 3], [3, 1, 2], [5, -2, 5, 0], [2, 4, 6, 8], [7, 7], [-1, -5, 3],
-    [10, 9, 8, 1], [0, 0, 1], [1, 2, 3, 4, 5, 6], [4],
+    [10, 9, 8, 1], [0, 0, 1], [1, 2, 3, 4, 5, 6], [1, 1, 2, 2, 2, 3],
 ]  # fmt: skip
 _FLOAT_LISTS: list[object] = [[], [1.0], [1.5, 2.5, 3.0], [-1.0, 0.5, 4.0], [2.0, 2.0]]
 _STR_LISTS: list[object] = [

@@ -15,7 +15,9 @@ def cand(k: int, code: str, logprob: float = -0.5) -> Candidate:
 
 
 def test_variants_keep_the_type_and_drop_the_value_itself() -> None:
-    assert variants([3, 9]) == [[], [3], [9, 3], [3, 9, 9]]  # rotation equals the reverse
+    # rotation equals the reverse; the last doubles every item (runs of equal items)
+    assert variants([3, 9]) == [[], [3], [9, 3], [3, 9, 9], [3, 3, 9, 9]]
+    assert variants((1, 2))[-1] == (1, 1, 2, 2)
     assert 0 in variants(5) and -5 in variants(5) and 5 not in variants(5)
     assert "" in variants("ab") and "ba" in variants("ab") and "AB" in variants("ab")
     assert variants(True) == [False]
