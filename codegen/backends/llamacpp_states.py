@@ -53,11 +53,10 @@ class KeptPrompts:
             self._states.popitem(last=False)
 
     def moved_to(self, ctx: Any) -> KeptPrompts:
-        """The same kept states, restored into ``ctx`` from now on (a larger context of the
-        same model: a sequence state does not depend on the context's size)."""
-        moved = KeptPrompts(self._llama, ctx, self._budget)
-        moved._states = self._states
-        return moved
+        """These states, restored into ``ctx`` from now on (a larger context of the same
+        model: a sequence state does not depend on the context's size)."""
+        self._ctx = ctx
+        return self
 
     def restore(self, key: str) -> list[int]:
         """Put the kept state of kind ``key`` into sequence 0 of the empty memory; the tokens
