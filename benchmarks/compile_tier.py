@@ -10,9 +10,10 @@ Java's baseline, timed in the same run: one ``javac`` process per candidate, all
 (what compiling with the syntax checker's command would cost).
 
 Prints one JSON object: per language, the median and p95 milliseconds per request, how many
-candidates compile / do not / are unknown, how many of those that parse but do not compile
-the deterministic compile repair (missing imports, uses, includes) makes compile, and for
-Java the baseline's median and p95.
+candidates compile / do not / are unknown, the reference tier's syntax check of the request's
+candidates in one batch against one by one (Java: one JVM against one javac each), how many
+of those that parse but do not compile the deterministic compile repair (missing imports,
+uses, includes) makes compile, and for Java the baseline's median and p95.
 
     python benchmarks/compile_tier.py [--repeat R] [--languages java,rust] [--local]
     python benchmarks/compile_tier.py --generate [--model embedded-small]   # the fixture
@@ -125,8 +126,35 @@ def measure(
     }
     if baseline:
         row["baseline_javac_per_candidate"] = _stats(baseline)
+    row.update(syntax_check(requests, language, repeat, runner))
     row.update(repaired(requests, language, compiler, runner))
     return row
+
+
+def syntax_check(
+    requests: list[list[str]], language: str, repeat: int, runner: ToolRunner
+) -> dict[str, Any]:
+    """The validator's reference tier per request: all candidates in one batch
+    (``validate_many``, as the pipeline checks them: one JVM for Java's) against one by one
+    (as it did before), interleaved; the same verdicts either way."""
+    validator = TieredValidator(runner=runner)
+    batch: list[float] = []
+    each: list[float] = []
+    same = True
+    for _ in range(repeat):
+        for codes in requests:
+            started = time.perf_counter()
+            many = validator.validate_many(codes, language)
+            batch.append(_ms(started))
+            started = time.perf_counter()
+            single = [validator.validate(code, language) for code in codes]
+            each.append(_ms(started))
+            same = same and [v.valid for v in many] == [v.valid for v in single]
+    return {
+        "syntax_check_batch": _stats(batch),
+        "syntax_check_one_by_one": _stats(each),
+        "syntax_check_same_verdicts": same,
+    }
 
 
 def repaired(

@@ -48,7 +48,7 @@ from codegen.types import (
     SamplingParams,
 )
 from codegen.validation import constraints
-from codegen.validation.base import Validator
+from codegen.validation.base import Validator, validate_all
 from codegen.validation.compiling import Compiler, with_compilation
 from codegen.validation.constraints import Decision
 from codegen.validation.imports import lacks_imports
@@ -258,10 +258,9 @@ class _Run:
         self._check_cancel()
         self._note_constraint(decision, completions, backend.name, lang.name)
         candidates = []
-        for k, completion in enumerate(completions, 1):
-            cand = _candidate(lang.name, k, completion)
-            yield ev.CandidateGenerated(self.id, cand)
-            cand = self._validate(cand, version)
+        generated = [_candidate(lang.name, k, c) for k, c in enumerate(completions, 1)]
+        for first, cand in zip(generated, self._validate_all(generated, version), strict=True):
+            yield ev.CandidateGenerated(self.id, first)
             yield ev.CandidateValidated(self.id, cand)
             if not cand.valid or lacks_imports(cand.diagnostics):
                 started = time.perf_counter()
@@ -390,14 +389,26 @@ class _Run:
         return ranked
 
     def _validate(self, cand: Candidate, version: str | None) -> Candidate:
+        return self._validate_all([cand], version)[0]
+
+    def _validate_all(self, cands: list[Candidate], version: str | None) -> list[Candidate]:
+        """The candidates of one language validated in one batch (one javac JVM for all)."""
+        if not cands:
+            return []
         started = time.perf_counter()
-        check = self.a.stages.validator.validate(
-            cand.code, cand.language, version, self.request.signature_for(cand.language)
+        language = cands[0].language
+        checks = validate_all(
+            self.a.stages.validator,
+            [c.code for c in cands],
+            language,
+            version,
+            self.request.signature_for(language),
         )
         self._add_time("validate_ms", started)
-        return cand.evolve(
-            valid=check.valid, diagnostics=check.diagnostics, validators=check.validators
-        )
+        return [
+            c.evolve(valid=v.valid, diagnostics=v.diagnostics, validators=v.validators)
+            for c, v in zip(cands, checks, strict=True)
+        ]
 
     def _params(self, constraint: Constraint | None = None) -> SamplingParams:
         r = self.request

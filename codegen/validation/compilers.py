@@ -25,13 +25,11 @@ import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from codegen import paths
 from codegen.types import Diagnostic, Fix
-from codegen.validation import pyflakes_check, reference
+from codegen.validation import javadriver, pyflakes_check, reference
 from codegen.validation.compiling import Compilation, CompileRun, CompileTool
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
 
@@ -171,85 +169,23 @@ def _gcc(compiler: str) -> CompileRun:
 # ---------------------------------------------------------------- java
 
 
-@cache
-def java_driver() -> str:
-    """The source of the one-JVM compile driver shipped with the package."""
-    return (
-        resources.files("codegen.validation")
-        .joinpath("java", "CompileAll.java")
-        .read_text(encoding="utf-8")
-    )
-
-
-JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
-
-
 def compile_java(
     codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
 ) -> list[Compilation]:
-    files = {"CompileAll.java": java_driver()}
-    paths = []
-    for k, code in enumerate(codes, 1):
-        path = f"c{k}/{reference.java_filename(code)}"
-        files[path] = code
-        paths.append(path)
-    argv = ["java", *JVM_FLAGS, "CompileAll.java", *reference.java_release(version), *paths]
-    result = runner.run(argv, files, timeout)
-    verdicts = parse_driver(result.output, codes)
-    if result.returncode != 0 and all(v.compiles is None for v in verdicts):
-        first = result.output.strip().splitlines()[:1]
-        raise ToolUndecided(f"the java compile driver failed: {first[0] if first else ''}")
-    return verdicts
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\([\\nt])", lambda m: {"n": "\n", "t": "\t"}.get(m[1], "\\"), text)
-
-
-def java_message(text: str) -> str:
-    """javac's message on one line: 'cannot find symbol; symbol: class X; location: ...'."""
-    parts = [part.strip() for part in _unescape(text).split("\n") if part.strip()]
-    return "; ".join(re.sub(r"\s+", " ", part) for part in parts)
-
-
-def javac_column(line_text: str, column: int) -> int:
-    """javac's 1-based column (tabs expanded to 8) as a 1-based code-point column."""
-    expanded = 0
-    for index, ch in enumerate(line_text):
-        if expanded >= column - 1:
-            return index + 1
-        expanded = (expanded // 8 + 1) * 8 if ch == "\t" else expanded + 1
-    return max(min(column, len(line_text) + 1), 1)
+    """Every candidate compiled (to javac's FLOW phase) in one JVM (``javadriver``)."""
+    return [_java_verdict(r) for r in javadriver.run_driver(codes, version, timeout, runner)]
 
 
 def parse_driver(output: str, codes: Sequence[str]) -> list[Compilation]:
     """The driver's lines (see CompileAll.java) as one verdict per candidate."""
-    count = len(codes)
-    diags: dict[int, list[Diagnostic]] = {k: [] for k in range(count)}
-    ended: dict[int, bool] = {}
-    crashed: dict[int, str] = {}
-    for line in output.splitlines():
-        fields = line.split("\t", 5)
-        if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) not in diags:
-            continue
-        index, kind = int(fields[0]), fields[1]
-        if kind == "E" and len(fields) == 6:
-            row, lines = int(fields[2]), codes[index].split("\n")
-            text = lines[row - 1] if 1 <= row <= len(lines) else ""
-            col = javac_column(text, int(fields[3]))
-            diags[index].append(compile_error(row, col, java_message(fields[5]), "javac"))
-        elif kind == "END":
-            ended[index] = fields[2] == "true"
-        elif kind == "CRASH":
-            crashed[index] = _unescape(fields[2])
-    out = []
-    for k in range(count):
-        if k not in ended:
-            note = f"javac crashed: {crashed[k]}" if k in crashed else "javac gave no verdict"
-            out.append(Compilation(None, tool="javac", note=note, undecided=True))
-        else:
-            out.append(_verdict("javac", diags[k], not ended[k], ""))
-    return out
+    return [_java_verdict(r) for r in javadriver.read_driver(output, codes)]
+
+
+def _java_verdict(report: javadriver.DriverReport) -> Compilation:
+    if report.ok is None:
+        return Compilation(None, tool="javac", note=report.note(), undecided=True)
+    diags = [compile_error(e.line, e.column, e.message, "javac") for e in report.errors]
+    return _verdict("javac", diags, not report.ok, "")
 
 
 # ---------------------------------------------------------------- go

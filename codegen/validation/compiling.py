@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from codegen.types import Candidate, Diagnostic
-from codegen.validation.base import Validation, Validator
+from codegen.validation.base import Validation, Validator, validate_all
 from codegen.validation.toolrun import ToolRunner
 
 
@@ -115,7 +115,7 @@ class CompilingValidator:
         signature: str | None = None,
     ) -> list[Validation]:
         """Each code validated, then all that parse compiled in one batch."""
-        checks = [self.validator.validate(code, language, version, signature) for code in codes]
+        checks = validate_all(self.validator, codes, language, version, signature)
         todo = [i for i, check in enumerate(checks) if check.valid]
         verdicts = self.compiler.compile([codes[i] for i in todo], language, version)
         for i, verdict in zip(todo, verdicts, strict=True):

@@ -26,7 +26,7 @@ from typing import Any
 
 from codegen import languages
 from codegen.types import Diagnostic
-from codegen.validation import imports, names, reference, treesitter
+from codegen.validation import imports, javadriver, names, reference, treesitter
 from codegen.validation.base import Validation
 from codegen.validation.compile_tier import ToolCompiler
 from codegen.validation.toolrun import LOCAL, ToolRunner
@@ -82,6 +82,31 @@ class TieredValidator:
         version: str | None = None,
         signature: str | None = None,
     ) -> Validation:
+        return self._validate(code, language, version, signature, None)
+
+    def validate_many(
+        self,
+        codes: Sequence[str],
+        language: str,
+        version: str | None = None,
+        signature: str | None = None,
+    ) -> list[Validation]:
+        """Each code validated as ``validate`` does it; a reference checker with a batch form
+        (javac: ``javadriver``, one JVM for all) checks them all in one run."""
+        first = self._batch(codes, languages.get(language).checkers, version)
+        return [
+            self._validate(code, language, version, signature, pre)
+            for code, pre in zip(codes, first, strict=True)
+        ]
+
+    def _validate(
+        self,
+        code: str,
+        language: str,
+        version: str | None,
+        signature: str | None,
+        pre: reference.CheckResult | None,
+    ) -> Validation:
         if not code.strip():
             return Validation((Diagnostic(1, 1, 1, 1, "no code", "codegen"),), ("codegen",))
         lang = languages.get(language)
@@ -96,7 +121,7 @@ class TieredValidator:
             if found is not None:
                 ran.append("antlr")
                 grammar += found
-        decided, undecided = self._reference(lang.checkers, code, version)
+        decided, undecided = self._reference(lang.checkers, code, version, pre)
         ran += [r.tier for r in decided]
         diags = grammar if not decided else _refine(list(decided[0].diagnostics), ts or [])
         diags += [
@@ -108,10 +133,36 @@ class TieredValidator:
             diags += imports.diagnostics(code)
         return Validation(tuple(diags), tuple(ran), tuple(r.tier for r in undecided))
 
+    def _batch(
+        self, codes: Sequence[str], checkers: Sequence[str], version: str | None
+    ) -> list[reference.CheckResult | None]:
+        """The first ready checker's verdicts on all non-empty ``codes`` in one run, where it
+        has a batch form and there are two or more; else None for each."""
+        none: list[reference.CheckResult | None] = [None] * len(codes)
+        ready = [n for n in checkers if _checker_ready(n, self.runner)]
+        todo = [i for i, code in enumerate(codes) if code.strip()]
+        if not self.use_reference or not ready or ready[0] not in _BATCH or len(todo) < 2:
+            return none
+        run, program = _BATCH[ready[0]]
+        if not self.runner.available(program):
+            return none
+        for start in range(0, len(todo), BATCH_SIZE):
+            part = todo[start : start + BATCH_SIZE]
+            # As the compile tier's batch: twice one check's time (a JVM start, several checks).
+            results = run([codes[i] for i in part], version, 2 * self.timeout, self.runner)
+            for i, result in zip(part, results, strict=True):
+                none[i] = result
+        return none
+
     def _reference(
-        self, checkers: Sequence[str], code: str, version: str | None
+        self,
+        checkers: Sequence[str],
+        code: str,
+        version: str | None,
+        pre: reference.CheckResult | None = None,
     ) -> tuple[list[reference.CheckResult], list[reference.CheckResult]]:
-        """The first checker that decides, and the ones that could not."""
+        """The first checker that decides, and the ones that could not (``pre``: the first
+        ready checker's verdict, already run in a batch)."""
         undecided: list[reference.CheckResult] = []
         if not self.use_reference:
             return [], undecided
@@ -119,13 +170,23 @@ class TieredValidator:
             checker = reference.checker(name)
             if checker is None or not checker.available(self.runner):
                 continue
-            result = checker.run(code, version, self.timeout, self.runner)
+            if pre is not None:
+                result, pre = pre, None
+            else:
+                result = checker.run(code, version, self.timeout, self.runner)
             if result.status == "undecided":
                 log.info("%s undecided: %s", name, result.note)
                 undecided.append(result)
                 continue
             return [result], undecided
         return [], undecided
+
+
+BATCH_SIZE = 8  # codes a batch checker takes in one run
+# Reference checkers with a batch form: name -> (the run over many codes, the program it needs).
+_BATCH: dict[str, tuple[javadriver.RunMany, str]] = {
+    "javac": (javadriver.check_javac_many, "java"),
+}
 
 
 def language_rows(runner: ToolRunner = LOCAL) -> list[dict[str, Any]]:

@@ -128,3 +128,29 @@ def test_timings_add_the_backends_prefill_and_decode_split_per_language() -> Non
     assert result.timings["prompt_tokens_reused"] == 256
     plain = Assistant(S, backend=ScriptedBackend([GOOD]), interface="library").generate(request)
     assert "prefill_ms" not in plain.timings  # a backend that cannot tell: no split
+
+
+def test_a_languages_candidates_are_validated_in_one_batch() -> None:
+    """One ``validate_many`` per language (javac: one JVM for all its candidates); the events
+    still come as each candidate's generated-then-validated pair."""
+    from codegen.validation.tiered import TieredValidator
+
+    class Counting(TieredValidator):
+        def __init__(self) -> None:
+            super().__init__()
+            self.batches: list[tuple[str, int]] = []
+
+        def validate_many(self, codes, language, version=None, signature=None):  # type: ignore[no-untyped-def]
+            self.batches.append((language, len(codes)))
+            return super().validate_many(codes, language, version, signature)
+
+    validator = Counting()
+    backend = ScriptedBackend([GOOD, BAD, GOOD])
+    stages = Stages.default(S, lambda spec=None: backend).replace(validator=validator)
+    request = build_request({"description": "f", "n": 3}, S)
+    no_model_repair = S.with_overrides({"repair_rounds": 0}, "test")
+    assistant = Assistant(no_model_repair, backend=backend, stages=stages, interface="library")
+    kinds = [type(e).__name__ for e in assistant.stream(request)]
+    assert validator.batches[0] == ("python", 3)
+    first = kinds.index("CandidateGenerated")
+    assert kinds[first : first + 4] == ["CandidateGenerated", "CandidateValidated"] * 2

@@ -11,7 +11,8 @@ import pytest
 
 from codegen.validation import compile_tier
 from codegen.validation.compile_tier import ToolCompiler
-from codegen.validation.compilers import javac_column, parse_driver
+from codegen.validation.compilers import parse_driver
+from codegen.validation.javadriver import javac_column
 from codegen.validation.tiered import TieredValidator
 from codegen.validation.toolrun import LOCAL, ToolResult, ToolUndecided
 
@@ -68,6 +69,49 @@ def test_java_one_jvm_for_all_candidates_even_with_the_same_class_names() -> Non
     assert (verdicts[2].diagnostics[0].line, verdicts[2].diagnostics[0].column) == (2, 19)
     # each candidate is its own compilation: candidate 2's errors do not hide 4's flow errors
     assert errors(verdicts[3]) == ["missing return statement"]
+
+
+PARSE_ERROR = "public class Solution {\n    static int f(int x) { return x + ; }\n}\n"
+NO_BRACE = "public class Other \n    static int f() { return 1; }\n}\n"
+
+
+@needs["javac"]
+def test_java_syntax_check_of_many_codes_runs_one_jvm_and_agrees_with_one_by_one() -> None:
+    codes = [SOLUTION_OK, PARSE_ERROR, SOLUTION_BAD, "", NO_BRACE, FLOW, NO_IMPORT]
+    runner = Recording()
+    many = TieredValidator(runner=runner).validate_many(codes, "java")
+    assert [argv[0] for argv in runner.argvs] == ["java"]  # one JVM for the six non-empty codes
+    assert "--parse-only" in runner.argvs[0]
+    one = [TieredValidator().validate(code, "java") for code in codes]
+    assert [v.valid for v in many] == [v.valid for v in one] == [
+        True, False, True, False, False, True, True,
+    ]  # fmt: skip
+    for batch, single in zip(many, one, strict=True):
+        assert [(d.line, d.column, d.source) for d in batch.diagnostics] == [
+            (d.line, d.column, d.source) for d in single.diagnostics
+        ]
+    assert many[1].validators == ("tree-sitter", "javac")
+    assert many[1].diagnostics[0].message == "illegal start of expression"
+
+
+def test_java_batch_check_that_times_out_leaves_the_grammar_to_decide() -> None:
+    class Hangs(Recording):
+        def available(self, program: str) -> bool:
+            return True
+
+        def run(self, argv: Sequence[str], files: Mapping[str, str], timeout: float) -> ToolResult:
+            self.argvs.append(list(argv))
+            raise ToolUndecided(f"{argv[0]} timed out after {timeout:g} s")
+
+    runner = Hangs()
+    many = TieredValidator(timeout=2, runner=runner).validate_many(
+        [SOLUTION_OK, PARSE_ERROR], "java"
+    )
+    assert len(runner.argvs) == 1  # not tried again one by one
+    assert [v.valid for v in many] == [True, False]
+    assert all(v.undecided == ("javac",) for v in many)
+    assert many[0].diagnostics[0].message == "javac: java timed out after 4 s (undecided)"
+    assert many[1].diagnostics[0].source == "tree-sitter"
 
 
 @needs["rustc"]

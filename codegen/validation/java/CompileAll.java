@@ -2,7 +2,9 @@
 // each as its own compilation task with only its own directory on the source and class path,
 // so candidates never see each other's classes.
 //
-// Usage: java CompileAll.java [--release N] c1/Name.java c2/Other.java ...
+// Usage: java CompileAll.java [--parse-only] [--release N] c1/Name.java c2/Other.java ...
+// --parse-only stops each task after parsing and entering (the reference tier's syntax check,
+// as `javac -XDshould-stop.ifNoError=ENTER`); without it, after flow analysis.
 // Output, one line each (fields separated by tabs; in the message \n, \t and \\ are escaped):
 //   <index> E <line> <column> <key> <message>     an error in candidate <index> (0-based)
 //   <index> END <true|false>                      candidate <index> compiled, or not
@@ -29,13 +31,18 @@ public class CompileAll {
             compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
         List<String> base = new ArrayList<>(List.of(
             "-proc:none", "-implicit:none", "-nowarn", "-Xlint:none", "-Xmaxerrs", "50",
-            "-encoding", "UTF-8",
-            "-XDshould-stop.ifNoError=FLOW", "-XDshould-stop.ifError=FLOW"));
+            "-encoding", "UTF-8"));
         int first = 0;
-        if (args.length > 1 && args[0].equals("--release")) {
+        if (args.length > 0 && args[0].equals("--parse-only")) {
+            base.add("-XDshould-stop.ifNoError=ENTER");
+            first = 1;
+        } else {
+            base.addAll(List.of("-XDshould-stop.ifNoError=FLOW", "-XDshould-stop.ifError=FLOW"));
+        }
+        if (args.length > first + 1 && args[first].equals("--release")) {
             base.add("--release");
-            base.add(args[1]);
-            first = 2;
+            base.add(args[first + 1]);
+            first += 2;
         }
         for (int i = first; i < args.length; i++) {
             compileOne(compiler, files, base, i - first, args[i], out);
