@@ -16,8 +16,10 @@ Each candidate's ``score_parts`` holds the unweighted parts; ties break on the c
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from codegen.config import Settings
@@ -45,6 +47,8 @@ class Weights:
 
 
 MIN_REPAIR_PENALTY = 0.1
+# Candidates run at once while ranking: one per core (a run is confined to one CPU).
+RUN_WORKERS = max(1, min(4, os.cpu_count() or 1))
 MEMO_SIZE = 256  # runs a ranker remembers; ranking again after a fix reruns only changed code
 RunKey = tuple[str, str, tuple[Example, ...], str, str | None]
 
@@ -60,8 +64,10 @@ class EvidenceRanker:
         execute: Executor = run_candidate,
         test_writer: TestWriter | None = None,
         probes: int = MAX_PROBES,
+        workers: int = RUN_WORKERS,
     ) -> None:
         self.weights = weights or Weights()
+        self.workers = workers
         self.probes = probes
         self.sandbox = sandbox or Sandbox()
         self.execute = execute
@@ -99,10 +105,7 @@ class EvidenceRanker:
             calls = typed_probes.typed_calls(params, self.probes)
         calls = domain.keep(calls, request.description, params)  # inside the stated bounds
         examples += [Example(call, "", probe=True) for call in calls]
-        outcomes = [
-            self._run(language, c.code, examples, tests, entry_name(language, c.code, signature))
-            for c in valid
-        ]
+        outcomes = self._run_each(language, valid, examples, tests, signature)
         outputs = [o.outputs + o.probe_outputs for o in outcomes]
         agreement = consensus.output_agreement(outputs)
         robust = consensus.robustness([o.probe_outputs for o in outcomes])  # examples: tests
@@ -127,13 +130,35 @@ class EvidenceRanker:
         tests = self.test_writer(request, language) if self.test_writer else ""
         if not tests.strip():
             return
-        outcomes = [
-            self._run(language, c.code, [], tests, entry_name(language, c.code, None))
-            for c in valid
-        ]
+        outcomes = self._run_each(language, valid, [], tests, None)
         scores = gentests.dual_agreement([o.test_results for o in outcomes])
         for cand, score in zip(valid, scores, strict=True):
             parts[cand.id]["gen_tests"] = score
+
+    def _run_each(
+        self,
+        language: str,
+        valid: list[Candidate],
+        examples: list[Example],
+        tests: str,
+        signature: str | None,
+    ) -> list[Outcome]:
+        """Every candidate's run, in order: each distinct code once, up to ``workers`` at a
+        time (a run has one CPU in the sandbox; Java's and Rust's builds are most of a
+        request's ranking time)."""
+        jobs = [(c.code, entry_name(language, c.code, signature)) for c in valid]
+        distinct = list(dict.fromkeys(jobs))
+
+        def one(job: tuple[str, str | None]) -> Outcome:
+            return self._run(language, job[0], examples, tests, job[1])
+
+        if self.workers <= 1 or len(distinct) <= 1:
+            outcomes = [one(job) for job in distinct]
+        else:
+            with ThreadPoolExecutor(max_workers=min(self.workers, len(distinct))) as pool:
+                outcomes = list(pool.map(one, distinct))
+        by_job = dict(zip(distinct, outcomes, strict=True))
+        return [by_job[job] for job in jobs]
 
     def _run(
         self, language: str, code: str, examples: list[Example], tests: str, entry: str | None

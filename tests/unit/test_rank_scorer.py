@@ -264,3 +264,32 @@ def test_an_example_no_candidate_can_take_is_not_counted() -> None:
     ranked = ranker.rank([a, b], GenerationRequest("f(1) -> 1", exec=True))
     parts = {c.id: c.score_parts for c in ranked}
     assert parts["python-1"]["tests"] == 1.0 and parts["python-2"]["tests"] == 0.0
+
+
+def test_candidates_run_two_at_a_time_with_the_same_ranking() -> None:
+    """Each distinct code runs once, ``workers`` at a time; the ranking is the one-by-one one."""
+    import threading
+    import time
+
+    codes = [f"def f(x):\n    return x + {k % 3}\n" for k in range(5)]  # 3 distinct codes
+    outcomes = {code: Outcome(outputs=(str(1 + k % 3),)) for k, code in enumerate(codes)}
+    lock = threading.Lock()
+    live: list[int] = [0, 0]  # now, most at once
+    ran: list[str] = []
+
+    def run(sandbox: Sandbox, lang: str, code: str, *rest: object) -> Outcome:
+        with lock:
+            ran.append(code)
+            live[0] += 1
+            live[1] = max(live)
+        time.sleep(0.05)
+        with lock:
+            live[0] -= 1
+        return outcomes[code]
+
+    cands = [cand(k, code) for k, code in enumerate(codes, 1)]
+    request = GenerationRequest("f(0) -> 1", exec=True)
+    both = EvidenceRanker(execute=run, workers=2).rank(cands, request)  # type: ignore[arg-type]
+    assert live[1] == 2 and sorted(ran) == sorted(set(codes))
+    alone = EvidenceRanker(execute=run, workers=1).rank(cands, request)  # type: ignore[arg-type]
+    assert [(c.id, c.score_parts) for c in both] == [(c.id, c.score_parts) for c in alone]
