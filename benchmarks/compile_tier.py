@@ -11,7 +11,8 @@ Java's baseline, timed in the same run: one ``javac`` process per candidate, all
 
 Prints one JSON object: per language, the median and p95 milliseconds per request, how many
 candidates compile / do not / are unknown, the reference tier's syntax check of the request's
-candidates in one batch against one by one (Java: one JVM against one javac each), how many
+candidates one by one, in one batch (Java: one JVM against one javac each), and in one batch
+that compiles them too, followed by the compile tier's run (Java: one JVM in all), how many
 of those that parse but do not compile the deterministic compile repair (missing imports,
 uses, includes) makes compile, and for Java the baseline's median and p95.
 
@@ -134,27 +135,31 @@ def measure(
 def syntax_check(
     requests: list[list[str]], language: str, repeat: int, runner: ToolRunner
 ) -> dict[str, Any]:
-    """The validator's reference tier per request: all candidates in one batch
-    (``validate_many``, as the pipeline checks them: one JVM for Java's) against one by one
-    (as it did before), interleaved; the same verdicts either way."""
-    validator = TieredValidator(runner=runner)
-    batch: list[float] = []
-    each: list[float] = []
+    """The validator's reference tier per request: one by one (as the pipeline did before),
+    all candidates in one batch (``validate_many``: one JVM for Java's), and the batch with
+    the compile tier wired in as the pipeline has it (Java's JVM compiles them too, and the
+    compile tier's run that follows takes those verdicts), interleaved; the same verdicts
+    every way."""
+    timings: dict[str, list[float]] = {"one_by_one": [], "batch": [], "check_and_compile": []}
     same = True
     for _ in range(repeat):
         for codes in requests:
             started = time.perf_counter()
-            many = validator.validate_many(codes, language)
-            batch.append(_ms(started))
+            single = [TieredValidator(runner=runner).validate(code, language) for code in codes]
+            timings["one_by_one"].append(_ms(started))
             started = time.perf_counter()
-            single = [validator.validate(code, language) for code in codes]
-            each.append(_ms(started))
-            same = same and [v.valid for v in many] == [v.valid for v in single]
-    return {
-        "syntax_check_batch": _stats(batch),
-        "syntax_check_one_by_one": _stats(each),
-        "syntax_check_same_verdicts": same,
-    }
+            many = TieredValidator(runner=runner).validate_many(codes, language)
+            timings["batch"].append(_ms(started))
+            compiler = ToolCompiler(runner, timeout=120)
+            started = time.perf_counter()
+            wired = TieredValidator(runner=runner, compiler=compiler).validate_many(codes, language)
+            compiler.compile([c for c, v in zip(codes, wired, strict=True) if v.valid], language)
+            timings["check_and_compile"].append(_ms(started))
+            verdicts = [[v.valid for v in run] for run in (single, many, wired)]
+            same = same and verdicts[0] == verdicts[1] == verdicts[2]
+    out: dict[str, Any] = {f"syntax_check_{k}": _stats(v) for k, v in timings.items()}
+    out["syntax_check_same_verdicts"] = same
+    return out
 
 
 def repaired(

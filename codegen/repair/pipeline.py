@@ -170,8 +170,10 @@ def checking_stages(
 ) -> tuple[TieredValidator, ToolCompiler, PipelineRepairer]:
     """The validator, compile tier and repairer ``Stages.default`` plugs in (their
     tools run through ``runner``)."""
-    validator = TieredValidator(timeout=settings.validation_timeout, runner=runner)
     compiler = ToolCompiler(runner, timeout=compile_timeout(settings))
+    validator = TieredValidator(
+        timeout=settings.validation_timeout, runner=runner, compiler=compiler
+    )
     repairer = PipelineRepairer(validator, backend, settings.repair_rounds, compiler)
     return validator, compiler, repairer
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from codegen.validation.compilers import TOOLS
@@ -17,6 +18,7 @@ from codegen.validation.toolrun import LOCAL, ToolRunner, ToolUndecided
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 20.0
+GIVEN_SIZE = 64  # verdicts from other runs kept for a later compile
 
 
 _warned: set[str] = set()
@@ -45,6 +47,17 @@ class ToolCompiler:
         self.runner = runner
         self.timeout = timeout
         self.tools = TOOLS if tools is None else tools
+        # Verdicts another run already gave (the validator's javac JVM compiles too), each
+        # used once: (language, version, code) -> verdict.
+        self._given: OrderedDict[tuple[str, str | None, str], Compilation] = OrderedDict()
+        self._given_lock = threading.Lock()
+
+    def remember(self, language: str, version: str | None, code: str, verdict: Compilation) -> None:
+        """A verdict for ``code`` the next ``compile`` of it takes instead of running the tool."""
+        with self._given_lock:
+            self._given[(language, version, code)] = verdict
+            while len(self._given) > GIVEN_SIZE:
+                self._given.popitem(last=False)
 
     def tool(self, language: str) -> CompileTool | None:
         return self.tools.get(language)
@@ -65,6 +78,15 @@ class ToolCompiler:
             warn_missing_once(language, tool)
             note = f"{' and '.join(tool.programs)} not found"
             return [Compilation(None, tool=tool.name, note=note) for _ in codes]
+        with self._given_lock:
+            given = [self._given.pop((language, version, code), None) for code in codes]
+        todo = [code for code, verdict in zip(codes, given, strict=True) if verdict is None]
+        fresh = iter(self._run(tool, todo, language, version) if todo else [])
+        return [verdict if verdict is not None else next(fresh) for verdict in given]
+
+    def _run(
+        self, tool: CompileTool, codes: Sequence[str], language: str, version: str | None
+    ) -> list[Compilation]:
         try:
             return tool.run(codes, version, self.timeout, self.runner)
         except ToolUndecided as exc:

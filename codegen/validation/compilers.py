@@ -30,23 +30,14 @@ from typing import Any
 from codegen import paths
 from codegen.types import Diagnostic, Fix
 from codegen.validation import javadriver, pyflakes_check, reference
-from codegen.validation.compiling import Compilation, CompileRun, CompileTool
+from codegen.validation.compiling import (
+    Compilation,
+    CompileRun,
+    CompileTool,
+    compile_error,
+    tool_verdict,
+)
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
-
-
-def compile_error(line: int, column: int, message: str, tool: str) -> Diagnostic:
-    line, column = max(line, 1), max(column, 1)
-    return Diagnostic(line, column, line, column, message, tool, "error", "compile")
-
-
-def _verdict(tool: str, diags: list[Diagnostic], failed: bool, output: str) -> Compilation:
-    """Rejected when the tool failed: its located errors, else the first error line it gave."""
-    if not failed and not diags:
-        return Compilation(True, tool=tool)
-    if not diags:
-        first = next((ln for ln in output.splitlines() if "error" in ln.lower()), "")
-        diags = [compile_error(1, 1, (first or output.strip() or "failed").strip()[:300], tool)]
-    return Compilation(False, tuple(diags), tool)
 
 
 def _each(codes: Sequence[str], tool: str, one: Callable[[str], Compilation]) -> list[Compilation]:
@@ -83,7 +74,7 @@ def parse_rustc(output: str, failed: bool) -> Compilation:
         fixes = tuple(_rustc_fixes(item))
         d = compile_error(span["line_start"], span["column_start"], message, "rustc")
         diags.append(replace(d, fixes=fixes) if fixes else d)
-    return _verdict("rustc", diags, failed, output)
+    return tool_verdict("rustc", diags, failed, output)
 
 
 def _rustc_fixes(item: dict[str, Any]) -> list[Fix]:
@@ -133,7 +124,7 @@ def parse_gcc(output: str, code: str, compiler: str, failed: bool) -> Compilatio
         header = hints.get((d.line, d.column))
         message = f"{d.message} (did you forget '#include <{header}>'?)" if header else d.message
         diags.append(compile_error(d.line, d.column, message, compiler))
-    return _verdict(compiler, diags, failed, output)
+    return tool_verdict(compiler, diags, failed, output)
 
 
 def _header_hints(output: str) -> dict[tuple[int, int], str]:
@@ -173,19 +164,13 @@ def compile_java(
     codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
 ) -> list[Compilation]:
     """Every candidate compiled (to javac's FLOW phase) in one JVM (``javadriver``)."""
-    return [_java_verdict(r) for r in javadriver.run_driver(codes, version, timeout, runner)]
+    reports = javadriver.compile_reports(codes, version, timeout, runner)
+    return [javadriver.compilation(r) for r in reports]
 
 
 def parse_driver(output: str, codes: Sequence[str]) -> list[Compilation]:
     """The driver's lines (see CompileAll.java) as one verdict per candidate."""
-    return [_java_verdict(r) for r in javadriver.read_driver(output, codes)]
-
-
-def _java_verdict(report: javadriver.DriverReport) -> Compilation:
-    if report.ok is None:
-        return Compilation(None, tool="javac", note=report.note(), undecided=True)
-    diags = [compile_error(e.line, e.column, e.message, "javac") for e in report.errors]
-    return _verdict("javac", diags, not report.ok, "")
+    return [javadriver.compilation(r) for r in javadriver.read_driver(output, codes)]
 
 
 # ---------------------------------------------------------------- go
@@ -219,7 +204,7 @@ def compile_go(
     if result.returncode != 0 and not any(diags.values()):
         first = result.output.strip().splitlines()[:1]
         raise ToolUndecided(f"go vet failed: {first[0] if first else ''}")
-    return [_verdict("go", diags[k], bool(diags[k]), "") for k in sorted(diags)]
+    return [tool_verdict("go", diags[k], bool(diags[k]), "") for k in sorted(diags)]
 
 
 # ---------------------------------------------------------------- typescript
@@ -272,7 +257,7 @@ def compile_typescript(
     if result.returncode and "error TS" not in result.output:
         first = result.output.strip().splitlines()[:1]
         raise ToolUndecided(f"tsc failed: {first[0] if first else ''}")
-    return [_verdict("tsc", diags[k], bool(diags[k]), "") for k in sorted(diags)]
+    return [tool_verdict("tsc", diags[k], bool(diags[k]), "") for k in sorted(diags)]
 
 
 def _utf16_to_codepoint(lines: list[str], line: int, column: int) -> int:

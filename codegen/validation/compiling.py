@@ -38,6 +38,21 @@ class Compilation:
     undecided: bool = False
 
 
+def compile_error(line: int, column: int, message: str, tool: str) -> Diagnostic:
+    line, column = max(line, 1), max(column, 1)
+    return Diagnostic(line, column, line, column, message, tool, "error", "compile")
+
+
+def tool_verdict(tool: str, diags: list[Diagnostic], failed: bool, output: str) -> Compilation:
+    """Rejected when the tool failed: its located errors, else the first error line it gave."""
+    if not failed and not diags:
+        return Compilation(True, tool=tool)
+    if not diags:
+        first = next((ln for ln in output.splitlines() if "error" in ln.lower()), "")
+        diags = [compile_error(1, 1, (first or output.strip() or "failed").strip()[:300], tool)]
+    return Compilation(False, tuple(diags), tool)
+
+
 class Compiler(Protocol):
     def available(self, language: str) -> bool:
         """Whether a compiler for ``language`` can run here."""

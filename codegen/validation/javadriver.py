@@ -19,10 +19,15 @@ from importlib import resources
 
 from codegen.types import Diagnostic
 from codegen.validation import reference, tables
+from codegen.validation.compiling import Compilation, compile_error, tool_verdict
 from codegen.validation.toolrun import ToolRunner, ToolUndecided
 
-# A reference checker's batch form: (codes, version, timeout, runner) -> one verdict per code.
-RunMany = Callable[[Sequence[str], str | None, float, ToolRunner], list[reference.CheckResult]]
+# Where a batch check hands each code's compile verdict (code, verdict).
+Keep = Callable[[str, Compilation], None]
+# A reference checker's batch form: (codes, version, timeout, runner, keep) -> one verdict each.
+RunMany = Callable[
+    [Sequence[str], str | None, float, ToolRunner, Keep | None], list[reference.CheckResult]
+]
 JVM_FLAGS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
 _KEY_PREFIX = "compiler.err."
 
@@ -62,35 +67,46 @@ def run_driver(
     version: str | None,
     timeout: float,
     runner: ToolRunner,
-    parse_only: bool = False,
-) -> list[DriverReport]:
-    """The driver over ``codes`` (each in its own directory, in its public class's file);
-    raises ``ToolUndecided`` when it gave no verdict at all."""
+    mode: str = "",
+) -> str:
+    """The driver's output over ``codes`` (each in its own directory, in its public class's
+    file); ``mode``: "" (compile), ``--parse-only`` or ``--parse-and-compile``. Raises
+    ``ToolUndecided`` when it gave no verdict at all."""
     files = {"CompileAll.java": java_driver()}
     paths = []
     for k, code in enumerate(codes, 1):
         path = f"c{k}/{reference.java_filename(code)}"
         files[path] = code
         paths.append(path)
-    mode = ["--parse-only"] if parse_only else []
-    argv = ["java", *JVM_FLAGS, "CompileAll.java", *mode, *reference.java_release(version)]
+    argv = ["java", *JVM_FLAGS, "CompileAll.java", *([mode] if mode else [])]
+    argv += reference.java_release(version)
     result = runner.run([*argv, *paths], files, timeout)
-    reports = read_driver(result.output, codes)
-    if result.returncode != 0 and all(r.ok is None for r in reports):
+    tag = "" if mode == "" else "P"
+    if result.returncode != 0 and all(r.ok is None for r in read_driver(result.output, codes, tag)):
         first = result.output.strip().splitlines()[:1]
         raise ToolUndecided(f"the java compile driver failed: {first[0] if first else ''}")
-    return reports
+    return result.output
 
 
-def read_driver(output: str, codes: Sequence[str]) -> list[DriverReport]:
-    """The driver's lines (see CompileAll.java), one report per code."""
+def compile_reports(
+    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+) -> list[DriverReport]:
+    """Every code compiled to the end of flow analysis (the compile tier)."""
+    return read_driver(run_driver(codes, version, timeout, runner), codes)
+
+
+def read_driver(output: str, codes: Sequence[str], tag: str = "") -> list[DriverReport]:
+    """The driver's lines (see CompileAll.java) of one task kind, one report per code: the
+    compilation's (``tag`` "") or the parse-only task's ("P")."""
     reports = [DriverReport() for _ in codes]
     for line in output.splitlines():
         fields = line.split("\t", 5)
         if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) >= len(codes):
             continue
         index, kind = int(fields[0]), fields[1]
-        report = reports[index]
+        if not kind.startswith(tag) or kind[len(tag) :] not in ("E", "END", "CRASH"):
+            continue
+        kind, report = kind[len(tag) :], reports[index]
         if kind == "E" and len(fields) == 6:
             row, lines = int(fields[2]), codes[index].split("\n")
             text = lines[row - 1] if 1 <= row <= len(lines) else ""
@@ -104,27 +120,45 @@ def read_driver(output: str, codes: Sequence[str]) -> list[DriverReport]:
     return reports
 
 
+def compilation(report: DriverReport) -> Compilation:
+    """A compile task's report as the compile tier's verdict."""
+    if report.ok is None:
+        return Compilation(None, tool="javac", note=report.note(), undecided=True)
+    diags = [compile_error(e.line, e.column, e.message, "javac") for e in report.errors]
+    return tool_verdict("javac", diags, not report.ok, "")
+
+
 def check_javac_many(
-    codes: Sequence[str], version: str | None, timeout: float, runner: ToolRunner
+    codes: Sequence[str],
+    version: str | None,
+    timeout: float,
+    runner: ToolRunner,
+    keep: Keep | None = None,
 ) -> list[reference.CheckResult]:
     """``reference.check_javac`` for many codes in one JVM: the syntax errors of each (parsed
-    and entered, not compiled); a code the driver gave no verdict on is undecided."""
+    and entered); a code the driver gave no verdict on is undecided. With ``keep``, the same
+    JVM compiles each code too and hands ``keep`` each verdict (for the compile tier)."""
     try:
-        reports = run_driver(codes, version, timeout, runner, parse_only=True)
+        mode = "--parse-and-compile" if keep is not None else "--parse-only"
+        output = run_driver(codes, version, timeout, runner, mode)
     except ToolUndecided as exc:
         return [reference.CheckResult("javac", "undecided", note=str(exc)) for _ in codes]
-    out = []
-    for report in reports:
-        if report.ok is None:
-            out.append(reference.CheckResult("javac", "undecided", note=report.note()))
-            continue
-        diags = [
-            Diagnostic(e.line, e.column, e.line, e.column, e.message, "javac")
-            for e in report.errors
-            if tables.javac_is_syntax(e.key)
-        ]
-        out.append(reference.CheckResult("javac", "invalid" if diags else "valid", tuple(diags)))
-    return out
+    if keep is not None:
+        for code, built in zip(codes, read_driver(output, codes), strict=True):
+            if built.ok is not None:
+                keep(code, compilation(built))
+    return [_syntax(report) for report in read_driver(output, codes, "P")]
+
+
+def _syntax(report: DriverReport) -> reference.CheckResult:
+    if report.ok is None:
+        return reference.CheckResult("javac", "undecided", note=report.note())
+    diags = [
+        Diagnostic(e.line, e.column, e.line, e.column, e.message, "javac")
+        for e in report.errors
+        if tables.javac_is_syntax(e.key)
+    ]
+    return reference.CheckResult("javac", "invalid" if diags else "valid", tuple(diags))
 
 
 def _unescape(text: str) -> str:

@@ -59,11 +59,14 @@ class TieredValidator:
         timeout: float = reference.DEFAULT_TIMEOUT,
         use_reference: bool = True,
         runner: ToolRunner = LOCAL,
+        compiler: ToolCompiler | None = None,
     ):
         self.timeout = timeout
         self.use_reference = use_reference
         # Every external checker runs through this (``toolrun``: a confined one from above).
         self.runner = runner
+        # Given, a batch check whose JVM can compile too hands it the verdicts (``_batch``).
+        self.compiler = compiler
 
     def tiers(self, language: str) -> list[str]:
         """The tiers that would run for ``language`` on this machine."""
@@ -93,7 +96,7 @@ class TieredValidator:
     ) -> list[Validation]:
         """Each code validated as ``validate`` does it; a reference checker with a batch form
         (javac: ``javadriver``, one JVM for all) checks them all in one run."""
-        first = self._batch(codes, languages.get(language).checkers, version)
+        first = self._batch(codes, language, version)
         return [
             self._validate(code, language, version, signature, pre)
             for code, pre in zip(codes, first, strict=True)
@@ -134,22 +137,29 @@ class TieredValidator:
         return Validation(tuple(diags), tuple(ran), tuple(r.tier for r in undecided))
 
     def _batch(
-        self, codes: Sequence[str], checkers: Sequence[str], version: str | None
+        self, codes: Sequence[str], language: str, version: str | None
     ) -> list[reference.CheckResult | None]:
         """The first ready checker's verdicts on all non-empty ``codes`` in one run, where it
-        has a batch form and there are two or more; else None for each."""
+        has a batch form and there are two or more; else None for each. With a compile
+        tier, the same run compiles them too and the tier is handed the verdicts."""
         none: list[reference.CheckResult | None] = [None] * len(codes)
-        ready = [n for n in checkers if _checker_ready(n, self.runner)]
+        ready = [n for n in languages.get(language).checkers if _checker_ready(n, self.runner)]
         todo = [i for i, code in enumerate(codes) if code.strip()]
         if not self.use_reference or not ready or ready[0] not in _BATCH or len(todo) < 2:
             return none
         run, program = _BATCH[ready[0]]
         if not self.runner.available(program):
             return none
+        compiler = self.compiler
+        keep = (
+            (lambda code, verdict: compiler.remember(language, version, code, verdict))
+            if compiler is not None and compiler.available(language)
+            else None
+        )
         for start in range(0, len(todo), BATCH_SIZE):
             part = todo[start : start + BATCH_SIZE]
             # As the compile tier's batch: twice one check's time (a JVM start, several checks).
-            results = run([codes[i] for i in part], version, 2 * self.timeout, self.runner)
+            results = run([codes[i] for i in part], version, 2 * self.timeout, self.runner, keep)
             for i, result in zip(part, results, strict=True):
                 none[i] = result
         return none

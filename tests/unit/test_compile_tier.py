@@ -94,6 +94,23 @@ def test_java_syntax_check_of_many_codes_runs_one_jvm_and_agrees_with_one_by_one
     assert many[1].diagnostics[0].message == "illegal start of expression"
 
 
+@needs["javac"]
+def test_java_syntax_check_and_compile_of_a_request_in_one_jvm() -> None:
+    codes = [SOLUTION_OK, PARSE_ERROR, SOLUTION_BAD, FLOW]
+    runner = Recording()
+    compiler = ToolCompiler(runner)
+    checks = TieredValidator(runner=runner, compiler=compiler).validate_many(codes, "java")
+    assert [v.valid for v in checks] == [True, False, True, True]
+    assert len(runner.argvs) == 1 and "--parse-and-compile" in runner.argvs[0]
+    given = compiler.compile([codes[0], codes[2], codes[3]], "java")
+    assert len(runner.argvs) == 1  # the compile tier took the verdicts that JVM gave
+    fresh = ToolCompiler(runner).compile([codes[0], codes[2], codes[3]], "java")
+    assert len(runner.argvs) == 2
+    assert given == fresh and [v.compiles for v in given] == [True, False, False]
+    compiler.compile([codes[0]], "java")  # each given verdict is used once
+    assert len(runner.argvs) == 3
+
+
 def test_java_batch_check_that_times_out_leaves_the_grammar_to_decide() -> None:
     class Hangs(Recording):
         def available(self, program: str) -> bool:
@@ -244,6 +261,7 @@ def test_a_real_timeout_is_null_never_false() -> None:
 
 def test_driver_output_with_a_missing_verdict_is_null() -> None:
     out = "0\tE\t2\t5\tcompiler.err.x\tbad\\nthing\n0\tEND\tfalse\n1\tCRASH\tboom\n"
+    out += "2\tPEND\ttrue\n"  # a parse-only task's line is not the compilation's
     first, second, third = parse_driver(out, ["a\n    xyz\n", "b\n", "c\n"])
     assert first.compiles is False and errors(first) == ["bad; thing"]
     assert second.compiles is None and "boom" in second.note

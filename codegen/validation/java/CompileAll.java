@@ -2,13 +2,16 @@
 // each as its own compilation task with only its own directory on the source and class path,
 // so candidates never see each other's classes.
 //
-// Usage: java CompileAll.java [--parse-only] [--release N] c1/Name.java c2/Other.java ...
-// --parse-only stops each task after parsing and entering (the reference tier's syntax check,
-// as `javac -XDshould-stop.ifNoError=ENTER`); without it, after flow analysis.
+// Usage: java CompileAll.java [--parse-only | --parse-and-compile] [--release N] c1/A.java ...
+// Each candidate is compiled to the end of flow analysis (no class files); --parse-only
+// instead stops its task after parsing and entering (the reference tier's syntax check, as
+// `javac -XDshould-stop.ifNoError=ENTER`), and --parse-and-compile runs that task and then
+// the compilation, so one JVM gives both verdicts.
 // Output, one line each (fields separated by tabs; in the message \n, \t and \\ are escaped):
 //   <index> E <line> <column> <key> <message>     an error in candidate <index> (0-based)
 //   <index> END <true|false>                      candidate <index> compiled, or not
 //   <index> CRASH <message>                       javac itself failed on candidate <index>
+// The parse-only task's lines are the same with PE, PEND and PCRASH.
 import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -29,45 +32,65 @@ public class CompileAll {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         StandardJavaFileManager files =
             compiler.getStandardFileManager(null, Locale.ROOT, StandardCharsets.UTF_8);
-        List<String> base = new ArrayList<>(List.of(
+        List<String> base = List.of(
             "-proc:none", "-implicit:none", "-nowarn", "-Xlint:none", "-Xmaxerrs", "50",
-            "-encoding", "UTF-8"));
+            "-encoding", "UTF-8");
+        boolean parse = false;
+        boolean compile = true;
         int first = 0;
-        if (args.length > 0 && args[0].equals("--parse-only")) {
-            base.add("-XDshould-stop.ifNoError=ENTER");
+        if (args.length > 0 && args[0].startsWith("--parse-")) {
+            parse = true;
+            compile = args[0].equals("--parse-and-compile");
             first = 1;
-        } else {
-            base.addAll(List.of("-XDshould-stop.ifNoError=FLOW", "-XDshould-stop.ifError=FLOW"));
         }
+        List<String> release = List.of();
         if (args.length > first + 1 && args[first].equals("--release")) {
-            base.add("--release");
-            base.add(args[first + 1]);
+            release = List.of("--release", args[first + 1]);
             first += 2;
         }
+        List<String> parsing = join(base, release, List.of("-XDshould-stop.ifNoError=ENTER"));
+        List<String> compiling = join(base, release,
+            List.of("-XDshould-stop.ifNoError=FLOW", "-XDshould-stop.ifError=FLOW"));
         for (int i = first; i < args.length; i++) {
-            compileOne(compiler, files, base, i - first, args[i], out);
+            if (parse) {
+                compileOne(compiler, files, parsing, i - first, args[i], "P", out);
+            }
+            if (compile) {
+                compileOne(compiler, files, compiling, i - first, args[i], "", out);
+            }
         }
     }
 
+    @SafeVarargs
+    static List<String> join(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+
     static void compileOne(JavaCompiler compiler, StandardJavaFileManager files,
-                           List<String> base, int index, String path, PrintStream out) {
+                           List<String> base, int index, String path, String tag,
+                           PrintStream out) {
         String dir = new File(path).getParent();
         List<String> options = new ArrayList<>(base);
         options.addAll(List.of("-sourcepath", dir, "-classpath", dir));
         try {
-            Boolean ok = compiler.getTask(null, files, d -> report(out, index, d), options, null,
-                                          files.getJavaFileObjects(path)).call();
-            out.println(index + "\tEND\t" + ok);
+            Boolean ok = compiler.getTask(null, files, d -> report(out, index, tag, d), options,
+                                          null, files.getJavaFileObjects(path)).call();
+            out.println(index + "\t" + tag + "END\t" + ok);
         } catch (RuntimeException | Error e) {
-            out.println(index + "\tCRASH\t" + escape(String.valueOf(e)));
+            out.println(index + "\t" + tag + "CRASH\t" + escape(String.valueOf(e)));
         }
     }
 
-    static void report(PrintStream out, int index, Diagnostic<? extends JavaFileObject> d) {
+    static void report(PrintStream out, int index, String tag,
+                       Diagnostic<? extends JavaFileObject> d) {
         if (d.getKind() != Diagnostic.Kind.ERROR) {
             return;
         }
-        out.println(index + "\tE\t" + d.getLineNumber() + "\t" + d.getColumnNumber() + "\t"
+        out.println(index + "\t" + tag + "E\t" + d.getLineNumber() + "\t" + d.getColumnNumber() + "\t"
                     + d.getCode() + "\t" + escape(d.getMessage(Locale.ROOT)));
     }
 
