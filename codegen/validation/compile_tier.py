@@ -78,8 +78,10 @@ class ToolCompiler:
             warn_missing_once(language, tool)
             note = f"{' and '.join(tool.programs)} not found"
             return [Compilation(None, tool=tool.name, note=note) for _ in codes]
-        with self._given_lock:
-            given = [self._given.pop((language, version, code), None) for code in codes]
+        with self._given_lock:  # a code twice in ``codes`` takes the same verdict
+            given = [self._given.get((language, version, code)) for code in codes]
+            for code in codes:
+                self._given.pop((language, version, code), None)
         todo = [code for code, verdict in zip(codes, given, strict=True) if verdict is None]
         fresh = iter(self._run(tool, todo, language, version) if todo else [])
         return [verdict if verdict is not None else next(fresh) for verdict in given]
