@@ -27,50 +27,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from multilang_tasks import Problem, load
+from rescore_multilang import candidates_of, request_for
 
 from codegen.config import Settings
 from codegen.execution.sandbox import Sandbox
 from codegen.ranking.scorer import RUN_WORKERS, EvidenceRanker
-from codegen.requests import build_request
-from codegen.types import Candidate
 
 RECORDS = Path(__file__).resolve().parent / "results" / "multilang-embedded-n4-v4.jsonl"
 
 
-def candidates(record: dict[str, Any]) -> list[Candidate]:
-    return [
-        Candidate(
-            id=row["id"],
-            language=record["language"],
-            code=row["code"],
-            raw_text=row["code"],
-            finish_reason="stop",
-            prompt_tokens=0,
-            completion_tokens=0,
-            mean_logprob=row["mean_logprob"],
-            valid=True,
-        )
-        for row in record["candidates"]
-        if row["valid"]
-    ]
-
-
 def one_request(
-    record: dict[str, Any], problem: Problem, sandbox: Sandbox, settings: Settings, repeat: int
+    record: dict[str, Any], problem: Problem, sandbox: Sandbox, repeat: int
 ) -> tuple[list[float], list[float], bool]:
     """Seconds per ranking with one worker and with the default, and whether they agree."""
-    language = record["language"]
-    request = build_request(
-        {
-            "description": problem.description,
-            "languages": [language],
-            "n": 4,
-            "signature": problem.signatures[language],
-            "exec": True,
-        },
-        settings,
-    )
-    cands = candidates(record)
+    request = request_for(problem, record["language"], 4)
+    cands = [c for c in candidates_of(record) if c.valid]
     times: dict[int, list[float]] = {1: [], RUN_WORKERS: []}
     seen: set[str] = set()
     for _ in range(repeat):
@@ -92,8 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     problems = {p.id: p for p in load()}
     records = [json.loads(line) for line in args.records.read_text().splitlines() if line]
-    settings = Settings()
-    sandbox = Sandbox.from_settings(settings)
+    sandbox = Sandbox.from_settings(Settings())
     out: dict[str, Any] = {"workers": RUN_WORKERS, "repeat": args.repeat}
     for language in args.languages.split(","):
         chosen = [
@@ -106,7 +76,7 @@ def main() -> None:
         same = True
         for record in chosen:
             one, many, agree = one_request(
-                record, problems[record["problem"]], sandbox, settings, args.repeat
+                record, problems[record["problem"]], sandbox, args.repeat
             )
             alone += one
             together += many
